@@ -1,0 +1,139 @@
+"""Diagnostics are values: collected, never raised, printed as ``path:line:col: CODE message``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is: an error fails the check, a warning fails it only under ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stable diagnostic code with a short name; ``docs/rules.md`` documents each one."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding at one place. ``line`` and ``column`` are 1-based; 0 means "the whole file"."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+
+# The catalogue. Codes never change meaning; retired codes are not reused.
+_RULES = [
+    # 1xx: the file itself
+    Rule("E101", "yaml-syntax", Severity.ERROR, "The file is not valid YAML."),
+    Rule("E102", "duplicate-key", Severity.ERROR, "A mapping names the same key twice."),
+    Rule("E103", "alias-bomb", Severity.ERROR, "YAML aliases expand beyond the allowed size."),
+    Rule("E104", "empty-file", Severity.ERROR, "The file is empty or its top level is not a mapping."),
+    Rule("E105", "not-utf8", Severity.ERROR, "The file is not valid UTF-8."),
+    Rule("E106", "unreadable", Severity.ERROR, "The file or folder cannot be read."),
+    # 2xx: structure
+    Rule("E201", "schema", Severity.ERROR, "A value does not match the JSON Schema."),
+    Rule("E202", "duplicate-id", Severity.ERROR, "Two entities, two facts or two seeds share an id."),
+    Rule(
+        "E203", "bad-slug", Severity.ERROR, "An id is not a slug ([a-z0-9] words joined by single hyphens)."
+    ),
+    Rule("E204", "no-sources", Severity.ERROR, "A fact cites no source."),
+    Rule("E205", "bad-url", Severity.ERROR, "A URL is not http(s)."),
+    # 3xx: references
+    Rule("E301", "unknown-entity", Severity.ERROR, "A reference names no known entity."),
+    Rule("E302", "unknown-seed", Severity.ERROR, "A reference names no seed in seeds/."),
+    Rule("E303", "unknown-fact", Severity.ERROR, "A reference names no known fact."),
+    Rule("E304", "figure-seed-not-cited", Severity.ERROR, "A figure's seed is not among its fact's sources."),
+    Rule(
+        "E305", "missing-translation", Severity.ERROR, "A quote from a non-English seed has no translation."
+    ),
+    Rule("E306", "outlet-not-outlet", Severity.ERROR, "A seed's outlet is not an entity of type outlet."),
+    # 4xx: quotes and corroboration
+    Rule("E401", "quote-not-found", Severity.ERROR, "A quote does not occur in its seed."),
+    Rule("E402", "figure-not-in-quote", Severity.ERROR, "A figure's words are not in a quote from its seed."),
+    Rule("E403", "phrase-not-found", Severity.ERROR, "A date_resolved phrase does not occur in its seed."),
+    # 5xx: dates
+    Rule("E501", "bad-date", Severity.ERROR, "A date is malformed, impossible, or a range runs backwards."),
+    # 6xx: seeds
+    Rule("E601", "seed-front-matter", Severity.ERROR, "A seed's front matter is missing or malformed."),
+    Rule(
+        "E602",
+        "seed-hash-mismatch",
+        Severity.ERROR,
+        "A seed body no longer matches its sha256: edited after vetting.",
+    ),
+    # Warnings
+    Rule("W401", "single-outlet", Severity.WARNING, "Every source of a fact comes from one outlet."),
+    Rule("W402", "ambiguous-quote", Severity.WARNING, "A quote occurs in more than one place in its seed."),
+    Rule("W403", "unused-seed", Severity.WARNING, "No fact cites this seed."),
+    Rule("W404", "unused-entity", Severity.WARNING, "No fact is about or attributed to this entity."),
+    Rule(
+        "W405", "stale-acknowledgement", Severity.WARNING, "A fact acknowledges a warning it does not raise."
+    ),
+]
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def diag(path: str, line: int, column: int, code: str, message: str) -> Diagnostic:
+    """Build a diagnostic; the severity comes from the rule catalogue."""
+    return Diagnostic(path, line, column, code, RULES[code].severity, message)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    """Order findings as a reader walks the files."""
+    return (d.path, d.line, d.column, d.code)
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    # Workflow commands treat %, CR and LF specially; properties also reserve : and ,.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_text(diags: Iterable[Diagnostic]) -> str:
+    """``path:line:col: CODE message``, one a line."""
+    return "".join(f"{d}\n" for d in diags)
+
+
+def format_github(diags: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so annotations land on the offending lines."""
+    lines = []
+    for d in diags:
+        kind = "error" if d.severity is Severity.ERROR else "warning"
+        props = f"file={_github_escape(d.path, prop=True)}"
+        if d.line:
+            props += f",line={d.line},col={max(d.column, 1)}"
+        props += f",title={_github_escape(d.code + ' ' + RULES[d.code].name, prop=True)}"
+        lines.append(f"::{kind} {props}::{_github_escape(d.message)}\n")
+    return "".join(lines)
+
+
+def format_json(diags: Iterable[Diagnostic]) -> str:
+    """A JSON list of objects with path, line, column, code, name, severity and message."""
+    items = []
+    for d in diags:
+        item = asdict(d)
+        item["severity"] = d.severity.value
+        item["name"] = RULES[d.code].name
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,204 @@
+"""The dossier as frozen values: entities, seeds, facts, citations and figures.
+
+Built by :mod:`dossier.check` only from input that passed every check, so renderers can trust
+every reference. Derived indexes (facts about an entity, corroboration) are computed once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from dossier.dates import FuzzyDate
+
+Status = Literal["reported", "confirmed", "disputed", "denied"]
+STATUSES: tuple[Status, ...] = ("reported", "confirmed", "disputed", "denied")
+ENTITY_TYPES = ("person", "organization", "state", "equipment", "place", "event", "outlet", "other")
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    url: str | None = None
+    notes: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A source document: metadata plus the exact body text."""
+
+    id: str
+    title: str
+    outlet: str
+    published: FuzzyDate
+    language: str
+    url: str | None
+    sha256: str
+    body: str
+    path: str
+    body_line: int
+    same_as: str | None = None
+    inferred: Mapping[str, str] = field(default_factory=dict)
+    received_as: str = ""
+    notes: str = ""
+
+    @property
+    def article(self) -> str:
+        """Captures of one article share this key: the smaller of the two ids."""
+        return min(self.id, self.same_as) if self.same_as else self.id
+
+    def line_of(self, offset: int) -> int:
+        return self.body_line + self.body.count("\n", 0, offset)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote from a seed, anchored to the character span ``[start, end)`` of its body."""
+
+    seed: str
+    quote: str
+    start: int
+    end: int
+    attributed_to: tuple[str, ...] = ()
+    translation: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as one seed gives it."""
+
+    measure: str
+    qualifier: str
+    unit: str
+    text: str
+    seed: str
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class DateResolution:
+    """A relative date ("Monday") resolved against a seed's publication date."""
+
+    phrase: str
+    seed: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    statement: str
+    about: tuple[str, ...]
+    status: Status
+    sources: tuple[Citation, ...]
+    date: FuzzyDate | None = None
+    date_resolved: DateResolution | None = None
+    contradicts: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    acknowledge: Mapping[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """How many independent things stand behind a fact.
+
+    Captures of one article count once (``articles``); outlets count once however many of their
+    articles are cited; ``origins`` are whom the sources credit (or the outlet itself where a
+    source credits no one), so five outlets relaying one report show as one origin.
+    """
+
+    seeds: tuple[str, ...]
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...]
+    origins: tuple[str, ...]
+
+    @property
+    def level(self) -> Literal["independent", "relayed", "single"]:
+        if len(self.origins) > 1:
+            return "independent"
+        if len(self.outlets) > 1:
+            return "relayed"
+        return "single"
+
+
+@dataclass(frozen=True)
+class Dossier:
+    title: str
+    summary: str
+    entities: tuple[Entity, ...]
+    facts: tuple[Fact, ...]
+    seeds: tuple[Seed, ...]
+
+    @cached_property
+    def entity(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def fact(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
+    @cached_property
+    def seed(self) -> dict[str, Seed]:
+        return {s.id: s for s in self.seeds}
+
+    @cached_property
+    def facts_about(self) -> dict[str, tuple[Fact, ...]]:
+        """Entity id → facts about it or attributed to it, in date order (undated last)."""
+        index: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.facts:
+            ids = set(fact.about)
+            for citation in fact.sources:
+                ids.update(citation.attributed_to)
+            for entity_id in ids:
+                index[entity_id].append(fact)
+        return {k: tuple(sorted(v, key=fact_order)) for k, v in index.items()}
+
+    @cached_property
+    def citations_of(self) -> dict[str, tuple[tuple[Fact, Citation], ...]]:
+        """Seed id → (fact, citation) pairs, in body order."""
+        index: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
+        for fact in self.facts:
+            for citation in fact.sources:
+                index[citation.seed].append((fact, citation))
+        return {k: tuple(sorted(v, key=lambda fc: (fc[1].start, fc[1].end))) for k, v in index.items()}
+
+    def corroboration(self, fact: Fact) -> Corroboration:
+        seeds = [self.seed[c.seed] for c in fact.sources]
+        origins: set[str] = set()
+        for citation in fact.sources:
+            origins.update(citation.attributed_to or (self.seed[citation.seed].outlet,))
+        return Corroboration(
+            seeds=tuple(sorted({s.id for s in seeds})),
+            articles=tuple(sorted({s.article for s in seeds})),
+            outlets=tuple(sorted({s.outlet for s in seeds})),
+            origins=tuple(sorted(origins)),
+        )
+
+    def related(self, entity_id: str) -> list[tuple[Entity, int]]:
+        """Entities sharing facts with this one, most shared first."""
+        counts: dict[str, int] = defaultdict(int)
+        for fact in self.facts_about.get(entity_id, ()):
+            for other in set(fact.about) - {entity_id}:
+                counts[other] += 1
+        return sorted(((self.entity[k], n) for k, n in counts.items()), key=lambda en: (-en[1], en[0].name))
+
+
+def fact_order(fact: Fact) -> tuple[int, str, str]:
+    """Dated facts first, by the first day they cover; then by id for a stable order."""
+    if fact.date is None:
+        return (1, "", fact.id)
+    return (0, fact.date.start.isoformat(), fact.id)

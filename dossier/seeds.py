@@ -1,0 +1,110 @@
+"""Read seed files: YAML front matter between ``---`` lines, then the body, byte for byte.
+
+The body is evidence, so its bytes, its sha256 and its line offsets come from the file itself.
+(python-frontmatter's boundary pattern strips whitespace around the body and its YAML loader
+expands aliases, so neither its body nor its parser is used on untrusted seeds.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dossier.yamlload import YamlProblem, parse
+
+_OPEN = re.compile(rb"\A---[ \t]*\r?\n")
+_CLOSE = re.compile(rb"^---[ \t]*\r?$\n?", re.M)
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A seed as read: its parsed front matter (positions are file lines) and its exact body."""
+
+    id: str
+    path: Path
+    meta: Any  # YMap, or None where the front matter is missing or unparseable
+    body: str
+    body_sha256: str
+    body_line: int  # the 1-based file line on which the body starts
+    problems: tuple[YamlProblem, ...]
+    error: str | None = None  # why the file could not be read as a seed at all
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based file line of a character offset into the body."""
+        return self.body_line + self.body.count("\n", 0, offset)
+
+
+def split(raw: bytes) -> tuple[bytes, bytes, int] | None:
+    """Front matter bytes, body bytes, and the body's first line; ``None`` without front matter."""
+    opening = _OPEN.match(raw)
+    if not opening:
+        return None
+    closing = _CLOSE.search(raw, opening.end())
+    if not closing:
+        return None
+    front = raw[opening.end() : closing.start()]
+    body = raw[closing.end() :]
+    body_line = raw.count(b"\n", 0, closing.end()) + 1
+    return front, body, body_line
+
+
+def read(path: Path) -> SeedFile:
+    """Read one seed file. Never raises on bad content."""
+    seed_id = path.stem
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}")
+    parts = split(raw)
+    if parts is None:
+        return SeedFile(
+            seed_id,
+            path,
+            None,
+            "",
+            hashlib.sha256(raw).hexdigest(),
+            1,
+            (),
+            "no front matter: the file must start with a '---' line and close it with another",
+        )
+    front, body_bytes, body_line = parts
+    digest = hashlib.sha256(body_bytes).hexdigest()
+    try:
+        front_text = front.decode("utf-8")
+        body = body_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, _byte_offset(raw, front, body_bytes, exc)) + 1
+        return SeedFile(seed_id, path, None, "", digest, line, (), f"not valid UTF-8 at byte {exc.start}")
+    parsed = parse(front_text, first_line=2)  # the front matter starts on the file's line 2
+    return SeedFile(seed_id, path, parsed.data, body, digest, body_line, parsed.problems)
+
+
+def _byte_offset(raw: bytes, front: bytes, body: bytes, exc: UnicodeDecodeError) -> int:
+    # The exception's offset is relative to whichever part failed to decode.
+    base = raw.index(front) if exc.object is front else len(raw) - len(body)
+    return base + exc.start
+
+
+def read_all(seeds_dir: Path) -> list[SeedFile]:
+    """Every ``*.md`` file in the seeds folder, in name order."""
+    if not seeds_dir.is_dir():
+        return []
+    return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file()]
+
+
+def render_front_matter(meta: dict[str, Any]) -> str:
+    """Front matter text in the canonical field order (used by ``add-seed``)."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    out = StringIO()
+    yaml.dump(meta, out)
+    return out.getvalue()

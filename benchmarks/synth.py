@@ -82,7 +82,9 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
     repo = Path(__file__).resolve().parent.parent
     if (repo / "mkdocs.yml").exists():
         shutil.copy(repo / "mkdocs.yml", out / "mkdocs.yml")
-        shutil.copytree(repo / "docs", out / "docs", dirs_exist_ok=True, ignore=shutil.ignore_patterns("generated"))
+        shutil.copytree(
+            repo / "docs", out / "docs", dirs_exist_ok=True, ignore=shutil.ignore_patterns("generated")
+        )
 
 
 def main() -> None:

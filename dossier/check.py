@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
@@ -83,8 +83,8 @@ def _pos(node: Any, path: list[Any]) -> tuple[int, int]:
     return where
 
 
-def _describe(path: list[Any]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "top level"
+def _describe(path: list[Any], root: str = "top level") -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or root
 
 
 _KIND = {
@@ -98,9 +98,10 @@ _KIND = {
 }
 
 
-def schema_diagnostics(path: str, data: Any, schema_name: str) -> list[Diagnostic]:
+def schema_diagnostics(path: str, data: Any, schema_name: str, root: str = "top level") -> list[Diagnostic]:
     """Validate with JSON Schema; map each error to a code and to the line it is about."""
     found = []
+    describe = partial(_describe, root=root)
     for error in _schema(schema_name).iter_errors(data):
         where = list(error.absolute_path)
         line, col = _pos(data, where)
@@ -108,17 +109,17 @@ def schema_diagnostics(path: str, data: Any, schema_name: str) -> list[Diagnosti
         code, message = "E201", error.message
         if error.validator == "required":
             missing = [r for r in error.validator_value if r not in error.instance]
-            message = f"{_describe(where)} is missing required field {missing[0]!r}"
+            message = f"{describe(where)} is missing required field {missing[0]!r}"
             if missing[0] == "sources":
                 code = "E204"
-                message = f"{_describe(where)} has no 'sources': every fact cites at least one seed"
+                message = f"{describe(where)} has no 'sources': every fact cites at least one seed"
         elif error.validator == "additionalProperties":
             allowed = sorted(error.schema.get("properties", {}))
             extra = sorted(set(error.instance) - set(allowed))
             line, col = error.instance.key_pos[extra[0]]
-            message = f"unknown field {extra[0]!r} in {_describe(where)} (allowed: {', '.join(allowed)})"
+            message = f"unknown field {extra[0]!r} in {describe(where)} (allowed: {', '.join(allowed)})"
         elif error.validator == "minItems" and field_name == "sources":
-            code, message = "E204", f"{_describe(where)} is empty: every fact cites at least one seed"
+            code, message = "E204", f"{describe(where)} is empty: every fact cites at least one seed"
         elif error.validator == "pattern" and field_name in ("url",):
             code, message = (
                 "E205",
@@ -132,16 +133,16 @@ def schema_diagnostics(path: str, data: Any, schema_name: str) -> list[Diagnosti
         elif error.validator == "pattern" and error.validator_value == SLUG.pattern:
             code = "E203"
             message = (
-                f"{error.instance!r} in {_describe(where)} is not a slug: use a-z, 0-9 and single hyphens"
+                f"{error.instance!r} in {describe(where)} is not a slug: use a-z, 0-9 and single hyphens"
             )
         elif error.validator == "type":
             wanted = error.validator_value
             wanted = [wanted] if isinstance(wanted, str) else wanted
-            message = f"{_describe(where)} must be {' or '.join(_KIND.get(w, w) for w in wanted)}, not {_kind_of(error.instance)}"
+            message = f"{describe(where)} must be {' or '.join(_KIND.get(w, w) for w in wanted)}, not {_kind_of(error.instance)}"
         elif error.validator == "enum":
-            message = f"{error.instance!r} is not allowed in {_describe(where)}: use one of {', '.join(map(str, error.validator_value))}"
+            message = f"{error.instance!r} is not allowed in {describe(where)}: use one of {', '.join(map(str, error.validator_value))}"
         elif error.validator == "propertyNames":
-            message = f"{_describe(where)}: {error.message}"
+            message = f"{describe(where)}: {error.message}"
         found.append(diag(path, line, col, code, message))
     return found
 
@@ -197,15 +198,14 @@ class _Checker:
             path = self._seed_path(file)
             if not SLUG.match(file.id):
                 self.add(
-                    (0, 0),
+                    (1, 1),
                     "E203",
                     f"seed file name {file.id!r} is not a slug: use a-z, 0-9 and single hyphens",
                     path,
                 )
                 continue
             if file.error:
-                code = "E105" if "UTF-8" in file.error else "E106" if "cannot read" in file.error else "E601"
-                self.add((file.body_line, 1), code, file.error, path)
+                self.add((file.body_line, 1), file.error_code, file.error, path)
                 continue
             self.found += problem_diagnostics(path, file.problems)
             if not isinstance(file.meta, dict):
@@ -217,11 +217,11 @@ class _Checker:
                         path,
                     )
                 continue
-            for d in schema_diagnostics(path, file.meta, "seed.schema.json"):
+            meta = file.meta
+            for d in schema_diagnostics(path, meta, "seed.schema.json", "front matter"):
                 self.found.append(
                     d if d.code != "E201" else diag(d.path, d.line, d.column, "E601", d.message)
                 )
-            meta = file.meta
             if isinstance(meta.get("sha256"), str) and meta["sha256"] != file.body_sha256:
                 self.add(
                     meta.value_pos["sha256"],
@@ -603,15 +603,10 @@ def check_loaded(loaded: Loaded, *, build: bool = True) -> CheckResult:
 
 
 def _structure_diagnostics(loaded: Loaded) -> list[Diagnostic]:
-    """Schema findings for the facts file and every seed's front matter."""
-    found = []
-    for file in loaded.seeds:
-        if isinstance(file.meta, dict) and SLUG.match(file.id) and not file.error:
-            for d in schema_diagnostics(seed_path(loaded, file), file.meta, "seed.schema.json"):
-                found.append(d if d.code != "E201" else diag(d.path, d.line, d.column, "E601", d.message))
-    if loaded.data is not None:
-        found += schema_diagnostics(loaded.facts_path, loaded.data, "facts.schema.json")
-    return found
+    """Schema findings for the facts file (the seeds' front matter is checked in-process)."""
+    if loaded.data is None:
+        return []
+    return schema_diagnostics(loaded.facts_path, loaded.data, "facts.schema.json")
 
 
 def check(project: Project, *, build: bool = True) -> CheckResult:

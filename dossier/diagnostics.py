@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 
@@ -23,6 +23,7 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    fix: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -89,7 +90,39 @@ _RULES = [
         "W405", "stale-acknowledgement", Severity.WARNING, "A fact acknowledges a warning it does not raise."
     ),
 ]
-RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+# How to fix each finding: shown in docs/rules.md next to a real example.
+_FIXES = {
+    "E101": "Fix the YAML at the reported line: an unclosed bracket or quote, a tab for indentation, "
+    "or a `key: value` inside a plain scalar (quote the value).",
+    "E102": "Keep one of the two keys; YAML would silently drop the first.",
+    "E103": "Remove the anchors (`&a`) and aliases (`*a`): the facts file never needs them.",
+    "E104": "Start from a mapping with `entities:` and `facts:` lists.",
+    "E105": "Re-save the file as UTF-8. For a seed, re-import the original text with `dossier add-seed`.",
+    "E106": "Create the missing file or folder, or run the command from the project root (`--project DIR`).",
+    "E201": "Use the fields and values the schema allows; editors with the YAML language server show them as you type.",
+    "E202": "Give each entity, fact and seed its own id; merge true duplicates.",
+    "E203": "Write ids as lower-case words joined by single hyphens: `s-300`, `shoigu-visits-tehran`.",
+    "E204": "Cite at least one seed with a verbatim quote under `sources:`.",
+    "E205": "Link only http:// or https:// addresses.",
+    "E301": "Add the entity to `entities:` or correct the id (the message suggests a close match).",
+    "E302": "Import the source with `dossier add-seed`, or correct the seed id (the file name in `seeds/` without `.md`).",
+    "E303": "Point `contradicts:` at an existing fact id.",
+    "E304": "Cite the seed under the fact's `sources:`, or attach the figure to the seed that states it.",
+    "E305": "Add `translation:` with an English rendering of the quote.",
+    "E306": "Make the seed's `outlet:` an entity of `type: outlet`.",
+    "E401": 'Copy the words exactly from the seed; `dossier quote SEED "words"` prints the closest passage ready to paste.',
+    "E402": "Make the figure's `text` the exact words of one of the fact's quotes from that seed.",
+    "E403": 'Copy the relative phrase ("Monday", "last week") exactly as the seed has it.',
+    "E501": "Write 2024, 2024-08 or 2024-08-05, or a range `start/end` that runs forwards.",
+    "E601": "Give the seed front matter with title, outlet, published, language, url and sha256.",
+    "E602": "Restore the original text. If the change is deliberate, re-vet every quote and record the new sha256.",
+    "W401": 'Cite a second outlet, or add `acknowledge: {W401: "why one outlet is enough"}` to the fact.',
+    "W402": "Lengthen the quote until it occurs once, so the site highlights the right passage.",
+    "W403": "Cite the seed from a fact, or remove it.",
+    "W404": "Use the entity in a fact's `about:` or a source's `attributed_to:`, or remove it.",
+    "W405": "Remove the stale entry from `acknowledge:`.",
+}
+RULES: dict[str, Rule] = {rule.code: replace(rule, fix=_FIXES[rule.code]) for rule in _RULES}
 
 
 def diag(path: str, line: int, column: int, code: str, message: str) -> Diagnostic:

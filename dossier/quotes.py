@@ -143,6 +143,14 @@ def find(folded_body: Folded, quote: str) -> Anchor | None:
 def nearest(folded_body: Folded, quote: str) -> NearMiss:
     """The closest passage, by rapidfuzz's best partial alignment."""
     needle = fold_text(quote)
-    align = fuzz.partial_ratio_alignment(needle, folded_body.text)
-    start, end = folded_body.original_span(align.dest_start, max(align.dest_end, align.dest_start + 1))
-    return NearMiss(start, end, align.score)
+    hay = folded_body.text
+    align = fuzz.partial_ratio_alignment(needle, hay)
+    # Widen the alignment to whole words so the passage reads as the analyst would copy it.
+    start = align.dest_start
+    while start > 0 and not hay[start - 1].isspace():
+        start -= 1
+    end = max(align.dest_end, start + 1)
+    while end < len(hay) and not hay[end].isspace():
+        end += 1
+    o_start, o_end = folded_body.original_span(start, end)
+    return NearMiss(o_start, o_end, align.score)

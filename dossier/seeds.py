@@ -32,6 +32,7 @@ class SeedFile:
     body_line: int  # the 1-based file line on which the body starts
     problems: tuple[YamlProblem, ...]
     error: str | None = None  # why the file could not be read as a seed at all
+    error_code: str = ""  # the diagnostic code for ``error``
 
     def line_of(self, offset: int) -> int:
         """The 1-based file line of a character offset into the body."""
@@ -58,7 +59,7 @@ def read(path: Path) -> SeedFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}")
+        return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}", "E106")
     parts = split(raw)
     if parts is None:
         return SeedFile(
@@ -70,6 +71,7 @@ def read(path: Path) -> SeedFile:
             1,
             (),
             "no front matter: the file must start with a '---' line and close it with another",
+            "E601",
         )
     front, body_bytes, body_line = parts
     digest = hashlib.sha256(body_bytes).hexdigest()
@@ -78,7 +80,9 @@ def read(path: Path) -> SeedFile:
         body = body_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, _byte_offset(raw, front, body_bytes, exc)) + 1
-        return SeedFile(seed_id, path, None, "", digest, line, (), f"not valid UTF-8 at byte {exc.start}")
+        return SeedFile(
+            seed_id, path, None, "", digest, line, (), f"not valid UTF-8 at byte {exc.start}", "E105"
+        )
     parsed = parse(front_text, first_line=2)  # the front matter starts on the file's line 2
     return SeedFile(seed_id, path, parsed.data, body, digest, body_line, parsed.problems)
 

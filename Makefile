@@ -1,0 +1,61 @@
+# Local work and CI use the same targets. `make site` and `make test` are all a fresh clone needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DOSSIER := $(BIN)/dossier
+
+.PHONY: install install-test site build serve check fmt fmt-check lint test goldens bench clean
+
+# The venv is (re)built when pyproject.toml changes; the stamp records the last install.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## site: check the dossier, generate its pages and build the static site into site/
+site: install
+	$(DOSSIER) build
+
+build: site
+
+## serve: live preview; edits to data/ and seeds/ regenerate pages and reload the browser
+serve: install
+	$(DOSSIER) serve
+
+## check: verify every fact against its seeds (annotations in GitHub Actions)
+check: install
+	$(DOSSIER) check
+
+fmt: install
+	$(DOSSIER) fmt
+
+fmt-check: install
+	$(DOSSIER) fmt --check
+
+lint: install-test
+	$(BIN)/ruff check dossier tests benchmarks
+	$(BIN)/ruff format --check dossier tests benchmarks
+	$(BIN)/mypy
+
+## test: lint, type-check and run every test (browser tests skip with a reason when no Chromium)
+test: install-test lint
+	$(BIN)/pytest
+
+## goldens: regenerate expected outputs (rule diagnostics, rendered pages, references); review the diff
+goldens: install-test
+	$(BIN)/pytest --update-goldens -q
+
+bench: install
+	cd benchmarks && ../$(BIN)/python bench_check.py
+
+clean:
+	rm -rf site docs/generated .dossier-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,292 @@
+"""Loader positions, seed offsets, quote folding, output formats, exit codes, robustness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import frontmatter
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier import check as check_module
+from dossier import dates, quotes, seeds
+from dossier.check import check
+from dossier.cli import cli
+from dossier.project import Project
+from dossier.yamlload import parse
+from tests.conftest import ROOT
+
+
+# --- positions -------------------------------------------------------------------------------
+def test_positions_are_one_based() -> None:
+    # ruamel's marks are 0-based; every position we report is 1-based.
+    data = parse("facts:\n  - id: a\n    about: [x, y]\n").data
+    fact = data["facts"][0]
+    assert data.key_pos["facts"] == (1, 1)
+    assert data["facts"].item_pos[0] == (2, 5)
+    assert fact.value_pos["id"] == (2, 9)
+    assert fact["about"].item_pos == [(3, 13), (3, 16)]
+
+
+def test_parse_numbers_lines_from_an_offset() -> None:
+    assert parse("a: 1\nb: 2\n", first_line=2).data.value_pos["b"] == (3, 4)
+
+
+def test_core_schema_scalars_and_dates_stay_text() -> None:
+    data = parse("a: 2024-08-05\nb: 12\nc: '12'\nd: null\ne: true\nf: 1.5\ng: no\n").data
+    assert data == {"a": "2024-08-05", "b": 12, "c": "12", "d": None, "e": True, "f": 1.5, "g": "no"}
+
+
+def test_seed_body_offsets_survive_blank_lines_after_front_matter(tmp_path: Path) -> None:
+    # python-frontmatter strips the whitespace that opens this body; we keep it and count its lines.
+    body = " \n\n\nHeadline\n\nText line.\n"
+    path = tmp_path / "s.md"
+    path.write_bytes(b"---\ntitle: T\nlanguage: en\n---\n" + body.encode())
+    seed = seeds.read(path)
+    assert seed.body == body
+    assert seed.body_line == 5
+    assert seed.line_of(body.index("Headline")) == 8
+    assert seed.line_of(body.index("Text")) == 10
+    assert frontmatter.load(str(path)).content == body.strip()  # the pitfall this guards against
+
+
+def test_shipped_seed_metadata_agrees_with_python_frontmatter() -> None:
+    for path in sorted((ROOT / "seeds").glob("*.md")):
+        ours = dict(seeds.read(path).meta)
+        theirs = {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in frontmatter.load(str(path)).metadata.items()
+        }
+        assert ours == theirs, path.name
+
+
+def test_shipped_seed_bodies_are_byte_identical_to_shared() -> None:
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    for path in sorted((ROOT / "seeds").glob("*.md")):
+        received = seeds.read(path).meta["received_as"]
+        body = seeds.split(path.read_bytes())
+        assert body is not None
+        assert body[1] == (shared / received).read_bytes(), path.name
+
+
+# --- quotes ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "quote", "span_text"),
+    [
+        ("He said \u201cno\u201d today.", 'said "no" today', "said \u201cno\u201d today"),
+        ("Israel\u2019s  alleged\nrole", "Israel's alleged role", "Israel\u2019s  alleged\nrole"),
+        ("air\u2014defense", "air-defense", "air\u2014defense"),
+        (
+            "Luftverteidigungs\u00adausr\u00fcstung",
+            "Luftverteidigungsausr\u00fcstung",
+            "Luftverteidigungs\u00adausr\u00fcstung",
+        ),
+        ("zero\u200bwidth", "zerowidth", "zero\u200bwidth"),
+        ("Caf\u0065\u0301 noir", "Caf\u00e9 noir", "Caf\u0065\u0301 noir"),
+        ("\ufb01ne print", "fine print", "\ufb01ne print"),
+    ],
+)
+def test_quote_folding_maps_back_to_the_original_span(body: str, quote: str, span_text: str) -> None:
+    anchor = quotes.find(quotes.fold(body), quote)
+    assert anchor is not None
+    assert body[anchor.start : anchor.end] == span_text
+
+
+def test_folding_keeps_meaning() -> None:
+    assert quotes.find(quotes.fold("300 missiles"), "400 missiles") is None
+    assert quotes.find(quotes.fold("Iran"), "iran") is None  # case carries meaning
+
+
+def test_ambiguous_quote_counts_occurrences() -> None:
+    anchor = quotes.find(quotes.fold("a b. a b."), "a b")
+    assert anchor is not None and anchor.occurrences == 2
+
+
+def test_nearest_passage_is_whole_words() -> None:
+    body = "The report counted some 300 missiles and drones."
+    near = quotes.nearest(quotes.fold(body), "counted some 400 missiles")
+    assert body[near.start : near.end] == "counted some 300 missiles"
+    assert near.similarity > 80
+
+
+@given(st.text(max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_any_substring_is_found_at_its_span(text: str, i: int, j: int) -> None:
+    i, j = sorted((min(i, len(text)), min(j, len(text))))
+    needle = text[i:j]
+    if not quotes.fold_text(needle):
+        return
+    anchor = quotes.find(quotes.fold(text), needle)
+    assert anchor is not None
+    assert quotes.fold_text(text[anchor.start : anchor.end]) == quotes.fold_text(needle)
+
+
+# --- dates -----------------------------------------------------------------------------------
+def test_dates_keep_their_precision() -> None:
+    month = dates.parse("2024-08")
+    assert (month.start.isoformat(), month.end.isoformat(), month.precision) == (
+        "2024-08-01",
+        "2024-08-31",
+        "month",
+    )
+    assert dates.parse("2024-08-05").human() == "5 August 2024"
+    assert dates.parse("2024-07-29/2024-08-04").human() == "29 July 2024 – 4 August 2024"
+    assert dates.parse(2024).precision == "year"
+    with pytest.raises(ValueError, match="29 days"):
+        dates.parse("2024-02-30")
+
+
+# --- CLI -------------------------------------------------------------------------------------
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _broken(base_project: Path) -> Path:
+    facts = base_project / "data" / "facts.yaml"
+    facts.write_text(facts.read_text().replace("status: reported", "status: rumoured"))
+    return base_project
+
+
+def test_text_output_and_exit_code(base_project: Path) -> None:
+    code, out, err = _invoke("check", "--project", str(_broken(base_project)), "--format", "text")
+    assert code == 1
+    assert out.startswith("data/facts.yaml:22:13: E201 'rumoured' is not allowed")
+    assert err.strip() == "1 error, 0 warnings"
+
+
+def test_github_annotations(base_project: Path) -> None:
+    code, out, _ = _invoke("check", "--project", str(_broken(base_project)), "--format", "github")
+    assert code == 1
+    assert out.startswith(
+        "::error file=data/facts.yaml,line=22,col=13,title=E201 schema::'rumoured' is not allowed"
+    )
+
+
+def test_github_format_is_the_default_in_actions(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert _invoke("check", "--project", str(_broken(base_project)))[1].startswith("::error ")
+
+
+def test_json_output(base_project: Path) -> None:
+    code, out, _ = _invoke("check", "--project", str(_broken(base_project)), "--format", "json")
+    items = json.loads(out)
+    assert code == 1
+    assert items[0] | {"message": ""} == {
+        "path": "data/facts.yaml",
+        "line": 22,
+        "column": 13,
+        "code": "E201",
+        "name": "schema",
+        "severity": "error",
+        "message": "",
+    }
+
+
+def test_usage_errors_exit_2(base_project: Path) -> None:
+    assert _invoke("check", "--format", "xml")[0] == 2
+    assert _invoke("check", "--project", str(base_project / "missing"))[0] == 2
+    assert _invoke("no-such-command")[0] == 2
+
+
+def test_check_writes_nothing_into_data_or_seeds(base_project: Path) -> None:
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            str(p): (p.stat().st_size, p.stat().st_mtime_ns)
+            for part in ("data", "seeds")
+            for p in (base_project / part).rglob("*")
+        }
+
+    before = snapshot()
+    assert _invoke("check", "--project", str(base_project))[0] == 0
+    assert snapshot() == before
+
+
+def test_cache_answers_unchanged_projects_and_misses_on_edits(base_project: Path) -> None:
+    assert _invoke("check", "--project", str(base_project))[0] == 0
+    assert (base_project / ".dossier-cache" / "check.json").exists()
+    assert _invoke("check", "--project", str(base_project))[0] == 0  # served from the cache
+    _broken(base_project)
+    assert _invoke("check", "--project", str(base_project))[0] == 1  # the edit misses it
+
+
+def test_parallel_and_serial_checks_agree(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken(base_project)
+    serial = check(Project(base_project))
+    monkeypatch.setattr(check_module, "PARALLEL_MIN_FACTS", 0)
+    parallel = check(Project(base_project))
+    assert parallel.diagnostics == serial.diagnostics
+    assert serial.errors == 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
+def test_no_input_makes_a_traceback(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "data").mkdir()
+    (root / "seeds").mkdir()
+    (root / "data" / "facts.yaml").write_text(
+        "entities: []\nfacts:\n" + text, "utf-8", errors="surrogateescape"
+    )
+    (root / "seeds" / "x.md").write_bytes(b"---\n" + text.encode("utf-8", "surrogateescape") + b"\n---\nbody")
+    result = CliRunner().invoke(cli, ["check", "--project", str(root), "--no-cache"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        "[]",
+        "x",
+        "facts: {}",
+        "entities: [1, [2]]\nfacts: [null]",
+        "facts:\n  - {id: [1], sources: [{seed: {}}]}",
+        "? [a]\n: b",
+        "entities: !!binary aGk=\nfacts: []",
+        "\ufeffentities: []\nfacts: []",
+        "a: *undefined",
+    ],
+)
+def test_malformed_shapes_are_findings_not_crashes(base_project: Path, text: str) -> None:
+    (base_project / "data" / "facts.yaml").write_text(text, "utf-8")
+    code, out, _ = _invoke("check", "--project", str(base_project), "--no-cache")
+    assert code in (0, 1) and "Traceback" not in out
+
+
+# --- the shipped dossier ---------------------------------------------------------------------
+def test_shipped_dossier_is_sound() -> None:
+    """Every fact cites a seed, every citation resolves, every quote anchors; no warning is unexplained."""
+    result = check(Project(ROOT))
+    assert [str(d) for d in result.diagnostics] == []
+    dossier = result.dossier
+    assert dossier is not None
+    assert len(dossier.entities) >= 40 and len(dossier.facts) >= 70
+    for fact in dossier.facts:
+        assert fact.sources, fact.id
+        for citation in fact.sources:
+            seed = dossier.seed[citation.seed]
+            assert quotes.fold_text(seed.body[citation.start : citation.end]) == quotes.fold_text(
+                citation.quote
+            )
+    citing: dict[str, set[str]] = {}
+    for fact in dossier.facts:
+        for citation in fact.sources:
+            citing.setdefault(dossier.seed[citation.seed].article, set()).add(fact.id)
+    assert all(len(ids) >= 5 for ids in citing.values()) and len(citing) == 4  # two captures, one article
+
+
+def test_relative_dates_resolve_against_publication() -> None:
+    dossier = check(Project(ROOT)).dossier
+    assert dossier is not None
+    resolved = [f for f in dossier.facts if f.date_resolved]
+    assert resolved
+    for fact in resolved:
+        assert fact.date is not None
+        assert fact.date_resolved is not None
+        assert fact.date.start <= dossier.seed[fact.date_resolved.seed].published.end, fact.id

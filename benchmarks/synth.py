@@ -14,11 +14,41 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = (
-    "air defense radar delivery system missile drone officials report council security minister "
-    "president visit request equipment launcher battery regional war attack strike response "
-    "capital agency statement meeting defense ministry secretary summit cooperation sanctions"
-).split()
+WORDS = [
+    "air",
+    "defense",
+    "radar",
+    "delivery",
+    "system",
+    "missile",
+    "drone",
+    "officials",
+    "report",
+    "council",
+    "security",
+    "minister",
+    "president",
+    "visit",
+    "request",
+    "equipment",
+    "launcher",
+    "battery",
+    "regional",
+    "war",
+    "attack",
+    "strike",
+    "response",
+    "capital",
+    "agency",
+    "statement",
+    "meeting",
+    "defense",
+    "ministry",
+    "secretary",
+    "summit",
+    "cooperation",
+    "sanctions",
+]
 TYPES = ("person", "organization", "state", "equipment", "place", "event")
 
 

@@ -28,6 +28,7 @@ from dossier.model import (
 )
 from dossier.project import Project
 from dossier.seeds import SLUG, SeedFile
+from dossier.yamlload import YMap, YSeq
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,12 @@ def _kind_of(value: Any) -> str:
     return "a number"
 
 
-def _entries(data: Any, key: str) -> Iterator[tuple[int, Any]]:
+def _entries(data: Any, key: str) -> Iterator[tuple[int, YMap]]:
     """The mappings in the list ``data[key]``, with their indexes; anything else is skipped."""
-    items = data.get(key) if isinstance(data, dict) else None
-    if isinstance(items, list):
+    items = data.get(key) if isinstance(data, YMap) else None
+    if isinstance(items, YSeq):
         for i, item in enumerate(items):
-            if isinstance(item, dict):
+            if isinstance(item, YMap):
                 yield i, item
 
 
@@ -174,7 +175,7 @@ class _Seed:
     """A seed that loaded well enough to be cited: file, metadata and folded body."""
 
     file: SeedFile
-    meta: dict[str, Any]
+    meta: YMap
     folded: quotes.Folded
     published: dates.FuzzyDate | None
 
@@ -208,7 +209,7 @@ class _Checker:
                 self.add((file.body_line, 1), file.error_code, file.error, path)
                 continue
             self.found += problem_diagnostics(path, file.problems)
-            if not isinstance(file.meta, dict):
+            if not isinstance(file.meta, YMap):
                 if not file.problems:
                     self.add(
                         (2, 1),
@@ -299,14 +300,14 @@ class _Checker:
 
     def _check_refs(self, fact: Any) -> None:
         about = fact.get("about")
-        if isinstance(about, list):
+        if isinstance(about, YSeq):
             for i, ref in enumerate(about):
                 if isinstance(ref, str) and SLUG.match(ref) and ref not in self.entities:
                     self.add(
                         about.item_pos[i], "E301", f"unknown entity {ref!r}{_suggest(ref, self.entities)}"
                     )
         contradicts = fact.get("contradicts")
-        if isinstance(contradicts, list):
+        if isinstance(contradicts, YSeq):
             for i, ref in enumerate(contradicts):
                 if isinstance(ref, str) and SLUG.match(ref) and ref not in self.facts:
                     self.add(
@@ -321,7 +322,7 @@ class _Checker:
             except ValueError as exc:
                 self.add(fact.value_pos["date"], "E501", str(exc))
         resolved = fact.get("date_resolved")
-        if isinstance(resolved, dict):
+        if isinstance(resolved, YMap):
             seed_id, phrase = resolved.get("seed"), resolved.get("phrase")
             if isinstance(seed_id, str) and SLUG.match(seed_id):
                 seed = self._seed_ref(resolved, "seed")
@@ -414,7 +415,8 @@ class _Checker:
     def _check_corroboration(self, fact: Any) -> set[str]:
         outlets = set()
         for _, source in _entries(fact, "sources"):
-            seed = self.seeds.get(source.get("seed")) if isinstance(source.get("seed"), str) else None
+            seed_id = source.get("seed")
+            seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
             if seed is None:
                 return set()
             outlets.add(seed.meta.get("outlet"))
@@ -433,7 +435,7 @@ class _Checker:
 
     def _check_acknowledgements(self, fact: Any, raised: set[str]) -> None:
         ack = fact.get("acknowledge")
-        if not isinstance(ack, dict):
+        if not isinstance(ack, YMap):
             return
         for code in ack:
             if code == "W402" and code in raised:
@@ -454,7 +456,9 @@ class _Checker:
                 cited_seeds.add(source.get("seed"))
                 used.update(_strs(source.get("attributed_to")))
         for seed in self.seeds.values():
-            used.add(seed.meta.get("outlet"))
+            outlet = seed.meta.get("outlet")
+            if isinstance(outlet, str):
+                used.add(outlet)
             twin = seed.meta.get("same_as")
             if seed.file.id not in cited_seeds and twin not in cited_seeds:
                 self.add((1, 1), "W403", f"no fact cites seed {seed.file.id!r}", self._seed_path(seed.file))

@@ -145,6 +145,8 @@ def nearest(folded_body: Folded, quote: str) -> NearMiss:
     needle = fold_text(quote)
     hay = folded_body.text
     align = fuzz.partial_ratio_alignment(needle, hay)
+    if align is None:  # rapidfuzz answers None only for empty input
+        return NearMiss(0, 0, 0.0)
     # Widen the alignment to whole words so the passage reads as the analyst would copy it.
     start = align.dest_start
     while start > 0 and not hay[start - 1].isspace():

@@ -35,6 +35,8 @@ def load(project: Project) -> Loaded:
     found: list[Diagnostic] = []
     data: Any = None
     try:
+        if project.facts_file.is_symlink():
+            raise OSError(0, "it is a symbolic link; the facts file must be a regular file")
         raw = project.facts_file.read_bytes()
     except FileNotFoundError:
         found.append(diag(path, 0, 0, "E106", "no facts file: create data/facts.yaml"))

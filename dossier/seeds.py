@@ -56,6 +56,11 @@ def split(raw: bytes) -> tuple[bytes, bytes, int] | None:
 def read(path: Path) -> SeedFile:
     """Read one seed file. Never raises on bad content."""
     seed_id = path.stem
+    if path.is_symlink():
+        # A link could publish any file on the build machine (a pull request can add one).
+        return SeedFile(
+            seed_id, path, None, "", "", 1, (), "is a symbolic link; a seed must be a regular file", "E106"
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -97,7 +102,7 @@ def read_all(seeds_dir: Path) -> list[SeedFile]:
     """Every ``*.md`` file in the seeds folder, in name order."""
     if not seeds_dir.is_dir():
         return []
-    return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file()]
+    return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file() or p.is_symlink()]
 
 
 def render_front_matter(meta: dict[str, Any]) -> str:

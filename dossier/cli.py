@@ -90,6 +90,275 @@ def _print_diagnostics(diags: list, fmt: str | None) -> None:  # type: ignore[ty
     click.echo(formatter[fmt](diags), nl=False)
 
 
+# --- dossier fmt ----------------------------------------------------------------------------
+
+
+@cli.command("fmt")
+@project_option
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; show the diff and exit 1 if formatting is needed.",
+)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True))
+def fmt_command(project_dir: str | None, check_only: bool, file: str | None) -> None:
+    """Lay out data/facts.yaml (or FILE) canonically, keeping every comment.
+
+    Indentation, the order of keys inside each entry and quoting become canonical; comments,
+    blank lines and the order of entries stay. The file is replaced atomically, and a file
+    with YAML errors is left alone (exit 1).
+    """
+    from dossier.diagnostics import format_text
+    from dossier.fmt import format_file
+
+    project = _project(project_dir)
+    path = Path(file).resolve() if file else project.facts_file
+    result = format_file(path, check=check_only, display=project.rel(path))
+    if result.diagnostics:
+        click.echo(format_text(result.diagnostics), nl=False)
+        click.echo(f"{result.path} has errors; nothing was formatted", err=True)
+        sys.exit(1)
+    if not result.changed:
+        click.echo(f"{result.path} is formatted", err=True)
+        return
+    if check_only:
+        click.echo(result.diff, nl=False)
+        click.echo(f"{result.path} needs formatting: run 'dossier fmt'", err=True)
+        sys.exit(1)
+    click.echo(f"formatted {result.path}", err=True)
+
+
+# --- dossier build / serve / export ------------------------------------------------------------
+
+
+def _report(result: object) -> bool:
+    """Print a check result's findings (warnings too); True when it has no error."""
+    from dossier.check import CheckResult
+
+    assert isinstance(result, CheckResult)
+    _print_diagnostics(list(result.diagnostics), None)
+    if result.errors:
+        click.echo(f"{result.errors} error{'s' * (result.errors != 1)}: nothing was written", err=True)
+    return result.errors == 0
+
+
+@cli.command("build")
+@project_option
+@click.option("--no-site", is_flag=True, help="Only check and write docs/generated/; skip mkdocs.")
+def build_command(project_dir: str | None, no_site: bool) -> None:
+    """Check, generate the pages into docs/generated/, and build the site into site/.
+
+    Any check error stops the build before anything is written. The site is built with
+    `mkdocs build --strict`, so a broken link fails it too.
+    """
+    import time
+
+    from dossier.build import build
+    from dossier.generated import GeneratedFolderError
+    from dossier.site import SiteError
+
+    project = _project(project_dir)
+    started = time.perf_counter()
+    try:
+        result = build(project, with_site=not no_site)
+    except (GeneratedFolderError, SiteError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not _report(result):
+        sys.exit(1)
+    where = project.rel(project.generated_dir) if no_site else project.rel(project.site_dir)
+    click.echo(f"built {where} in {time.perf_counter() - started:.1f} s", err=True)
+
+
+@cli.command("serve")
+@project_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve_command(project_dir: str | None, dev_addr: str) -> None:
+    """Preview the site; edits to data/ and seeds/ regenerate pages and reload the browser.
+
+    A check error is printed and the last good pages stay up until it is fixed.
+    """
+    from dossier import site
+    from dossier.build import regenerate
+    from dossier.generated import GeneratedFolderError
+
+    project = _project(project_dir)
+
+    def again() -> None:
+        try:
+            if _report(regenerate(project)):
+                click.echo("pages regenerated", err=True)
+        except GeneratedFolderError as exc:
+            click.echo(f"Error: {exc}", err=True)
+
+    try:
+        if not _report(regenerate(project)):
+            sys.exit(1)
+    except GeneratedFolderError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(site.serve(project, again, dev_addr=dev_addr))
+
+
+@cli.command("export")
+@project_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("json", "jsonl", "csv")),
+    default="json",
+    show_default=True,
+    help="json: one document; jsonl: one entity, seed or fact a line; csv: one table per noun.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Folder to write into (created if needed). Without it, json and jsonl go to stdout.",
+)
+def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> None:
+    """Export the checked dossier as data: facts, entities, seeds, and citations with spans."""
+    from dossier import export
+    from dossier.check import check as run_check
+
+    project = _project(project_dir)
+    result = run_check(project)
+    if result.dossier is None:
+        _report(result)
+        sys.exit(1)
+    if fmt == "csv":
+        files = export.to_csv(result.dossier)
+    else:
+        name = f"dossier.{fmt}"
+        files = {name: export.to_json(result.dossier) if fmt == "json" else export.to_jsonl(result.dossier)}
+        if out_dir is None:
+            click.echo(files[name], nl=False)
+            return
+    if out_dir is None:
+        raise click.UsageError("csv writes one file per table: give --out DIR")
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {folder / name}", err=True)
+
+
+# --- dossier add-seed / quote / diff --------------------------------------------------------
+
+
+@cli.command("add-seed")
+@project_option
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--outlet", required=True, help="The outlet's entity id (an entity of type outlet).")
+@click.option("--published", required=True, help="Publication date as precise as the text allows: 2024, 2024-08 or 2024-08-06.")
+@click.option("--language", required=True, help="ISO 639-1 code of the text's language: en, de, ru …")
+@click.option("--url", default=None, help="The article's http(s) URL, where known.")
+@click.option("--title", default=None, help="The headline (default: the text's first line).")
+@click.option("--id", "seed_id", default=None, help="The seed id and file name (default: made from the title).")
+@click.option("--same-as", default=None, help="Another seed that captures the same article.")
+def add_seed_command(
+    project_dir: str | None,
+    file: str,
+    outlet: str,
+    published: str,
+    language: str,
+    url: str | None,
+    title: str | None,
+    seed_id: str | None,
+    same_as: str | None,
+) -> None:
+    """Import an article's text from FILE into seeds/ with front matter and its sha256.
+
+    The text is kept byte for byte and never overwrites a seed. Warns when the text nearly
+    duplicates an existing seed (another capture of the same article).
+    """
+    from dossier.addseed import SeedImportError, add_seed
+
+    project = _project(project_dir)
+    try:
+        seed = add_seed(
+            project,
+            Path(file),
+            outlet=outlet,
+            published=published,
+            language=language,
+            url=url,
+            title=title,
+            seed_id=seed_id,
+            same_as=same_as,
+        )
+    except SeedImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for twin in seed.near_duplicates:
+        click.echo(
+            f"warning: the text is {twin.similarity:.0f}% similar to seeds/{twin.seed}.md; if both capture "
+            f"one article, add 'same_as: {twin.seed}' to seeds/{seed.id}.md",
+            err=True,
+        )
+    for warning in seed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"wrote {project.rel(seed.path)} (sha256 {seed.sha256[:12]}…)")
+    click.echo(f'cite it as \'seed: {seed.id}\'; find exact words with: dossier quote {seed.id} "…"')
+
+
+@cli.command("quote")
+@project_option
+@click.argument("seed")
+@click.argument("words")
+@click.option(
+    "--min-similarity",
+    type=click.IntRange(0, 100),
+    default=60,
+    show_default=True,
+    help="Below this similarity (percent) no quote is offered (exit 1).",
+)
+def quote_command(project_dir: str | None, seed: str, words: str, min_similarity: int) -> None:
+    """Find the passage of SEED closest to WORDS and print it verbatim, ready to cite.
+
+    SEED is a seed id (or its file). Prints the passage with its file and line, and a
+    sources: entry to paste under a fact. Exit 1 when nothing is close enough, 2 for an
+    unknown seed.
+    """
+    from dossier.quote import UnknownSeed, find_passage
+
+    project = _project(project_dir)
+    try:
+        passage = find_passage(project, seed, words)
+    except UnknownSeed as exc:
+        raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    click.echo(f"{passage.path}:{passage.line}: {passage.similarity:.0f}% similar")
+    click.echo(passage.text)
+    if passage.similarity < min_similarity:
+        click.echo(f"no passage is at least {min_similarity}% similar; try other words", err=True)
+        sys.exit(1)
+    if passage.occurrences > 1:
+        click.echo(
+            f"warning: this passage occurs {passage.occurrences} times in the seed; lengthen it so it points at one place",
+            err=True,
+        )
+    click.echo("\nPaste under the fact's sources:")
+    click.echo(passage.snippet(), nl=False)
+
+
+@cli.command("diff")
+@project_option
+@click.argument("base")
+@click.argument("head", required=False)
+def diff_command(project_dir: str | None, base: str, head: str | None) -> None:
+    """Summarise the changes to data/facts.yaml from BASE to HEAD as Markdown.
+
+    BASE and HEAD are git revisions (main, origin/main, HEAD~1) or two facts files; HEAD
+    defaults to the working tree. Lists entities and facts added, removed and changed, status
+    changes, citations added and removed and changed figures: fit for a pull-request comment
+    or a CI job summary.
+    """
+    from dossier.diff import DiffInputError, diff
+
+    try:
+        click.echo(diff(_project(project_dir), base, head), nl=False)
+    except DiffInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -1,0 +1,218 @@
+"""``dossier add-seed``: import an article's text into ``seeds/`` as evidence.
+
+The text is kept byte for byte after a front matter block that records where it came from and
+its sha256, so ``dossier check`` notices any later edit. Nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from dossier import atomic, dates, quotes, seeds
+from dossier.project import Project
+from dossier.seeds import SLUG
+
+# Token-set similarity (0-100) of two folded texts from which a new seed is reported as a
+# near-duplicate. The two captures of one Moscow Times article score 89; unrelated articles on
+# the same story score at most 64.
+NEAR_DUPLICATE = 85
+_MAX_ID = 60
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as")  # slugs, codes and hex: never need quotes
+
+
+class SeedImportError(ValueError):
+    """The import was refused; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """An existing seed whose text is close to the new one."""
+
+    seed: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ImportedSeed:
+    """What was written, and what the analyst should know about it."""
+
+    id: str
+    path: Path
+    sha256: str
+    near_duplicates: tuple[NearDuplicate, ...]
+    warnings: tuple[str, ...]
+
+
+def slugify(text: str) -> str:
+    """A seed id from a title: ASCII letters and digits joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > _MAX_ID:
+        slug = slug[:_MAX_ID].rsplit("-", 1)[0]  # cut at a word boundary
+    return slug
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line (without Markdown heading marks), cut at a word near ``limit``."""
+    line = next(
+        (ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip().lstrip("#").strip()), ""
+    )
+    if len(line) > limit:
+        line = line[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return line
+
+
+def check_url(url: str) -> str:
+    """The URL if it is an absolute http(s) URL without spaces; otherwise :class:`SeedImportError`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
+        raise SeedImportError(
+            f"--url {url!r} is not an http(s) URL: only http:// and https:// links are allowed"
+        )
+    return url
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """Front matter text: words in double quotes, slugs and hashes plain, no value as ``null``."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from dossier.fmt import round_trip_yaml
+
+    def styled(key: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: styled(k, v) for k, v in value.items()}
+        if isinstance(value, str) and key not in _PLAIN_FIELDS:
+            return DoubleQuotedScalarString(value)
+        return value
+
+    out = StringIO()
+    round_trip_yaml().dump({k: styled(k, v) for k, v in meta.items()}, out)
+    return out.getvalue()
+
+
+def near_duplicates(
+    text: str, existing: list[seeds.SeedFile], threshold: float = NEAR_DUPLICATE
+) -> list[NearDuplicate]:
+    """Existing seeds whose folded text is at least ``threshold`` similar, most similar first."""
+    from rapidfuzz import fuzz
+
+    # token_set_ratio scores a capture that adds or drops a headline, a caption or a
+    # donation appeal as close to the article it shares.
+    folded = quotes.fold_text(text).lower()
+    found = []
+    for seed in existing:
+        if seed.error or not seed.body.strip():
+            continue
+        score = fuzz.token_set_ratio(folded, quotes.fold_text(seed.body).lower())
+        if score >= threshold:
+            found.append(NearDuplicate(seed.id, round(score, 1)))
+    return sorted(found, key=lambda d: (-d.similarity, d.seed))
+
+
+def _outlet_warning(project: Project, outlet: str) -> str | None:
+    from dossier.yamlload import parse
+
+    try:
+        data = parse(project.facts_file.read_text("utf-8")).data
+    except (OSError, UnicodeDecodeError):
+        return None
+    entities = data.get("entities") if isinstance(data, dict) else None
+    types = {e.get("id"): e.get("type") for e in entities or () if isinstance(e, dict)}
+    if outlet not in types:
+        return f"outlet {outlet!r} is not an entity in data/facts.yaml yet: add it with 'type: outlet'"
+    if types[outlet] != "outlet":
+        return f"outlet {outlet!r} is an entity of type {types[outlet]!r}, not 'outlet'"
+    return None
+
+
+def add_seed(
+    project: Project,
+    source: Path,
+    *,
+    outlet: str,
+    published: str,
+    language: str,
+    url: str | None = None,
+    title: str | None = None,
+    seed_id: str | None = None,
+    same_as: str | None = None,
+) -> ImportedSeed:
+    """Validate the inputs, then write ``seeds/<id>.md`` with front matter and the exact text."""
+    if not SLUG.match(outlet):
+        raise SeedImportError(f"--outlet {outlet!r} is not an entity id: use a-z, 0-9 and single hyphens")
+    try:
+        dates.parse_point(published)
+    except ValueError as exc:
+        raise SeedImportError(f"--published: {exc}") from exc
+    language = language.lower()
+    if not _LANGUAGE.match(language):
+        raise SeedImportError(f"--language {language!r} is not a two-letter ISO 639-1 code such as en or de")
+    if url is not None:
+        check_url(url)
+    if same_as is not None and not (project.seeds_dir / f"{same_as}.md").is_file():
+        raise SeedImportError(f"--same-as {same_as!r} names no seed: seeds/{same_as}.md does not exist")
+    try:
+        body = source.read_bytes()
+    except OSError as exc:
+        raise SeedImportError(f"cannot read {source}: {exc.strerror}") from exc
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedImportError(
+            f"{source} is not UTF-8 text (byte {exc.start}): convert it first, e.g. iconv -t UTF-8"
+        ) from exc
+    if not text.strip():
+        raise SeedImportError(f"{source} is empty")
+
+    inferred: dict[str, str] = {}
+    if title is None:
+        title = _first_line(text)
+        inferred["title"] = "The text's first line (cut short if long): no --title was given."
+    if seed_id is None:
+        seed_id = slugify(title)
+        if not seed_id:
+            raise SeedImportError(f"cannot make an id from the title {title!r}: give one with --id")
+    elif not SLUG.match(seed_id):
+        raise SeedImportError(f"--id {seed_id!r} is not a slug: use a-z, 0-9 and single hyphens")
+    path = project.seeds_dir / f"{seed_id}.md"
+    if path.exists():
+        raise SeedImportError(f"seeds/{seed_id}.md exists and is never overwritten: choose another --id")
+
+    digest = hashlib.sha256(body).hexdigest()
+    meta: dict[str, Any] = {
+        "title": title,
+        "outlet": outlet,
+        "published": published,
+        "language": language,
+        "url": url,
+        "sha256": digest,
+    }
+    if same_as:
+        meta["same_as"] = same_as
+    meta["received_as"] = source.name
+    if inferred:
+        meta["inferred"] = inferred
+    data = b"---\n" + front_matter(meta).encode("utf-8") + b"---\n" + body
+    parts = seeds.split(data)
+    if parts is None or parts[1] != body:  # the text must read back byte for byte
+        raise SeedImportError(f"{source} cannot be stored as a seed: its text would not read back unchanged")
+
+    project.seeds_dir.mkdir(exist_ok=True)
+    existing = seeds.read_all(project.seeds_dir)
+    twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
+    warnings = [w for w in (_outlet_warning(project, outlet),) if w]
+    try:
+        atomic.write_bytes(path, data, exclusive=True)
+    except FileExistsError as exc:
+        raise SeedImportError(
+            f"seeds/{seed_id}.md exists and is never overwritten: choose another --id"
+        ) from exc
+    return ImportedSeed(seed_id, path, digest, tuple(twins), tuple(warnings))

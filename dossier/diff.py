@@ -1,0 +1,370 @@
+"""``dossier diff``: what a change to ``data/facts.yaml`` means, as Markdown for a review.
+
+Both sides are read with :mod:`dossier.yamlload` into plain data and compared by id: entities
+and facts added, removed and changed; status changes; citations (seed and quote) added and
+removed; figures changed. The output is fit for a pull-request comment or a CI job summary.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.project import Project
+from dossier.yamlload import parse
+
+FACTS_PATH = "data/facts.yaml"
+
+
+class DiffInputError(ValueError):
+    """A side of the diff cannot be read: unknown revision, unreadable file, broken YAML."""
+
+
+# --- reading a side ----------------------------------------------------------------------------
+
+
+def _git(project: Project, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", *args], cwd=project.root, capture_output=True, check=False)
+
+
+def read_side(project: Project, spec: str | None) -> tuple[str, str]:
+    """A label and the text of one side: the working tree (``None``), a file, or a git revision.
+
+    A revision in which the facts file does not exist yet reads as an empty file.
+    """
+    if spec is None:
+        path = project.facts_file
+        return "working tree", _read_file(path)
+    as_file = Path(spec)
+    if as_file.is_file():
+        return spec, _read_file(as_file)
+    try:
+        verify = _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
+    except OSError as exc:
+        raise DiffInputError(
+            f"{spec!r} is not a file, and git cannot be run to read it as a revision"
+        ) from exc
+    if verify.returncode != 0:
+        raise DiffInputError(f"{spec!r} is neither a file nor a git revision")
+    # './' makes the path relative to the project root even when the repository starts higher up.
+    shown = _git(project, "show", f"{spec}:./{FACTS_PATH}")
+    if shown.returncode != 0:
+        return spec, ""
+    try:
+        return spec, shown.stdout.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DiffInputError(f"{FACTS_PATH} at {spec} is not valid UTF-8") from exc
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiffInputError(f"cannot read {path}: {exc}") from exc
+
+
+def load_side(label: str, text: str) -> dict[str, Any]:
+    """The facts file as plain data (``{}`` when empty)."""
+    parsed = parse(text.removeprefix("\ufeff"))
+    if parsed.problems:
+        p = parsed.problems[0]
+        raise DiffInputError(
+            f"{FACTS_PATH} ({label}) has YAML errors: line {p.line}, column {p.column}: {p.message}"
+        )
+    data = _plain(parsed.data)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DiffInputError(f"{FACTS_PATH} ({label}) is not a mapping with 'entities:' and 'facts:'")
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    fact: str
+    seed: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    fact: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+@dataclass
+class Changes:
+    """Everything that differs between two facts files, in file order."""
+
+    entities_added: list[dict[str, Any]] = field(default_factory=list)
+    entities_removed: list[dict[str, Any]] = field(default_factory=list)
+    entities_changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    facts_added: list[dict[str, Any]] = field(default_factory=list)
+    facts_removed: list[dict[str, Any]] = field(default_factory=list)
+    facts_changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    status_changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    citations_added: list[Citation] = field(default_factory=list)
+    citations_removed: list[Citation] = field(default_factory=list)
+    figures: list[FigureChange] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # top-level fields (title, summary) changed
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def _by_id(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    """Entries with a text id, by id, in file order (the first of duplicates wins)."""
+    items = data.get(key)
+    found: dict[str, dict[str, Any]] = {}
+    for entry in items if isinstance(items, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            found.setdefault(entry["id"], entry)
+    return found
+
+
+def _citations(fact_id: str, fact: dict[str, Any]) -> list[Citation]:
+    sources = fact.get("sources")
+    if not isinstance(sources, list):
+        return []
+    return [
+        Citation(fact_id, str(s.get("seed")), str(s.get("quote"))) for s in sources if isinstance(s, dict)
+    ]
+
+
+def _figures(fact: dict[str, Any]) -> list[dict[str, Any]]:
+    figures = fact.get("figures")
+    return [f for f in figures if isinstance(f, dict)] if isinstance(figures, list) else []
+
+
+def _figure_key(figure: dict[str, Any]) -> tuple[str, str]:
+    return (str(figure.get("measure")), str(figure.get("seed")))
+
+
+def compare(base: dict[str, Any], head: dict[str, Any]) -> Changes:
+    """The changes from ``base`` to ``head``."""
+    changes = Changes()
+    for key in ("title", "summary"):
+        if base.get(key) != head.get(key):
+            changes.other.append(key)
+    old_entities, new_entities = _by_id(base, "entities"), _by_id(head, "entities")
+    changes.entities_added = [e for i, e in new_entities.items() if i not in old_entities]
+    changes.entities_removed = [e for i, e in old_entities.items() if i not in new_entities]
+    changes.entities_changed = [
+        (old_entities[i], e) for i, e in new_entities.items() if i in old_entities and old_entities[i] != e
+    ]
+    old_facts, new_facts = _by_id(base, "facts"), _by_id(head, "facts")
+    changes.facts_added = [f for i, f in new_facts.items() if i not in old_facts]
+    changes.facts_removed = [f for i, f in old_facts.items() if i not in new_facts]
+    changes.facts_changed = [
+        (old_facts[i], f) for i, f in new_facts.items() if i in old_facts and old_facts[i] != f
+    ]
+    for old, new in changes.facts_changed:
+        if old.get("status") != new.get("status"):
+            changes.status_changes.append((new["id"], old.get("status"), new.get("status")))
+    # Citations and figures: per fact id, over the union of both sides, head order first.
+    for fact_id in [*new_facts, *(i for i in old_facts if i not in new_facts)]:
+        old_fact, new_fact = old_facts.get(fact_id, {}), new_facts.get(fact_id, {})
+        old_cites, new_cites = _citations(fact_id, old_fact), _citations(fact_id, new_fact)
+        changes.citations_added += [c for c in new_cites if c not in old_cites]
+        changes.citations_removed += [c for c in old_cites if c not in new_cites]
+        changes.figures += _figure_changes(fact_id, _figures(old_fact), _figures(new_fact))
+    return changes
+
+
+def _figure_changes(fact_id: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[FigureChange]:
+    gone = [f for f in old if f not in new]
+    came = [f for f in new if f not in old]
+    found = []
+    for figure in came:
+        # One figure of the same measure from the same seed on each side: it changed.
+        twins = [g for g in gone if _figure_key(g) == _figure_key(figure)]
+        if len(twins) == 1 and sum(_figure_key(f) == _figure_key(figure) for f in came) == 1:
+            gone.remove(twins[0])
+            found.append(FigureChange(fact_id, twins[0], figure))
+        else:
+            found.append(FigureChange(fact_id, None, figure))
+    found += [FigureChange(fact_id, g, None) for g in gone]
+    return found
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(value: Any) -> str:
+    """Text for inline GitHub Markdown: one line, HTML-escaped, emphasis and table marks escaped."""
+    text = " ".join(str(value).split())
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def code(value: Any) -> str:
+    """A code span that shows ``value`` literally, whatever backticks it holds."""
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "*none*"
+    if isinstance(value, list):
+        return ", ".join(code(v) for v in value) or "*none*"
+    if isinstance(value, (dict, bool, int, float)):
+        return code(value)
+    return md(_clip(value))
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """One line per changed field: old → new for short ones, the names of the rest."""
+    lines = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        if key in ("id", "sources", "figures") or old.get(key) == new.get(key):
+            continue
+        before, after = old.get(key), new.get(key)
+        lists = (before is None or isinstance(before, list)) and (after is None or isinstance(after, list))
+        if key in ("about", "aliases", "tags", "contradicts", "attributed_to") and lists:
+            plus = [v for v in after or [] if v not in (before or [])]
+            minus = [v for v in before or [] if v not in (after or [])]
+            parts = [f"+ {code(v)}" for v in plus] + [f"− {code(v)}" for v in minus]
+            lines.append(f"{md(key)}: {', '.join(parts) or 'reordered'}")
+        elif key == "status":
+            lines.append(f"status: {_value(before)} → **{_value(after)}**")
+        elif isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
+            lines.append(f"{md(key)}: changed")
+        else:
+            lines.append(f"{md(key)}: {_value(before)} → {_value(after)}")
+    return lines
+
+
+def _figure_number(figure: dict[str, Any]) -> str:
+    """``approximately 300 missiles and drones``."""
+    bounds = [str(figure[k]) for k in ("min", "max") if isinstance(figure.get(k), (int, float))]
+    number = str(figure["value"]) if isinstance(figure.get("value"), (int, float)) else "–".join(bounds)
+    return md(" ".join(str(x) for x in (figure.get("qualifier"), number, figure.get("unit")) if x))
+
+
+def _figure_source(figure: dict[str, Any]) -> str:
+    """``(`projectiles` from `alpha-report`: “some 300 missiles and drones”)``."""
+    return f"({code(figure.get('measure'))} from {code(figure.get('seed'))}: “{md(figure.get('text', ''))}”)"
+
+
+def _count(n: int) -> str:
+    return str(n) if n else "–"
+
+
+def to_markdown(changes: Changes, base: str, head: str) -> str:
+    """The report, as GitHub-flavoured Markdown."""
+    out = [f"## Changes to `{FACTS_PATH}`", "", f"From {code(base)} to {code(head)}.", ""]
+    if changes.empty:
+        return "\n".join([*out, "No changes to facts or entities.", ""])
+    out += [
+        "| | Added | Removed | Changed |",
+        "| --- | ---: | ---: | ---: |",
+        f"| Entities | {_count(len(changes.entities_added))} | {_count(len(changes.entities_removed))} | {_count(len(changes.entities_changed))} |",
+        f"| Facts | {_count(len(changes.facts_added))} | {_count(len(changes.facts_removed))} | {_count(len(changes.facts_changed))} |",
+        f"| Status changes | | | {_count(len(changes.status_changes))} |",
+        f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | |",
+        f"| Figures | {_count(sum(f.old is None for f in changes.figures))} | {_count(sum(f.new is None for f in changes.figures))} | {_count(sum(f.old is not None and f.new is not None for f in changes.figures))} |",
+        "",
+    ]
+    if changes.other:
+        out += ["### Dossier", "", *(f"- {md(k)} changed" for k in changes.other), ""]
+    if changes.status_changes:
+        out += ["### Status changes", ""]
+        out += [f"- {code(i)}: {_value(old)} → **{_value(new)}**" for i, old, new in changes.status_changes]
+        out.append("")
+    _section(
+        out,
+        "Facts added",
+        (f"{code(f['id'])}: {md(_clip(f.get('statement', '')))}" for f in changes.facts_added),
+    )
+    _section(
+        out,
+        "Facts removed",
+        (f"{code(f['id'])}: {md(_clip(f.get('statement', '')))}" for f in changes.facts_removed),
+    )
+    if changes.facts_changed:
+        out += ["### Facts changed", ""]
+        for old, new in changes.facts_changed:
+            lines = _field_changes(old, new)
+            if old.get("sources") != new.get("sources"):
+                lines.append("sources: see citations")
+            if old.get("figures") != new.get("figures"):
+                lines.append("figures: see figures")
+            out.append(f"- {code(new['id'])}")
+            out += [f"  - {line}" for line in lines]
+        out.append("")
+    _section(out, "Entities added", (_entity(e) for e in changes.entities_added))
+    _section(out, "Entities removed", (_entity(e) for e in changes.entities_removed))
+    if changes.entities_changed:
+        out += ["### Entities changed", ""]
+        for old, new in changes.entities_changed:
+            out.append(f"- {code(new['id'])}")
+            out += [f"  - {line}" for line in _field_changes(old, new)]
+        out.append("")
+    _section(out, "Citations added", (_citation(c) for c in changes.citations_added))
+    _section(out, "Citations removed", (_citation(c) for c in changes.citations_removed))
+    figure_lines = []
+    for change in changes.figures:
+        if change.old and change.new:
+            arrow = f"{_figure_number(change.old)} → {_figure_number(change.new)}"
+            figure_lines.append(f"{code(change.fact)}: {arrow} {_figure_source(change.new)}")
+        elif change.new:
+            figure_lines.append(
+                f"{code(change.fact)}: added {_figure_number(change.new)} {_figure_source(change.new)}"
+            )
+        elif change.old:
+            figure_lines.append(
+                f"{code(change.fact)}: removed {_figure_number(change.old)} {_figure_source(change.old)}"
+            )
+    _section(out, "Figures", figure_lines)
+    return "\n".join(out)
+
+
+def _section(out: list[str], title: str, lines: Iterable[str]) -> None:
+    items = [f"- {line}" for line in lines]
+    if items:
+        out += [f"### {title}", "", *items, ""]
+
+
+def _entity(entity: dict[str, Any]) -> str:
+    return f"{code(entity['id'])}: {md(entity.get('name', ''))} ({md(entity.get('type', ''))})"
+
+
+def _citation(citation: Citation) -> str:
+    return f"{code(citation.fact)} ← {code(citation.seed)}: “{md(_clip(citation.quote))}”"
+
+
+def diff(project: Project, base: str, head: str | None = None) -> str:
+    """Compare two sides (revisions or files; ``head`` defaults to the working tree) as Markdown."""
+    base_label, base_text = read_side(project, base)
+    head_label, head_text = read_side(project, head)
+    changes = compare(load_side(base_label, base_text), load_side(head_label, head_text))
+    return to_markdown(changes, base_label, head_label)

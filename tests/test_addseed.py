@@ -1,0 +1,212 @@
+"""``dossier add-seed``: exact bytes, front matter, refusals and near-duplicate warnings."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier import seeds
+from dossier.addseed import slugify
+from dossier.check import check
+from dossier.cli import cli
+from dossier.project import Project
+
+ARTICLE = (
+    "Radars for the capital\n\nOfficials said the  first radar units  had arrived.\r\nMore will follow.\n"
+)
+
+
+def run(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["add-seed", "--project", str(project), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "001_capture.txt"
+    path.write_bytes(ARTICLE.encode("utf-8"))
+    return path
+
+
+def test_writes_front_matter_and_the_exact_bytes(base_project: Path, article: Path) -> None:
+    code, out, err = run(
+        base_project,
+        str(article),
+        "--outlet", "alpha-news",
+        "--published", "2024-08",
+        "--language", "en",
+        "--url", "https://alpha.example/radars",
+        "--title", "Radars: for the capital",
+    )  # fmt: skip
+    digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
+    assert (code, err) == (0, "")
+    assert out == (
+        f"wrote seeds/radars-for-the-capital.md (sha256 {digest[:12]}…)\n"
+        "cite it as 'seed: radars-for-the-capital'; find exact words with: dossier quote radars-for-the-capital \"…\"\n"
+    )
+    written = (base_project / "seeds" / "radars-for-the-capital.md").read_bytes()
+    assert (
+        written
+        == (
+            "---\n"
+            'title: "Radars: for the capital"\n'
+            "outlet: alpha-news\n"
+            'published: "2024-08"\n'
+            "language: en\n"
+            'url: "https://alpha.example/radars"\n'
+            f"sha256: {digest}\n"
+            'received_as: "001_capture.txt"\n'
+            "---\n"
+        ).encode()
+        + ARTICLE.encode()
+    )
+    seed = seeds.read(base_project / "seeds" / "radars-for-the-capital.md")
+    assert seed.body == ARTICLE and seed.body_sha256 == digest and seed.meta["published"] == "2024-08"
+
+
+def test_the_new_seed_passes_the_check(base_project: Path, article: Path) -> None:
+    code, _, _ = run(
+        base_project, str(article), "--outlet", "alpha-news", "--published", "2024-08-06", "--language", "en"
+    )
+    assert code == 0
+    codes = {d.code for d in check(Project(base_project)).diagnostics if d.path.startswith("seeds/radars")}
+    assert codes == {"W403"}  # only: no fact cites it yet
+
+
+def test_title_and_id_come_from_the_first_line(base_project: Path, article: Path) -> None:
+    run(base_project, str(article), "--outlet", "alpha-news", "--published", "2024", "--language", "EN")
+    meta = seeds.read(base_project / "seeds" / "radars-for-the-capital.md").meta
+    assert meta["title"] == "Radars for the capital"
+    assert meta["language"] == "en"
+    assert meta["url"] is None
+    assert meta["inferred"] == {"title": "The text's first line (cut short if long): no --title was given."}
+
+
+def test_refuses_to_overwrite(base_project: Path, article: Path) -> None:
+    before = (base_project / "seeds" / "alpha-report.md").read_bytes()
+    code, out, err = run(
+        base_project,
+        str(article),
+        "--outlet",
+        "alpha-news",
+        "--published",
+        "2024",
+        "--language",
+        "en",
+        "--id",
+        "alpha-report",
+    )
+    assert (code, out) == (1, "")
+    assert err == "Error: seeds/alpha-report.md exists and is never overwritten: choose another --id\n"
+    assert (base_project / "seeds" / "alpha-report.md").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--url", "javascript:alert(1)"],
+            "--url 'javascript:alert(1)' is not an http(s) URL: only http:// and https:// links are allowed",
+        ),
+        (
+            ["--url", "ftp://alpha.example/x"],
+            "--url 'ftp://alpha.example/x' is not an http(s) URL: only http:// and https:// links are allowed",
+        ),
+        (
+            ["--url", "https://"],
+            "--url 'https://' is not an http(s) URL: only http:// and https:// links are allowed",
+        ),
+        (["--published", "2024-02-30"], "--published: '2024-02-30': February 2024 has 29 days"),
+        (["--language", "eng"], "--language 'eng' is not a two-letter ISO 639-1 code such as en or de"),
+        (
+            ["--outlet", "Alpha News"],
+            "--outlet 'Alpha News' is not an entity id: use a-z, 0-9 and single hyphens",
+        ),
+        (["--id", "Bad_Id"], "--id 'Bad_Id' is not a slug: use a-z, 0-9 and single hyphens"),
+        (["--same-as", "nothing"], "--same-as 'nothing' names no seed: seeds/nothing.md does not exist"),
+    ],
+)
+def test_rejects_bad_input(base_project: Path, article: Path, args: list[str], message: str) -> None:
+    base = {"--outlet": "alpha-news", "--published": "2024-08", "--language": "en"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    flat = [part for pair in base.items() for part in pair]
+    code, out, err = run(base_project, str(article), *flat)
+    assert (code, out, err) == (1, "", f"Error: {message}\n")
+    assert sorted(p.name for p in (base_project / "seeds").iterdir()) == [
+        "alpha-report.md",
+        "beta-bericht.md",
+    ]
+
+
+def test_rejects_text_that_is_not_utf8(base_project: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Stra\xdfe".encode("latin-1"))
+    code, _, err = run(
+        base_project, str(latin), "--outlet", "alpha-news", "--published", "2024", "--language", "de"
+    )
+    assert code == 1
+    assert err == f"Error: {latin} is not UTF-8 text (byte 4): convert it first, e.g. iconv -t UTF-8\n"
+
+
+def test_warns_about_a_near_duplicate(base_project: Path, tmp_path: Path) -> None:
+    body = (base_project / "seeds" / "alpha-report.md").read_text("utf-8").split("---\n", 2)[2]
+    capture = tmp_path / "capture.md"
+    capture.write_text("# Alpha reports radar deliveries\n\n" + body.replace("\n", "\n\n"), "utf-8")
+    code, _, err = run(
+        base_project, str(capture), "--outlet", "alpha-news", "--published", "2024-08-06", "--language", "en"
+    )
+    assert code == 0
+    assert err == (
+        "warning: the text is 100% similar to seeds/alpha-report.md; if both capture one article, "
+        "add 'same_as: alpha-report' to seeds/alpha-reports-radar-deliveries.md\n"
+    )
+
+
+def test_no_warning_when_same_as_names_the_twin(base_project: Path, tmp_path: Path) -> None:
+    body = (base_project / "seeds" / "alpha-report.md").read_text("utf-8").split("---\n", 2)[2]
+    capture = tmp_path / "capture.txt"
+    capture.write_text(body, "utf-8")
+    code, _, err = run(
+        base_project, str(capture), "--outlet", "alpha-news", "--published", "2024-08-06", "--language", "en",
+        "--id", "alpha-text", "--same-as", "alpha-report",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert seeds.read(base_project / "seeds" / "alpha-text.md").meta["same_as"] == "alpha-report"
+
+
+def test_warns_about_an_unknown_outlet(base_project: Path, article: Path) -> None:
+    code, _, err = run(
+        base_project, str(article), "--outlet", "gamma-post", "--published", "2024", "--language", "en"
+    )
+    assert code == 0
+    assert (
+        err
+        == "warning: outlet 'gamma-post' is not an entity in data/facts.yaml yet: add it with 'type: outlet'\n"
+    )
+
+
+def test_the_shipped_moscow_times_captures_are_near_duplicates() -> None:
+    from dossier.addseed import near_duplicates
+    from tests.conftest import ROOT
+
+    shipped = seeds.read_all(ROOT / "seeds")
+    text = next(s for s in shipped if s.id == "moscow-times-air-defense-text")
+    others = [s for s in shipped if s.id != text.id]
+    assert [d.seed for d in near_duplicates(text.body, others)] == ["moscow-times-air-defense-markdown"]
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Russland liefert Iran Radaranlagen", "russland-liefert-iran-radaranlagen"),
+        ("Ça va — “quotes” & dashes!", "ca-va-quotes-dashes"),
+        ("Россия", ""),
+        ("a " * 80, "-".join(["a"] * 30)),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug

@@ -104,16 +104,3 @@ def read_all(seeds_dir: Path) -> list[SeedFile]:
         return []
     return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file() or p.is_symlink()]
 
-
-def render_front_matter(meta: dict[str, Any]) -> str:
-    """Front matter text in the canonical field order (used by ``add-seed``)."""
-    from io import StringIO
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.width = 4096
-    out = StringIO()
-    yaml.dump(meta, out)
-    return out.getvalue()

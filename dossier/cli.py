@@ -249,11 +249,17 @@ def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> No
 @project_option
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--outlet", required=True, help="The outlet's entity id (an entity of type outlet).")
-@click.option("--published", required=True, help="Publication date as precise as the text allows: 2024, 2024-08 or 2024-08-06.")
+@click.option(
+    "--published",
+    required=True,
+    help="Publication date as precise as the text allows: 2024, 2024-08 or 2024-08-06.",
+)
 @click.option("--language", required=True, help="ISO 639-1 code of the text's language: en, de, ru …")
 @click.option("--url", default=None, help="The article's http(s) URL, where known.")
 @click.option("--title", default=None, help="The headline (default: the text's first line).")
-@click.option("--id", "seed_id", default=None, help="The seed id and file name (default: made from the title).")
+@click.option(
+    "--id", "seed_id", default=None, help="The seed id and file name (default: made from the title)."
+)
 @click.option("--same-as", default=None, help="Another seed that captures the same article.")
 def add_seed_command(
     project_dir: str | None,
@@ -297,7 +303,7 @@ def add_seed_command(
     for warning in seed.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {project.rel(seed.path)} (sha256 {seed.sha256[:12]}…)")
-    click.echo(f'cite it as \'seed: {seed.id}\'; find exact words with: dossier quote {seed.id} "…"')
+    click.echo(f"cite it as 'seed: {seed.id}'; find exact words with: dossier quote {seed.id} \"…\"")
 
 
 @cli.command("quote")

@@ -103,4 +103,3 @@ def read_all(seeds_dir: Path) -> list[SeedFile]:
     if not seeds_dir.is_dir():
         return []
     return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file() or p.is_symlink()]
-

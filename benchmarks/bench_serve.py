@@ -1,0 +1,106 @@
+"""Benchmark ``dossier serve``: how long from saving an edit to data/ until the page shows it.
+
+``python benchmarks/bench_serve.py [--project PATH] [--runs 5]``
+
+Copies the project (default: this repository's dossier) to a temporary folder, starts
+``dossier serve`` on a free port, then repeatedly rewrites one fact's statement in
+``data/facts.yaml`` and polls that fact's page until the new words are served. The browser's
+live reload fires when the rebuilt page is ready, so this is the delay a writer sees. Target:
+<= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8", errors="replace"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(url: str, needle: str, timeout: float) -> float:
+    """Seconds until ``needle`` is in the page at ``url``."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if needle in _get(url):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise SystemExit(f"{needle!r} did not appear at {url} within {timeout} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=REPO)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        project.mkdir()
+        for part in ("data", "seeds", "docs"):
+            shutil.copytree(args.project / part, project / part, ignore=shutil.ignore_patterns("generated"))
+        shutil.copy2(args.project / "mkdocs.yml", project / "mkdocs.yml")
+        facts = project / "data" / "facts.yaml"
+        text = facts.read_text("utf-8")
+        match = re.search(r"^  - id: (\S+)\n    statement: (.+)$", text, re.M)
+        if not match:
+            raise SystemExit("no '- id: ...' followed by 'statement: ...' in data/facts.yaml")
+        fact_id, statement = match.groups()
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/generated/facts/{fact_id}/"
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dossier",
+                "serve",
+                "--project",
+                str(project),
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(url, "<html", timeout=120)
+            delays = []
+            for run in range(args.runs):
+                marker = f"Edited{run}x"
+                quote = statement[0] if statement[0] in "\"'" else ""
+                new = f"{quote}{marker} {statement[len(quote) :]}"
+                edited = text.replace(match.group(0), f"  - id: {fact_id}\n    statement: {new}", 1)
+                time.sleep(1.5)  # let the previous rebuild settle
+                facts.write_text(edited, "utf-8")
+                delays.append(_wait_for(url, marker, timeout=120))
+                print(f"run {run + 1}: edit visible after {delays[-1]:.2f} s", flush=True)
+            print(f"median {statistics.median(delays):.2f} s, max {max(delays):.2f} s")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

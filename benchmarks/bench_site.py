@@ -1,0 +1,141 @@
+"""Benchmark the site build on a synthetic dossier: our stages next to the site engine's.
+
+``python benchmarks/bench_site.py [--facts 10000 --entities 2000 --seeds 1000] [--scales 0.25,0.5,1]``
+
+For each scale it prints the time of each stage of ``dossier build`` — check, render (pages and
+exports, in memory), write (into docs/generated/) and ``mkdocs build --strict`` — next to
+``mkdocs build`` of the same number of plain one-paragraph pages with a one-entry nav, and the peak
+memory of our stages and of MkDocs. Targets, judged by a reader: render <= 15% of the site
+engine's time, and every column linear in the number of facts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from synth import generate
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from dossier import build, generated  # noqa: E402 - after the path tweak, for uninstalled checkouts
+from dossier.check import check  # noqa: E402
+from dossier.project import Project  # noqa: E402
+
+_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "w = time.perf_counter() - t\n"
+    "sys.stderr.buffer.write(r.stderr[-3000:])\n"
+    "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+PLAIN_CONFIG = """site_name: Plain
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+nav:
+  - Home: index.md
+not_in_nav: |
+  /p/
+"""
+
+
+def _timed_subprocess(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, measured in a fresh wrapper process."""
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, capture_output=True, check=False)
+    code, wall, peak_kb = done.stdout.split()
+    if int(code) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr.decode(errors='replace')}")
+    return float(wall), int(peak_kb) / 1024
+
+
+def _mkdocs(project: Path) -> tuple[float, float]:
+    return _timed_subprocess(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", "mkdocs.yml"], project
+    )
+
+
+def plain_project(folder: Path, pages: int) -> Path:
+    """``pages`` one-paragraph Markdown pages and a one-entry nav: the engine's floor."""
+    (folder / "docs" / "p").mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text(PLAIN_CONFIG, "utf-8")
+    (folder / "docs" / "index.md").write_text("# Plain\n\nA page.\n", "utf-8")
+    for i in range(pages):
+        (folder / "docs" / "p" / f"page-{i}.md").write_text(
+            f"# Page {i}\n\nA paragraph of plain text on page {i}, with [a link](../index.md).\n", "utf-8"
+        )
+    return folder
+
+
+def measure(root: Path, facts: int, entities: int, seeds: int) -> dict[str, float]:
+    project_dir = root / f"dossier-{facts}"
+    generate(project_dir, facts, entities, seeds)
+    project = Project(project_dir)
+
+    t0 = time.perf_counter()
+    result = check(project)
+    t1 = time.perf_counter()
+    assert result.dossier is not None, "the synthetic dossier must check clean"
+    files = build.pages(result.dossier)
+    t2 = time.perf_counter()
+    generated.write(project.generated_dir, files)
+    t3 = time.perf_counter()
+    ours_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    site, site_peak = _mkdocs(project_dir)
+    pages = sum(1 for name in files if name.endswith(".md")) - 1  # home.md is included, not a page
+    plain, plain_peak = _mkdocs(plain_project(root / f"plain-{facts}", pages))
+    return {
+        "facts": facts,
+        "pages": pages,
+        "check": t1 - t0,
+        "render": t2 - t1,
+        "write": t3 - t2,
+        "site": site,
+        "plain": plain,
+        "ours_mb": ours_peak,
+        "site_mb": site_peak,
+        "plain_mb": plain_peak,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", type=int, default=10_000)
+    parser.add_argument("--entities", type=int, default=2_000)
+    parser.add_argument("--seeds", type=int, default=1_000)
+    parser.add_argument("--scales", default="1", help="fractions of the sizes above, e.g. 0.25,0.5,1")
+    args = parser.parse_args()
+    print(
+        f"{'facts':>6} {'pages':>6} {'check':>7} {'render':>7} {'write':>7} {'mkdocs':>8} "
+        f"{'render%':>8} {'plain':>8} {'ms/fact':>8} {'ours MB':>8} {'mkdocs MB':>10} {'plain MB':>9}"
+    )
+    for scale in (float(s) for s in args.scales.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = measure(
+                Path(tmp),
+                round(args.facts * scale),
+                max(10, round(args.entities * scale)),
+                max(4, round(args.seeds * scale)),
+            )
+        total = r["check"] + r["render"] + r["write"] + r["site"]
+        print(
+            f"{r['facts']:>6.0f} {r['pages']:>6.0f} {r['check']:>6.2f}s {r['render']:>6.2f}s "
+            f"{r['write']:>6.2f}s {r['site']:>7.2f}s {100 * r['render'] / r['site']:>7.1f}% "
+            f"{r['plain']:>7.2f}s {1000 * total / r['facts']:>8.2f} {r['ours_mb']:>8.0f} "
+            f"{r['site_mb']:>10.0f} {r['plain_mb']:>9.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

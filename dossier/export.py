@@ -1,0 +1,293 @@
+"""The dossier as data: JSON, JSON Lines and CSV, plus the schema.org JSON-LD of each fact page.
+
+Exports carry what the site shows and what a reuser needs to verify it: every citation with its seed,
+its quote and the character span ``[start, end)`` of the quote in the seed's body (the body is in
+the JSON and in ``seeds.csv``), and each fact's corroboration.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from dossier.dates import FuzzyDate
+from dossier.model import Dossier, Entity, Fact, Seed
+
+FORMATS = ("json", "jsonl", "csv")
+
+# Lists of free text (aliases) are joined with this in CSV; the JSON keeps them as lists.
+LIST_SEPARATOR = "; "
+
+
+def _date(date: FuzzyDate | None) -> dict[str, str] | None:
+    if date is None:
+        return None
+    return {
+        "text": date.text,
+        "start": date.start.isoformat(),
+        "end": date.end.isoformat(),
+        "precision": date.precision,
+    }
+
+
+def entity_record(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "type": entity.type,
+        "name": entity.name,
+        "aliases": list(entity.aliases),
+        "description": entity.description,
+        "url": entity.url,
+        "notes": entity.notes,
+    }
+
+
+def seed_record(seed: Seed) -> dict[str, Any]:
+    return {
+        "id": seed.id,
+        "title": seed.title,
+        "outlet": seed.outlet,
+        "published": _date(seed.published),
+        "language": seed.language,
+        "url": seed.url,
+        "sha256": seed.sha256,
+        "same_as": seed.same_as,
+        "received_as": seed.received_as,
+        "inferred": dict(seed.inferred),
+        "notes": seed.notes,
+        "body": seed.body,
+    }
+
+
+def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
+    corroboration = dossier.corroboration(fact)
+    return {
+        "id": fact.id,
+        "statement": fact.statement,
+        "date": _date(fact.date),
+        "date_resolved": None
+        if fact.date_resolved is None
+        else {
+            "phrase": fact.date_resolved.phrase,
+            "seed": fact.date_resolved.seed,
+            "note": fact.date_resolved.note,
+        },
+        "about": list(fact.about),
+        "status": fact.status,
+        "contradicts": list(fact.contradicts),
+        "tags": list(fact.tags),
+        "notes": fact.notes,
+        "corroboration": {
+            "level": corroboration.level,
+            "seeds": list(corroboration.seeds),
+            "articles": list(corroboration.articles),
+            "outlets": list(corroboration.outlets),
+            "origins": list(corroboration.origins),
+        },
+        "figures": [
+            {
+                "measure": g.measure,
+                "qualifier": g.qualifier,
+                "value": g.value,
+                "min": g.min,
+                "max": g.max,
+                "unit": g.unit,
+                "text": g.text,
+                "seed": g.seed,
+            }
+            for g in fact.figures
+        ],
+        "citations": [
+            {
+                "n": n,
+                "seed": c.seed,
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+                "attributed_to": list(c.attributed_to),
+                "translation": c.translation,
+                "note": c.note,
+            }
+            for n, c in enumerate(fact.sources, 1)
+        ],
+    }
+
+
+def records(dossier: Dossier) -> dict[str, Any]:
+    """The dossier as plain JSON-ready values."""
+    return {
+        "title": dossier.title,
+        "summary": dossier.summary,
+        "entities": [entity_record(e) for e in dossier.entities],
+        "seeds": [seed_record(s) for s in dossier.seeds],
+        "facts": [fact_record(dossier, f) for f in dossier.facts],
+    }
+
+
+def to_json(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
+    """The whole dossier as one JSON document."""
+    # No indent: only the compact form uses json's C encoder, and 10,000 facts make it count.
+    return json.dumps(data or records(dossier), ensure_ascii=False) + "\n"
+
+
+def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
+    """One JSON object a line, each with a ``kind``: entity, seed or fact (citations nested)."""
+    data = data or records(dossier)
+    rows = [
+        *({"kind": "entity", **e} for e in data["entities"]),
+        *({"kind": "seed", **s} for s in data["seeds"]),
+        *({"kind": "fact", **f} for f in data["facts"]),
+    ]
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue()
+
+
+def to_csv(dossier: Dossier) -> dict[str, str]:
+    """One CSV table per noun, keyed by file name. Slug lists are space-separated."""
+    corroboration = {f.id: dossier.corroboration(f) for f in dossier.facts}
+    return {
+        "entities.csv": _table(
+            ["id", "type", "name", "aliases", "description", "url", "notes"],
+            (
+                [e.id, e.type, e.name, LIST_SEPARATOR.join(e.aliases), e.description, e.url, e.notes]
+                for e in dossier.entities
+            ),
+        ),
+        "seeds.csv": _table(
+            ["id", "title", "outlet", "published", "language", "url", "sha256", "same_as", "body"],
+            (
+                [s.id, s.title, s.outlet, s.published.text, s.language, s.url, s.sha256, s.same_as, s.body]
+                for s in dossier.seeds
+            ),
+        ),
+        "facts.csv": _table(
+            [
+                "id",
+                "statement",
+                "date",
+                "date_start",
+                "date_end",
+                "date_precision",
+                "status",
+                "about",
+                "contradicts",
+                "tags",
+                "corroboration",
+                "seeds",
+                "outlets",
+                "origins",
+                "notes",
+            ],
+            (
+                [
+                    f.id,
+                    f.statement,
+                    f.date.text if f.date else None,
+                    f.date.start.isoformat() if f.date else None,
+                    f.date.end.isoformat() if f.date else None,
+                    f.date.precision if f.date else None,
+                    f.status,
+                    " ".join(f.about),
+                    " ".join(f.contradicts),
+                    " ".join(f.tags),
+                    corroboration[f.id].level,
+                    " ".join(corroboration[f.id].seeds),
+                    " ".join(corroboration[f.id].outlets),
+                    " ".join(corroboration[f.id].origins),
+                    f.notes,
+                ]
+                for f in dossier.facts
+            ),
+        ),
+        "citations.csv": _table(
+            ["fact", "n", "seed", "start", "end", "quote", "translation", "attributed_to", "note"],
+            (
+                [
+                    f.id,
+                    n,
+                    c.seed,
+                    c.start,
+                    c.end,
+                    c.quote,
+                    c.translation,
+                    " ".join(c.attributed_to),
+                    c.note,
+                ]
+                for f in dossier.facts
+                for n, c in enumerate(f.sources, 1)
+            ),
+        ),
+        "figures.csv": _table(
+            ["fact", "measure", "qualifier", "value", "min", "max", "unit", "text", "seed"],
+            (
+                [f.id, g.measure, g.qualifier, g.value, g.min, g.max, g.unit, g.text, g.seed]
+                for f in dossier.facts
+                for g in f.figures
+            ),
+        ),
+    }
+
+
+FILE_NAMES = (
+    "dossier.json",
+    "dossier.jsonl",
+    "entities.csv",
+    "seeds.csv",
+    "facts.csv",
+    "citations.csv",
+    "figures.csv",
+)
+
+
+def files(dossier: Dossier) -> dict[str, str]:
+    """Every export, keyed by file name: what ``dossier export`` writes and the site offers."""
+    data = records(dossier)
+    return {
+        "dossier.json": to_json(dossier, data),
+        "dossier.jsonl": to_jsonl(dossier, data),
+        **to_csv(dossier),
+    }
+
+
+def claim(dossier: Dossier, fact: Fact) -> dict[str, Any]:
+    """A schema.org ``Claim`` for a fact page: what is claimed, about whom, and where it appeared."""
+    appearances = []
+    for citation in fact.sources:
+        seed = dossier.seed[citation.seed]
+        work: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "headline": seed.title,
+            "datePublished": seed.published.text,
+            "inLanguage": seed.language,
+            "publisher": {"@type": "Organization", "name": _name(dossier, seed.outlet)},
+            "text": citation.quote,
+        }
+        if seed.url and seed.url.startswith(("http://", "https://")):
+            work["url"] = seed.url
+        appearances.append(work)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "identifier": fact.id,
+        "text": fact.statement,
+        "about": [{"@type": "Thing", "name": _name(dossier, e)} for e in fact.about],
+        "appearance": appearances,
+    }
+    if fact.date is not None:
+        data["temporalCoverage"] = fact.date.text  # ISO 8601: 2024-08-05, 2024-08, or an interval
+    return data
+
+
+def _name(dossier: Dossier, entity_id: str) -> str:
+    entity = dossier.entity.get(entity_id)
+    return entity.name if entity else entity_id

@@ -1,0 +1,126 @@
+"""Stage 4: put rendered pages into ``docs/generated/``, the one folder the generator owns.
+
+A manifest (``.manifest.json``) lists the files the generator wrote. Only those are ever replaced
+or removed: a file someone else put in the folder stops the write instead of being overwritten.
+Unchanged files are left alone, so ``mkdocs serve`` rebuilds only after a real change. Each file
+is replaced by rename, so a reader never sees half a page; nothing is fsynced, because every
+file here can be regenerated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".manifest.json"
+# Generated names are slugs with an extension (and "index_" for an id that is "index").
+_PART = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]+)*$")
+
+
+class GeneratedFolderError(Exception):
+    """A write was refused: an unsafe path, or a file the generator did not create."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write changed, as paths relative to the folder."""
+
+    changed: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def check_path(rel: str) -> PurePosixPath:
+    """A relative path inside the folder, or :class:`GeneratedFolderError`. Ids are never paths."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or not path.parts or not all(_PART.match(part) for part in path.parts):
+        raise GeneratedFolderError(f"refusing to write {rel!r}: not a plain relative path of slugs")
+    return path
+
+
+def read_manifest(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
+
+
+def _write_manifest(folder: Path, files: set[str]) -> None:
+    text = json.dumps({"generator": "dossier", "files": sorted(files)}, indent=1) + "\n"
+    _replace(folder / MANIFEST, text.encode("utf-8"))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    # A fixed temporary name (dot-prefixed, so MkDocs ignores it) instead of mkstemp: the folder
+    # is ours alone, and at 10,000 files mkstemp's random names cost more than the writes.
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def write(folder: Path, files: Mapping[str, str]) -> Written:
+    """Make ``folder`` hold exactly ``files`` among the files the generator owns.
+
+    Every path is checked before anything is written. The manifest first grows to cover the new
+    files (so a crash never orphans a file we created), then shrinks to them once stale files
+    are gone.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    root = folder.resolve()
+    owned = read_manifest(folder)
+    targets: dict[str, Path] = {}
+    for rel in files:
+        target = root.joinpath(*check_path(rel).parts)
+        if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
+            raise GeneratedFolderError(f"refusing to write {rel!r}: it leads out of {folder}")
+        if rel not in owned and target.exists():
+            raise GeneratedFolderError(
+                f"{folder / rel} exists but dossier did not write it; move it out of {folder} "
+                "(the generator owns that folder and replaces only its own files)"
+            )
+        targets[rel] = target
+    _write_manifest(folder, owned | set(files))
+
+    changed, unchanged = [], 0
+    for rel, text in files.items():
+        data = text.encode("utf-8")
+        target = targets[rel]
+        try:
+            if target.read_bytes() == data:
+                unchanged += 1
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        _replace(target, data)
+        changed.append(rel)
+
+    removed = []
+    for rel in sorted(owned - set(files)):
+        stale = root.joinpath(*check_path(rel).parts)
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+            removed.append(rel)
+        _prune(stale.parent, root)
+    _write_manifest(folder, set(files))
+    return Written(tuple(sorted(changed)), unchanged, tuple(removed))
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove folders left empty below ``root``; a folder with anyone's file in it stays."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,208 @@
+"""The built site in a real browser: search, the path from a weapon system to the evidence, axe.
+
+Playwright drives Debian's Chromium (``apt-get install chromium``; ``.ci/run`` does it) headless
+against the fixture site served on 127.0.0.1. Every request to any other host fails the test.
+Screenshots of each page type land in ``test-artifacts/screenshots/``. Without Chromium (or
+Playwright) the tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from dossier.build import build
+from dossier.project import Project
+from tests.sitefixtures import ROOT, site_project
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+# One page of each type, by the path the site serves it at.
+PAGE_TYPES = {
+    "home": "",
+    "entities": "generated/entities/",
+    "entity": "generated/entities/s-300/",
+    "facts": "generated/facts/",
+    "fact": "generated/facts/russia-delivers-s-300/",
+    "timeline": "generated/timeline/",
+    "disputes": "generated/disputes/",
+    "sources": "generated/sources/",
+    "seed": "generated/sources/zeitung-beispiel-radar/",
+    "graph": "generated/graph/",
+    "downloads": "generated/downloads/",
+}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if CHROMIUM is None:
+        pytest.skip("no chromium on PATH (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    project = site_project(tmp_path_factory.mktemp("browser") / "project")
+    assert build(Project(project), quiet=True).errors == 0
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@dataclass
+class Watch:
+    """What a page did that it should not: console errors and requests leaving 127.0.0.1."""
+
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_and_watch(browser: Any) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch()
+
+    def route(request_route: Any) -> None:
+        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            watch.foreign.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    yield page, watch
+    context.close()
+    assert not watch.foreign, f"requests left 127.0.0.1: {watch.foreign}"
+    assert not watch.errors, f"console errors: {watch.errors}"
+
+
+def test_search_finds_s300_and_opens_it(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url)
+    page.keyboard.press("/")  # the theme's shortcut focuses the search field
+    page.keyboard.type("S-300")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10_000)
+    assert "generated/entities/s-300/" in (first.get_attribute("href") or "")
+    first.click()
+    page.wait_for_url("**/generated/entities/s-300/**")
+    assert page.locator("h1").inner_text().startswith("S-300")
+
+
+def test_from_s300_to_a_fact_to_its_highlighted_passage(
+    base_url: str, page_and_watch: tuple[Any, Watch]
+) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url + PAGE_TYPES["entity"])
+    page.get_by_role(
+        "link", name="Russia has begun delivering S-300 air defense systems to Iran."
+    ).first.click()
+    page.wait_for_url("**/generated/facts/russia-delivers-s-300/")
+    assert "one report repeated, not 3 confirmations" in page.locator("article").inner_text()
+    page.get_by_role("link", name="See the passage highlighted in the source text").nth(4).click()
+    page.wait_for_url("**/generated/sources/zeitung-beispiel-radar/#q-russia-delivers-s-300-5")
+    target = page.locator(":target")
+    assert target.evaluate("el => el.tagName") == "MARK"
+    assert "Luftabwehrsysteme vom Typ S-300" in target.inner_text()
+    assert target.is_visible() and target.bounding_box() is not None
+
+
+def test_keyboard_reaches_content_links(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url + PAGE_TYPES["entity"])
+    page.keyboard.press("Tab")  # the theme's skip link comes first
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if "facts/russia-delivers-s-300" in href:
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/generated/facts/russia-delivers-s-300/")
+            return
+    pytest.fail("Tab never reached a fact link on the S-300 page")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_no_serious_violation(
+    base_url: str, page_and_watch: tuple[Any, Watch], kind: str, scheme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = page_and_watch
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + PAGE_TYPES[kind])
+    # axe first: a full-page screenshot scrolls, and the theme fades its tabs out while scrolled.
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{kind}-{scheme}.png"), full_page=True)
+    assert not violations, "\n".join(violations)
+
+
+def test_axe_on_the_open_search_dialog(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = page_and_watch
+    page.goto(base_url)
+    page.keyboard.press("/")
+    page.keyboard.type("Schoigu")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search.png"))
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not violations, "\n".join(violations)
+
+
+def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        for kind in ("home", "fact", "seed", "timeline"):
+            page.goto(base_url + PAGE_TYPES[kind])
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{kind}-phone.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{kind} is {width}px wide on a 390px phone"
+    finally:
+        context.close()

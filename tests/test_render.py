@@ -1,0 +1,265 @@
+"""Rendering: golden Markdown for the fixture dossier, and the escaping every page relies on.
+
+``tests/golden/site/`` holds the exact files ``dossier build`` writes into ``docs/generated/`` for
+``tests/fixtures/site``; ``pytest --update-goldens`` rewrites them (review the diff). A golden that
+is missing, extra or different fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from dossier import escape, graph
+from dossier.build import pages
+from dossier.check import check
+from dossier.dates import parse
+from dossier.model import Citation, Dossier, Entity, Fact, Seed
+from dossier.project import Project
+from dossier.render import Mark, environment, highlight, page_name, render
+from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, SITE_FIXTURE
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
+BUILT = "2024-09-01"
+
+
+@pytest.fixture(scope="module")
+def fixture_dossier() -> Dossier:
+    result = check(Project(SITE_FIXTURE))
+    assert result.dossier is not None, [str(d) for d in result.diagnostics]
+    return result.dossier
+
+
+def test_goldens(fixture_dossier: Dossier, update_goldens: bool) -> None:
+    files = pages(fixture_dossier, built=BUILT)
+    if update_goldens:
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
+        for rel, text in files.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, "utf-8", newline="")
+    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(files) == sorted(expected), "run `pytest --update-goldens` and review the diff"
+    for rel, text in files.items():
+        assert text == (GOLDEN / rel).read_bytes().decode("utf-8"), f"{rel} differs from its golden"
+
+
+def test_blocks_are_separated(fixture_dossier: Dossier) -> None:
+    """Headings and raw HTML start after a blank line, and nothing trails onto a list item.
+
+    Jinja's trim_blocks eats the newline after a block tag, so a missing blank line would glue a
+    heading to a list or put raw HTML inside a paragraph, where Markdown would parse it.
+    """
+    for rel, text in render(fixture_dossier, built=BUILT).items():
+        lines = text.split("\n---\n", 1)[-1].split("\n")
+        for before, line in itertools.pairwise(lines):
+            starts_block = re.match(r"#{1,6} |<(div|p|figure|script)[ >]|!!! ", line)
+            if starts_block:
+                assert before == "", f"{rel}: no blank line before {line[:60]!r}"
+            if line.startswith("|"):
+                assert before == "" or before.startswith("|"), f"{rel}: no blank line before a table"
+            if re.match(r"(- |\d+\. )", before):
+                assert line == "" or re.match(r"(- |\d+\. )", line), f"{rel}: {line[:60]!r} trails a list"
+
+
+def test_rendering_is_pure_and_deterministic(fixture_dossier: Dossier) -> None:
+    assert render(fixture_dossier, built=BUILT) == render(fixture_dossier, built=BUILT)
+
+
+def test_every_fact_entity_and_seed_has_a_page(fixture_dossier: Dossier) -> None:
+    files = render(fixture_dossier, built=BUILT)
+    for fact in fixture_dossier.facts:
+        assert f"facts/{fact.id}.md" in files
+    for entity in fixture_dossier.entities:
+        assert f"entities/{entity.id}.md" in files
+    for seed in fixture_dossier.seeds:
+        assert f"sources/{seed.id}.md" in files
+
+
+def test_relayed_report_counts_one_origin(fixture_dossier: Dossier) -> None:
+    page = render(fixture_dossier, built=BUILT)["facts/russia-delivers-s-300.md"]
+    assert "3 outlets, 1 origin" in page
+    assert "That is one report repeated, not 3 confirmations." in page
+
+
+def test_month_precision_is_not_pinned_to_a_day(fixture_dossier: Dossier) -> None:
+    timeline = render(fixture_dossier, built=BUILT)["timeline.md"]
+    assert "**Happened:** August 2024 (day not stated)" in timeline
+    assert "**Happened:** 1 August 2024 —" not in timeline
+
+
+# --- escaping ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_escape_leaves_no_markup(text: str) -> None:
+    out = escape.md(text)
+    assert "<" not in out and ">" not in out
+    assert not re.search(r"(?<!\\)\]\(", out)  # no Markdown link can form
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- item", "\\- item"),
+        ("1984. A year", "1984\\. A year"),
+        ("# title", "\\# title"),
+        ("=== x", "&#61;== x"),
+        ("a|b", "a\\|b"),
+        ("{: onclick=x }", "\\{: onclick=x \\}"),
+        ("*em* _em_ `code`", "\\*em\\* \\_em\\_ \\`code\\`"),
+        ("two\nlines  here", "two lines here"),
+        ("AT&T", "AT&amp;T"),
+    ],
+)
+def test_md_escape_neutralises_markdown(text: str, expected: str) -> None:
+    assert escape.md(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a_(b)?x=1&y=2", "https://example.com/a_%28b%29?x=1&amp;y=2"),
+        ("http://example.com", "http://example.com"),
+        ("javascript:alert(1)", ""),
+        ("JAVASCRIPT:alert(1)", ""),
+        (" data:text/html,x", ""),
+        ("/relative", ""),
+        (None, ""),
+    ],
+)
+def test_only_http_urls_survive(url: str | None, expected: str) -> None:
+    assert escape.url(url) == expected
+
+
+def test_json_ld_cannot_close_its_script() -> None:
+    out = escape.json_ld({"text": "</script><script>alert(1)</script>"})
+    assert "</" not in out and "<" not in out
+    assert json.loads(out) == {"text": "</script><script>alert(1)</script>"}
+
+
+def test_templates_refuse_unescaped_values() -> None:
+    template = environment().from_string("{{ value }}")
+    with pytest.raises(TypeError, match="without an escaping filter"):
+        template.render(value="<b>")
+    assert environment().from_string("{{ value|md }}").render(value="<b>") == "&lt;b&gt;"
+
+
+def test_templates_refuse_undefined_values() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        environment().from_string("{{ missing|md }}").render()
+
+
+def _dossier(entity_url: str | None) -> Dossier:
+    """A dossier built directly, past the check: as if a hostile value slipped through."""
+    body = f"Text {SCRIPT} with {MD_LINK} in it.\n"
+    seed = Seed(
+        id="s",
+        title=SCRIPT,
+        outlet="o",
+        published=parse("2024-08-06"),
+        language="en",
+        url="javascript:alert(1)",
+        sha256="0" * 64,
+        body=body,
+        path="seeds/s.md",
+        body_line=8,
+    )
+    fact = Fact(
+        id="f",
+        statement=f"{SCRIPT} {IMG} {MD_LINK}",
+        about=("e",),
+        status="reported",
+        sources=(Citation("s", SCRIPT, body.index(SCRIPT), body.index(SCRIPT) + len(SCRIPT)),),
+    )
+    entities = (
+        Entity("e", "person", IMG, aliases=(MD_LINK,), url=entity_url),
+        Entity("o", "outlet", "</title><script>alert(2)</script>"),
+    )
+    return Dossier(SCRIPT, IMG, entities, (fact,), (seed,))
+
+
+def test_no_page_carries_live_markup_or_script_urls() -> None:
+    files = render(_dossier("javascript:alert(1)"), built=BUILT)
+    for rel, text in files.items():
+        # The front matter title is plain text to the theme, not Markdown; the JSON-LD is checked apart.
+        # The seed text is a raw HTML block, where Markdown is not parsed: only tags matter there.
+        body = text.split("\n---\n", 1)[-1].split('<script type="application/ld+json">')[0]
+        seed_text = [line for line in body.splitlines() if line.startswith('<div class="seed-text"')]
+        body = "\n".join(line for line in body.splitlines() if line not in seed_text)
+        assert all("<script" not in line and "<img" not in line for line in seed_text)
+        for hostile in ("<script", "<img", "</title><script", 'href="javascript:'):
+            assert hostile not in body, f"{hostile!r} in {rel}"
+        assert not re.search(r"(?<!\\)\]\(javascript:", body), f"a javascript: link in {rel}"
+    entity = files["entities/e.md"]
+    assert "**Link:**" not in entity  # a javascript: URL makes no link at all
+    assert "[original article]" not in files["facts/f.md"]
+
+
+def test_front_matter_titles_are_escaped_yaml() -> None:
+    files = render(_dossier(None), built=BUILT)
+    assert files["facts/f.md"].startswith('---\ntitle: "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img')
+    assert files["entities/o.md"].startswith('---\ntitle: "&lt;/title&gt;&lt;script&gt;')
+
+
+# --- the seed text -------------------------------------------------------------------------
+
+
+def _marks(body: str, spans: list[tuple[int, int]]) -> list[Mark]:
+    seed = Seed("s", "t", "o", parse("2024"), "en", None, "0" * 64, body, "seeds/s.md", 1)
+    facts = [
+        Fact(f"f{i}", "x", ("e",), "reported", (Citation(seed.id, body[a:b], a, b),))
+        for i, (a, b) in enumerate(spans, 1)
+    ]
+    return [Mark(f, f.sources[0], 1, k) for k, f in enumerate(facts, 1)]
+
+
+def _seed(body: str) -> Seed:
+    return Seed("s", "t", "o", parse("2024"), "en", None, "0" * 64, body, "seeds/s.md", 1)
+
+
+def test_highlight_escapes_the_body_and_keeps_line_breaks() -> None:
+    out = highlight(_seed("a <b>\n\nc"), [])
+    assert out == "a &lt;b&gt;&#10;&#10;c"
+
+
+def test_highlight_marks_nest_and_overlaps_are_split() -> None:
+    body = "0123456789"
+    out = highlight(_seed(body), _marks(body, [(0, 6), (3, 9), (3, 9)]))
+    # f1 opens first; f2 and f3 (same span) nest inside it; when f1 ends they are reopened.
+    assert out.startswith('<mark class="cite" id="q-f1-1">012<mark class="cite" id="q-f2-1">')
+    assert out.count("<mark") == out.count("</mark>")
+    assert out.count('id="q-f') == 3
+    assert '<mark class="cite cite--cont">' in out
+    text = re.sub(r'<a class="cite-ref".*?</a>|<[^>]+>', "", out)
+    assert text == body
+
+
+def test_reserved_ids_do_not_become_index_pages() -> None:
+    assert page_name("index") == "index_"
+    assert page_name("russia") == "russia"
+    with pytest.raises(ValueError, match="not a slug"):
+        page_name("../etc/passwd")
+
+
+def test_graph_is_deterministic(fixture_dossier: Dossier) -> None:
+    first, second = graph.build(fixture_dossier), graph.build(fixture_dossier)
+    assert first == second
+    assert graph.svg(first, "t") == graph.svg(second, "t")
+    assert {n.id for n in first.nodes} >= {"russia", "iran", "s-300"}
+
+
+def test_build_date_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier.build import build_date
+
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 8, 6, tzinfo=dt.timezone.utc).timestamp()))
+    )
+    assert build_date() == "2024-08-06"

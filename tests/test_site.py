@@ -1,0 +1,346 @@
+"""The built site: links resolve, nothing loads from another host, hostile data stays text, exports parse.
+
+Each module-scoped fixture builds a copy of the project (the real ``mkdocs.yml`` and hand-written
+``docs/``, fixture data) with ``dossier.build.build`` — check, render, write, ``mkdocs build --strict``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from dossier import generated
+from dossier.build import build
+from dossier.project import Project
+from dossier.quotes import fold_text
+from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, hostile_project, site_project
+
+# Attributes through which a page makes the browser fetch something (as opposed to <a href>).
+_LOADS = {
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+}
+_CSS_URL = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)|url\(\s*['"]?([^'")\s]+)""")
+
+
+@dataclass
+class Page:
+    """What the tests need from one HTML file."""
+
+    ids: set[str] = field(default_factory=set)
+    marks: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
+    handlers: list[str] = field(default_factory=list)
+    scripts: list[tuple[dict[str, str | None], str]] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._script: dict[str, str | None] | None = None
+        self._style = False
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.page.handlers.append(f"<{tag} {name}={value!r}>")
+            if name == "style" and value:
+                self.page.styles.append(value)
+        if a.get("id"):
+            self.page.ids.add(a["id"] or "")
+            if tag == "mark":
+                self.page.marks.add(a["id"] or "")
+        if tag == "a" and a.get("name"):
+            self.page.ids.add(a["name"] or "")
+        if tag == "a" and a.get("href") is not None:
+            self.page.links.append(a["href"] or "")
+        for t, attr in _LOADS:
+            if tag == t and a.get(attr):
+                self.page.loads.append(a[attr] or "")
+        if tag == "script":
+            self._script, self._buffer = a, []
+        if tag == "style":
+            self._style, self._buffer = True, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.page.scripts.append((self._script, "".join(self._buffer)))
+            self._script = None
+        if tag == "style" and self._style:
+            self.page.styles.append("".join(self._buffer))
+            self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None or self._style:
+            self._buffer.append(data)
+        else:
+            self.page.text.append(data)
+
+
+def parse_site(site: Path) -> dict[str, Page]:
+    """Every HTML page, keyed by its path below the site root."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        parser = _Parser()
+        parser.feed(path.read_text("utf-8"))
+        pages[path.relative_to(site).as_posix()] = parser.page
+    return pages
+
+
+def _is_external(url: str) -> bool:
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def _target(page: str, href: str) -> tuple[str, str]:
+    """The file a relative link leads to (an index.html for folders) and its fragment."""
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    base = posixpath.dirname(page)
+    joined = posixpath.normpath(posixpath.join(base, path)) if path else page
+    if path.endswith("/") or not posixpath.splitext(joined)[1]:
+        joined = posixpath.join(joined, "index.html")
+    return joined.lstrip("./") if joined != "." else "index.html", parts.fragment
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = site_project(tmp_path_factory.mktemp("site") / "project")
+    result = build(Project(project), quiet=True)
+    assert result.errors == 0, [str(d) for d in result.diagnostics]
+    return project
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    result = build(Project(project), quiet=True)
+    assert result.errors == 0, [str(d) for d in result.diagnostics]
+    return project
+
+
+def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
+    site = fixture_site / "site"
+    pages = parse_site(site)
+    broken = []
+    for name, page in pages.items():
+        for href in page.links + page.loads:
+            if _is_external(href) or href.startswith(("mailto:", "data:")):
+                continue
+            target, fragment = _target(name, href)
+            if not (site / target).is_file():
+                broken.append(f"{name}: {href} (no {target})")
+            elif fragment and target in pages and fragment not in pages[target].ids:
+                broken.append(f"{name}: {href} (no #{fragment} in {target})")
+    assert not broken, "\n".join(broken)
+
+
+def test_passage_links_land_on_a_mark(fixture_site: Path) -> None:
+    pages = parse_site(fixture_site / "site")
+    fact = "generated/facts/russia-delivers-s-300/index.html"
+    passages = [h for h in pages[fact].links if "#q-" in h]
+    assert len(passages) == 5
+    for href in passages:
+        target, fragment = _target(fact, href)
+        assert fragment in pages[target].marks
+
+
+def test_nothing_loads_from_another_host(fixture_site: Path) -> None:
+    site = fixture_site / "site"
+    offenders = []
+    for name, page in parse_site(site).items():
+        offenders += [f"{name}: {url}" for url in page.loads if _is_external(url)]
+        for css in page.styles:
+            offenders += [
+                f"{name}: {u}" for m in _CSS_URL.finditer(css) for u in m.groups() if u and _is_external(u)
+            ]
+    for sheet in site.rglob("*.css"):
+        for m in _CSS_URL.finditer(sheet.read_text("utf-8")):
+            url = m.group(1) or m.group(2)
+            if _is_external(url) and not url.startswith("data:"):
+                offenders.append(f"{sheet.relative_to(site)}: {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_external_links_are_only_the_dossiers_own(fixture_site: Path) -> None:
+    """Plain links may leave the site, but only to addresses the data gives (seed and entity URLs)."""
+    data = json.loads((fixture_site / "site/generated/downloads/dossier.json").read_text("utf-8"))
+    allowed = {s["url"] for s in data["seeds"] if s["url"]} | {e["url"] for e in data["entities"] if e["url"]}
+    for name, page in parse_site(fixture_site / "site").items():
+        for href in page.links:
+            if _is_external(href):
+                assert href in allowed, f"{name} links to {href}"
+
+
+def test_search_index_covers_entities_facts_and_german_seed_text(fixture_site: Path) -> None:
+    index = json.loads((fixture_site / "site/search/search_index.json").read_text("utf-8"))
+    assert set(index["config"]["lang"]) == {"en", "de"}
+    locations = " ".join(doc["location"] for doc in index["docs"])
+    assert "generated/entities/s-300/" in locations
+    assert "generated/facts/russia-delivers-s-300/" in locations
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "Augustwoche" in texts
+
+
+def test_fact_pages_carry_a_schema_org_claim(fixture_site: Path) -> None:
+    page = parse_site(fixture_site / "site")["generated/facts/russia-delivers-s-300/index.html"]
+    blocks = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/ld+json"]
+    assert len(blocks) == 1
+    claim = blocks[0]
+    assert claim["@context"] == "https://schema.org" and claim["@type"] == "Claim"
+    urls = [a.get("url") for a in claim["appearance"]]
+    assert "https://news.example.com/2024/08/06/russia-sends-iran-s-300" in urls
+
+
+def test_exports_parse_and_spans_point_at_quotes(fixture_site: Path) -> None:
+    downloads = fixture_site / "site/generated/downloads"
+    data = json.loads((downloads / "dossier.json").read_text("utf-8"))
+    bodies = {s["id"]: s["body"] for s in data["seeds"]}
+    assert len(data["facts"]) == 5
+    for fact in data["facts"]:
+        for c in fact["citations"]:
+            assert fold_text(bodies[c["seed"]][c["start"] : c["end"]]) == fold_text(c["quote"])
+    lines = (downloads / "dossier.jsonl").read_text("utf-8").splitlines()
+    kinds = [json.loads(line)["kind"] for line in lines]
+    assert kinds.count("fact") == 5 and kinds.count("seed") == 4
+    for name in ("entities", "seeds", "facts", "citations", "figures"):
+        raw = (downloads / f"{name}.csv").read_bytes().decode("utf-8")
+        rows = list(csv.reader(io.StringIO(raw, newline="")))
+        again = io.StringIO()
+        csv.writer(again, lineterminator="\r\n").writerows(rows)
+        assert again.getvalue() == raw, f"{name}.csv does not round-trip"
+    citations = list(csv.DictReader(io.StringIO((downloads / "citations.csv").read_text("utf-8"))))
+    assert {"fact", "seed", "start", "end", "quote"} <= set(citations[0])
+
+
+def test_hostile_strings_stay_text(hostile_site: Path) -> None:
+    pages = parse_site(hostile_site / "site")
+    for name, page in pages.items():
+        assert not page.handlers, f"{name}: {page.handlers}"
+        for href in page.links + page.loads:
+            assert not href.strip().lower().startswith(("javascript:", "data:text")), f"{name}: {href}"
+        for attrs, body in page.scripts:
+            if attrs.get("type") == "application/ld+json":
+                json.loads(body)  # data inside JSON-LD must stay inside its strings
+            else:
+                assert "alert" not in body, f"{name}: a script runs {body[:60]!r}"
+    fact = "".join(pages["generated/facts/hostile-fact/index.html"].text)
+    for text in (SCRIPT, IMG, MD_LINK):
+        assert text in fact
+    seed = "".join(pages["generated/sources/hostile-seed/index.html"].text)
+    assert f"{SCRIPT} {IMG} title" in seed and "</div></mark><b>bold</b>" in seed
+
+
+def test_hostile_strings_stay_text_in_titles_and_search(hostile_site: Path) -> None:
+    for html in (hostile_site / "site").rglob("*.html"):
+        for title in re.findall(r"<title>(.*?)</title>", html.read_text("utf-8"), re.S):
+            assert "<" not in title, f"{html}: {title}"
+    index = (hostile_site / "site/search/search_index.json").read_text("utf-8")
+    for text in HOSTILE[:2]:
+        assert text not in index  # the search UI renders titles and text as HTML
+
+
+def test_a_failed_check_writes_nothing(tmp_path: Path) -> None:
+    project = site_project(tmp_path / "project")
+    facts = project / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("at least 12 launchers had", "at most 3 launchers had"))
+    result = build(Project(project))
+    assert result.errors and result.dossier is None
+    assert not (project / "docs" / "generated").exists()
+    assert not (project / "site").exists()
+
+
+def test_the_generator_removes_only_its_own_stale_files(fixture_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "generated"
+    generated.write(folder, {"a.md": "a", "sub/b.md": "b"})
+    (folder / "sub" / "mine.md").write_text("hand-written")
+    written = generated.write(folder, {"a.md": "a2"})
+    assert written.changed == ("a.md",) and written.removed == ("sub/b.md",)
+    assert (folder / "sub" / "mine.md").read_text() == "hand-written"
+    assert generated.read_manifest(folder) == {"a.md"}
+    with pytest.raises(generated.GeneratedFolderError, match="did not write it"):
+        generated.write(folder, {"a.md": "a", "sub/mine.md": "x"})
+    assert (folder / "a.md").read_text() == "a2"  # a refused write changes nothing
+
+
+@pytest.mark.parametrize("path", ["../x.md", "/etc/x.md", "a/../../x.md", "A.md", ".hidden.md", "a b.md", ""])
+def test_the_generator_refuses_paths_outside_its_folder(tmp_path: Path, path: str) -> None:
+    with pytest.raises(generated.GeneratedFolderError):
+        generated.write(tmp_path / "generated", {path: "x"})
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
+    folder = tmp_path / "generated"
+    generated.write(folder, {"a.md": "a"})
+    before = (folder / "a.md").stat().st_mtime_ns
+    written = generated.write(folder, {"a.md": "a"})
+    assert written.changed == () and written.unchanged == 1
+    assert (folder / "a.md").stat().st_mtime_ns == before
+
+
+def test_serve_notices_edits_to_data_and_seeds(tmp_path: Path) -> None:
+    from dossier.site import sources_stamp
+
+    project = Project(site_project(tmp_path / "project"))
+    before = sources_stamp(project)
+    text = project.facts_file.read_text("utf-8")
+    project.facts_file.write_text(text + "\n", "utf-8")
+    assert sources_stamp(project) != before
+    after_edit = sources_stamp(project)
+    (project.seeds_dir / "new-seed.md").write_text("---\n---\n", "utf-8")
+    assert sources_stamp(project) != after_edit
+
+
+def test_cli_build_and_export(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    project = site_project(tmp_path / "project")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["build", "--no-site", "--project", str(project)])
+    assert done.exit_code == 0, done.output
+    assert (project / "docs/generated/facts/russia-delivers-s-300.md").is_file()
+    exported = runner.invoke(cli, ["export", "--project", str(project)])
+    assert exported.exit_code == 0 and len(json.loads(exported.stdout)["facts"]) == 5
+    lines = runner.invoke(cli, ["export", "--format", "jsonl", "--project", str(project)]).stdout
+    assert all(json.loads(line)["kind"] for line in lines.splitlines())
+    assert runner.invoke(cli, ["export", "--format", "csv", "--project", str(project)]).exit_code == 2
+    out = tmp_path / "csv"
+    done = runner.invoke(cli, ["export", "--format", "csv", "--out", str(out), "--project", str(project)])
+    assert done.exit_code == 0 and (out / "citations.csv").is_file()
+
+
+def test_cli_build_refuses_a_dossier_with_errors(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    project = site_project(tmp_path / "project")
+    (project / "seeds" / "weekly-example-radar.md").write_text("no front matter\n", "utf-8")
+    done = CliRunner().invoke(cli, ["build", "--project", str(project)])
+    assert done.exit_code == 1
+    assert "nothing was written" in done.output
+    assert not (project / "docs/generated").exists()

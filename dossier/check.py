@@ -298,21 +298,18 @@ class _Checker:
             raised |= self._check_corroboration(fact)
             self._check_acknowledgements(fact, raised)
 
-    def _check_refs(self, fact: Any) -> None:
-        about = fact.get("about")
-        if isinstance(about, YSeq):
-            for i, ref in enumerate(about):
-                if isinstance(ref, str) and SLUG.match(ref) and ref not in self.entities:
-                    self.add(
-                        about.item_pos[i], "E301", f"unknown entity {ref!r}{_suggest(ref, self.entities)}"
-                    )
-        contradicts = fact.get("contradicts")
-        if isinstance(contradicts, YSeq):
-            for i, ref in enumerate(contradicts):
-                if isinstance(ref, str) and SLUG.match(ref) and ref not in self.facts:
-                    self.add(
-                        contradicts.item_pos[i], "E303", f"unknown fact {ref!r}{_suggest(ref, self.facts)}"
-                    )
+    def _check_refs(self, fact: YMap) -> None:
+        self._check_list_refs(fact, "about", self.entities, "E301", "entity")
+        self._check_list_refs(fact, "contradicts", self.facts, "E303", "fact")
+
+    def _check_list_refs(self, node: YMap, key: str, known: dict[str, Any], code: str, noun: str) -> None:
+        """Report each slug in the list ``node[key]`` that names nothing in ``known``."""
+        refs = node.get(key)
+        if not isinstance(refs, YSeq):
+            return  # the schema reports a wrong shape
+        for ref, pos in zip(refs, refs.item_pos, strict=True):  # one position per item
+            if isinstance(ref, str) and SLUG.match(ref) and ref not in known:
+                self.add(pos, code, f"unknown {noun} {ref!r}{_suggest(ref, known)}")
 
     def _check_date(self, fact: Any) -> None:
         value = fact.get("date")
@@ -350,13 +347,7 @@ class _Checker:
         raised: set[str] = set()
         for i, source in _entries(fact, "sources"):
             seed = self._seed_ref(source, "seed")
-            for j, ref in enumerate(_strs(source.get("attributed_to"))):
-                if SLUG.match(ref) and ref not in self.entities:
-                    self.add(
-                        source["attributed_to"].item_pos[j],
-                        "E301",
-                        f"unknown entity {ref!r}{_suggest(ref, self.entities)}",
-                    )
+            self._check_list_refs(source, "attributed_to", self.entities, "E301", "entity")
             quote = source.get("quote")
             if seed is None or not isinstance(quote, str) or not quote.strip():
                 continue

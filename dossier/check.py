@@ -7,7 +7,6 @@ see a dangling reference or an unanchored quote.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -16,6 +15,7 @@ from typing import Any
 
 from dossier import dates, parallel, quotes
 from dossier.diagnostics import Diagnostic, Severity, diag, sort_key
+from dossier.ids import SLUG
 from dossier.load import Loaded, load, problem_diagnostics
 from dossier.model import (
     Citation,
@@ -27,7 +27,7 @@ from dossier.model import (
     Seed,
 )
 from dossier.project import Project
-from dossier.seeds import SLUG, SeedFile
+from dossier.seeds import SeedFile
 from dossier.yamlload import YMap, YSeq
 
 
@@ -607,7 +607,3 @@ def _structure_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 def check(project: Project, *, build: bool = True) -> CheckResult:
     """Load and check a project; ``build=False`` skips building the model (``dossier check``)."""
     return check_loaded(load(project), build=build)
-
-
-def count_codes(result: CheckResult) -> Counter[str]:
-    return Counter(d.code for d in result.diagnostics)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier.ids import SLUG as SLUG  # re-exported for the checker
 from dossier.yamlload import YamlProblem, parse
 
 _OPEN = re.compile(rb"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(rb"^---[ \t]*\r?$\n?", re.M)
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""The schemas and the code share one definition of ids and URLs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dossier import ids
+from tests.conftest import ROOT
+
+
+def _patterns(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(v) for v in node))
+    return set()
+
+
+@pytest.mark.parametrize("name", ["facts.schema.json", "seed.schema.json"])
+def test_schema_patterns_are_the_shared_ones(name: str) -> None:
+    schema = json.loads((ROOT / "dossier" / "schema" / name).read_text())
+    known = {ids.SLUG.pattern, ids.HTTP_URL.pattern}
+    others = _patterns(schema) - known
+    # Everything left is a date, a sha256, a language code or a warning code, never an id or URL.
+    assert all(
+        ("\\d{4}" in p) or ("0-9a-f" in p) or ("a-z]{2}" in p) or p.startswith("^W") for p in others
+    ), others
+    assert ids.SLUG.pattern in _patterns(schema)
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/a", True),
+        ("http://x.example", True),
+        ("HTTPS://example.org", False),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//example.org", False),
+        ("https://a b", False),
+    ],
+)
+def test_http_url(url: str, ok: bool) -> None:
+    assert ids.is_http_url(url) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("s-300", True), ("../etc", False), ("a--b", False), ("A", False), (3, False)]
+)
+def test_slug(value: object, ok: bool) -> None:
+    assert ids.is_slug(value) is ok

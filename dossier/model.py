@@ -117,22 +117,30 @@ class Corroboration:
     """How many independent things stand behind a fact.
 
     Captures of one article count once (``articles``); outlets count once however many of their
-    articles are cited; ``origins`` are whom the sources credit (or the outlet itself where a
-    source credits no one), so five outlets relaying one report show as one origin.
+    articles are cited. Each citation has one *origin*: the first entry of its ``attributed_to``
+    (whom the seed credits; later entries name the channel, e.g. ``[sergei-shoigu, rossiya-24]``),
+    or the outlet itself where the seed credits no one. So five outlets relaying one New York
+    Times report show as one origin, and one outlet quoting two people is still one outlet.
     """
 
     seeds: tuple[str, ...]
     articles: tuple[str, ...]
     outlets: tuple[str, ...]
     origins: tuple[str, ...]
+    # (outlet, origin) for each citation: which outlet carried which origin's account.
+    paths: tuple[tuple[str, str], ...] = ()
 
     @property
     def level(self) -> Literal["independent", "relayed", "single"]:
-        if len(self.origins) > 1:
-            return "independent"
-        if len(self.outlets) > 1:
-            return "relayed"
-        return "single"
+        """independent: two citations differ in both outlet and origin; relayed: several outlets,
+        one origin; single: everything comes through one outlet."""
+        if len(self.outlets) < 2:
+            return "single"
+        for i, (outlet_a, origin_a) in enumerate(self.paths):
+            for outlet_b, origin_b in self.paths[i + 1 :]:
+                if outlet_a != outlet_b and origin_a != origin_b:
+                    return "independent"
+        return "relayed"
 
 
 @dataclass(frozen=True)
@@ -177,15 +185,17 @@ class Dossier:
         return {k: tuple(sorted(v, key=lambda fc: (fc[1].start, fc[1].end))) for k, v in index.items()}
 
     def corroboration(self, fact: Fact) -> Corroboration:
-        seeds = [self.seed[c.seed] for c in fact.sources]
-        origins: set[str] = set()
+        paths = set()
         for citation in fact.sources:
-            origins.update(citation.attributed_to or (self.seed[citation.seed].outlet,))
+            outlet = self.seed[citation.seed].outlet
+            paths.add((outlet, citation.attributed_to[0] if citation.attributed_to else outlet))
+        seeds = [self.seed[c.seed] for c in fact.sources]
         return Corroboration(
             seeds=tuple(sorted({s.id for s in seeds})),
             articles=tuple(sorted({s.article for s in seeds})),
-            outlets=tuple(sorted({s.outlet for s in seeds})),
-            origins=tuple(sorted(origins)),
+            outlets=tuple(sorted({outlet for outlet, _ in paths})),
+            origins=tuple(sorted({origin for _, origin in paths})),
+            paths=tuple(sorted(paths)),
         )
 
     def related(self, entity_id: str) -> list[tuple[Entity, int]]:

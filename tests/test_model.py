@@ -1,0 +1,68 @@
+"""Corroboration counts outlets and origins, never documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dossier.dates import FuzzyDate
+from dossier.model import Citation, Dossier, Entity, Fact, Seed
+
+_DAY = FuzzyDate(dt.date(2024, 8, 6), dt.date(2024, 8, 6), "2024-08-06", "day")
+
+
+def _seed(seed_id: str, outlet: str, same_as: str | None = None) -> Seed:
+    return Seed(seed_id, "t", outlet, _DAY, "en", None, "0" * 64, "body", f"seeds/{seed_id}.md", 6, same_as)
+
+
+SEEDS = (
+    _seed("toi", "times-of-israel"),
+    _seed("breitbart", "breitbart-news"),
+    _seed("mt-text", "the-moscow-times", "mt-md"),
+    _seed("mt-md", "the-moscow-times", "mt-text"),
+)
+
+
+def _level(*citations: tuple[str, tuple[str, ...]]) -> tuple[str, int, int, int]:
+    fact = Fact(
+        "f",
+        "s",
+        ("x",),
+        "reported",
+        tuple(Citation(seed, "q", 0, 1, credited) for seed, credited in citations),
+    )
+    dossier = Dossier("t", "", (Entity("x", "other", "X"),), (fact,), SEEDS)
+    c = dossier.corroboration(fact)
+    return c.level, len(c.articles), len(c.outlets), len(c.origins)
+
+
+@pytest.mark.parametrize(
+    ("citations", "expected"),
+    [
+        # Every outlet relays the New York Times: one origin, however many documents.
+        (
+            [
+                ("toi", ("new-york-times",)),
+                ("breitbart", ("new-york-times",)),
+                ("mt-text", ("new-york-times",)),
+                ("mt-md", ("new-york-times",)),
+            ],
+            ("relayed", 3, 3, 1),
+        ),
+        # Two captures of one article are one article and one outlet.
+        ([("mt-text", ()), ("mt-md", ())], ("single", 1, 1, 1)),
+        # One outlet quoting a speaker via a channel is one origin (the speaker), still single.
+        ([("breitbart", ("sergei-shoigu", "rossiya-24"))], ("single", 1, 1, 1)),
+        # One outlet crediting two different origins is still one outlet's word.
+        ([("breitbart", ("tass",)), ("breitbart", ("new-york-times",))], ("single", 1, 1, 2)),
+        # Two outlets, each with its own origin: independent.
+        ([("toi", ()), ("breitbart", ("tass",))], ("independent", 2, 2, 2)),
+        # Breitbart repeating the Times of Israel, next to the Times of Israel itself: relayed.
+        ([("toi", ()), ("breitbart", ("times-of-israel",))], ("relayed", 2, 2, 1)),
+    ],
+)
+def test_corroboration_levels(
+    citations: list[tuple[str, tuple[str, ...]]], expected: tuple[str, int, int, int]
+) -> None:
+    assert _level(*citations) == expected

@@ -1,8 +1,9 @@
 """Remember the last check's findings, keyed by everything they depend on.
 
 A re-check of an unchanged project reads one small JSON file instead of parsing thousands of
-facts. The key covers the facts file's bytes, each seed's name, size and modification time,
-and the checker's own source files, so any edit (or an upgrade of dossier) misses the cache.
+facts. The key covers the bytes of the facts file and of every seed (not their modification
+times, which ``cp -p`` or ``rsync -t`` preserve across edits), and the checker's own source
+files, so any edit, new seed or upgrade of dossier misses the cache.
 The cache lives in ``.dossier-cache/`` at the project root and is never committed.
 """
 
@@ -13,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from dossier import atomic
 from dossier.diagnostics import RULES, Diagnostic
 from dossier.project import Project
 
@@ -26,15 +28,19 @@ def key(project: Project) -> str:
         h.update(project.facts_file.read_bytes())
     except OSError:
         h.update(b"<no facts file>")
-    for folder in (project.seeds_dir, Path(__file__).parent, Path(__file__).parent / "schema"):
+    for seed in sorted(project.seeds_dir.glob("*.md")) if project.seeds_dir.is_dir() else ():
+        h.update(f"\n{seed.name}\n".encode())
         try:
-            with os.scandir(folder) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
-                    if entry.is_file():
-                        st = entry.stat()
-                        h.update(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+            h.update(b"link" if seed.is_symlink() else hashlib.sha256(seed.read_bytes()).digest())
         except OSError:
-            h.update(f"<no {folder.name}>".encode())
+            h.update(b"<unreadable>")
+    # The checker's code changes rarely and is large: its files' sizes and times are enough.
+    for folder in (Path(__file__).parent, Path(__file__).parent / "schema"):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_file():
+                    st = entry.stat()
+                    h.update(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -65,9 +71,7 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
     }
     try:
         project.cache_dir.mkdir(exist_ok=True)
-        (project.cache_dir / ".gitignore").write_text("*\n", "utf-8")
-        tmp = project.cache_dir / f"{_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
-        tmp.replace(project.cache_dir / _FILE)
+        atomic.write_text(project.cache_dir / ".gitignore", "*\n")
+        atomic.write_text(project.cache_dir / _FILE, json.dumps(payload, ensure_ascii=False))
     except OSError:
-        pass
+        pass  # a cache that cannot be written is simply not used

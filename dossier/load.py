@@ -41,7 +41,7 @@ def load(project: Project) -> Loaded:
     except FileNotFoundError:
         found.append(diag(path, 0, 0, "E106", "no facts file: create data/facts.yaml"))
     except OSError as exc:
-        found.append(diag(path, 0, 0, "E106", f"cannot read the facts file: {exc.strerror}"))
+        found.append(diag(path, 1, 1, "E106", f"cannot read the facts file: {exc.strerror}"))
     else:
         try:
             text = raw.decode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import frontmatter
@@ -228,6 +229,16 @@ def test_cache_answers_unchanged_projects_and_misses_on_edits(base_project: Path
     assert _invoke("check", "--project", str(base_project))[0] == 0  # served from the cache
     _broken(base_project)
     assert _invoke("check", "--project", str(base_project))[0] == 1  # the edit misses it
+
+
+def test_cache_sees_seed_edits_that_keep_the_modification_time(base_project: Path) -> None:
+    assert _invoke("check", "--project", str(base_project))[0] == 0
+    seed = base_project / "seeds" / "alpha-report.md"
+    before = seed.stat()
+    seed.write_bytes(seed.read_bytes().replace(b"some 300 missiles", b"some 900 missiles"))
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t would
+    code, out, _ = _invoke("check", "--project", str(base_project))
+    assert code == 1 and "E602" in out
 
 
 def test_parallel_and_serial_checks_agree(base_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -292,11 +292,20 @@ class _Checker:
 
     def check_facts(self) -> None:
         for fact in self.facts.values():
+            raised: set[str] = set()  # warning codes this fact raises, acknowledged or not
             self._check_refs(fact)
-            self._check_date(fact)
-            raised = self._check_sources(fact)
-            raised |= self._check_corroboration(fact)
+            self._check_date(fact, raised)
+            self._check_sources(fact, raised)
+            self._check_corroboration(fact, raised)
             self._check_acknowledgements(fact, raised)
+
+    def _warn(self, fact: YMap, pos: tuple[int, int], code: str, message: str, raised: set[str]) -> None:
+        """Raise a warning about ``fact``, or count it when the fact acknowledges it."""
+        raised.add(code)
+        if code in _ack(fact):
+            self.acknowledged += 1
+        else:
+            self.add(pos, code, message)
 
     def _check_refs(self, fact: YMap) -> None:
         self._check_list_refs(fact, "about", self.entities, "E301", "entity")
@@ -311,11 +320,12 @@ class _Checker:
             if isinstance(ref, str) and SLUG.match(ref) and ref not in known:
                 self.add(pos, code, f"unknown {noun} {ref!r}{_suggest(ref, known)}")
 
-    def _check_date(self, fact: Any) -> None:
+    def _check_date(self, fact: YMap, raised: set[str]) -> None:
         value = fact.get("date")
+        when = None
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             try:
-                dates.parse(value)
+                when = dates.parse(value)
             except ValueError as exc:
                 self.add(fact.value_pos["date"], "E501", str(exc))
         resolved = fact.get("date_resolved")
@@ -328,6 +338,17 @@ class _Checker:
                         resolved.value_pos["phrase"],
                         "E403",
                         f"phrase {phrase!r} does not occur in seed {seed_id!r}",
+                    )
+                published = seed.published if seed else None
+                if when and published and _PRECISION[when.precision] > _PRECISION[published.precision]:
+                    self._warn(
+                        fact,
+                        resolved.value_pos["seed"],
+                        "W406",
+                        f"date {when.text!r} is resolved against seed {seed_id!r}, whose publication date "
+                        f"({published.text}) is only {published.precision}-precise: say in the note where the "
+                        "missing precision comes from, and acknowledge: {W406: reason}",
+                        raised,
                     )
 
     def _seed_ref(self, node: Any, key: str) -> _Seed | None:
@@ -343,8 +364,7 @@ class _Checker:
             )
         return seed
 
-    def _check_sources(self, fact: Any) -> set[str]:
-        raised: set[str] = set()
+    def _check_sources(self, fact: YMap, raised: set[str]) -> None:
         for i, source in _entries(fact, "sources"):
             seed = self._seed_ref(source, "seed")
             self._check_list_refs(source, "attributed_to", self.entities, "E301", "entity")
@@ -370,16 +390,15 @@ class _Checker:
                 )
                 continue
             self.anchors[(id(fact), i)] = anchor
-            if anchor.occurrences > 1 and "W402" not in _ack(fact):
-                self.add(
+            if anchor.occurrences > 1:
+                self._warn(
+                    fact,
                     source.value_pos["quote"],
                     "W402",
                     f"quote occurs {anchor.occurrences} times in seed {seed.file.id!r}; lengthen it so it points at one place",
+                    raised,
                 )
-            if anchor.occurrences > 1:
-                raised.add("W402")
         self._check_figures(fact)
-        return raised
 
     def _check_figures(self, fact: Any) -> None:
         cited: dict[str, list[str]] = {}
@@ -403,35 +422,30 @@ class _Checker:
                     f"figure text {text!r} is not in any quote from seed {seed_id!r}",
                 )
 
-    def _check_corroboration(self, fact: Any) -> set[str]:
+    def _check_corroboration(self, fact: YMap, raised: set[str]) -> None:
         outlets = set()
         for _, source in _entries(fact, "sources"):
             seed_id = source.get("seed")
             seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
             if seed is None:
-                return set()
+                return  # an unknown seed is reported already; its outlet is unknown
             outlets.add(seed.meta.get("outlet"))
-        if len(outlets) != 1:
-            return set()
-        if "W401" in _ack(fact):
-            self.acknowledged += 1
-        else:
-            self.add(
+        if len(outlets) == 1:
+            self._warn(
+                fact,
                 fact.pos,
                 "W401",
                 f"fact {fact.get('id')!r} rests on one outlet ({next(iter(outlets))}); "
                 "cite another outlet, or acknowledge: {W401: reason}",
+                raised,
             )
-        return {"W401"}
 
     def _check_acknowledgements(self, fact: Any, raised: set[str]) -> None:
         ack = fact.get("acknowledge")
         if not isinstance(ack, YMap):
             return
         for code in ack:
-            if code == "W402" and code in raised:
-                self.acknowledged += 1
-            elif code not in raised:
+            if code not in raised:
                 self.add(
                     ack.key_pos[code],
                     "W405",
@@ -549,6 +563,9 @@ class _Checker:
 def seed_path(loaded: Loaded, file: SeedFile) -> str:
     """A seed's path as diagnostics print it, beside the facts file's ``data/``."""
     return f"{loaded.facts_path.rsplit('data/', 1)[0]}seeds/{file.path.name}"
+
+
+_PRECISION = {"year": 0, "month": 1, "day": 2}
 
 
 def _ack(fact: Any) -> dict[str, Any]:

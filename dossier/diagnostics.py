@@ -89,6 +89,12 @@ _RULES = [
     Rule(
         "W405", "stale-acknowledgement", Severity.WARNING, "A fact acknowledges a warning it does not raise."
     ),
+    Rule(
+        "W406",
+        "imprecise-resolution",
+        Severity.WARNING,
+        "A relative date is resolved more precisely than its seed's publication date allows.",
+    ),
 ]
 # How to fix each finding: shown in docs/rules.md next to a real example.
 _FIXES = {
@@ -121,6 +127,8 @@ _FIXES = {
     "W403": "Cite the seed from a fact, or remove it.",
     "W404": "Use the entity in a fact's `about:` or a source's `attributed_to:`, or remove it.",
     "W405": "Remove the stale entry from `acknowledge:`.",
+    "W406": "Resolve against a seed with a day-precise date, or say in `date_resolved.note` where the day comes from "
+    "and add `acknowledge: {W406: reason}`.",
 }
 RULES: dict[str, Rule] = {rule.code: replace(rule, fix=_FIXES[rule.code]) for rule in _RULES}
 

@@ -13,23 +13,36 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from dossier import atomic, dates, quotes, seeds
+from dossier.ids import SLUG, is_http_url
 from dossier.project import Project
-from dossier.seeds import SLUG
 
-# Token-set similarity (0-100) of two folded texts from which a new seed is reported as a
-# near-duplicate. The two captures of one Moscow Times article score 89; unrelated articles on
-# the same story score at most 64.
-NEAR_DUPLICATE = 85
+# Similarity (0-100, rapidfuzz's symmetric ``fuzz.ratio``) of two texts' words, folded and in
+# order, from which a new seed is reported as a near-duplicate. The two captures of one Moscow
+# Times article (one with a donation appeal, one with a headline and captions) score 73;
+# different articles on the same story score at most 46.
+NEAR_DUPLICATE = 65
+# Texts are only compared when the shorter has at least this share of the longer's words'
+# characters: an excerpt is not "the same article" as the long piece it was cut from.
+_MIN_LENGTH_SHARE = 0.6
+_WORDS = re.compile(r"\w+")
 _MAX_ID = 60
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as")  # slugs, codes and hex: never need quotes
 
 
 class SeedImportError(ValueError):
-    """The import was refused; the message says why and what to do."""
+    """The import was refused; the message says why and what to do.
+
+    ``option`` names the command-line option whose value was refused (a usage error), or is
+    ``None`` when the values were fine but the import could not be done (unreadable text, a seed
+    file that already exists).
+    """
+
+    def __init__(self, message: str, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,6 @@ class ImportedSeed:
     path: Path
     sha256: str
     near_duplicates: tuple[NearDuplicate, ...]
-    warnings: tuple[str, ...]
 
 
 def slugify(text: str) -> str:
@@ -71,11 +83,12 @@ def _first_line(text: str, limit: int = 120) -> str:
 
 
 def check_url(url: str) -> str:
-    """The URL if it is an absolute http(s) URL without spaces; otherwise :class:`SeedImportError`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
+    """The URL if the schema accepts it (:func:`dossier.ids.is_http_url`); else :class:`SeedImportError`."""
+    if not is_http_url(url):
         raise SeedImportError(
-            f"--url {url!r} is not an http(s) URL: only http:// and https:// links are allowed"
+            f"{url!r} is not an http(s) URL: only links starting with http:// or https:// "
+            "(in lower case, without spaces) are allowed",
+            "--url",
         )
     return url
 
@@ -101,36 +114,58 @@ def front_matter(meta: dict[str, Any]) -> str:
 def near_duplicates(
     text: str, existing: list[seeds.SeedFile], threshold: float = NEAR_DUPLICATE
 ) -> list[NearDuplicate]:
-    """Existing seeds whose folded text is at least ``threshold`` similar, most similar first."""
+    """Existing seeds whose words are at least ``threshold`` similar, most similar first.
+
+    The measure is symmetric and counts every word of both texts, so a short excerpt never
+    looks like the long article it shares words with (a token-set measure scores that 90 or
+    more); texts of very different lengths are not compared at all.
+    """
     from rapidfuzz import fuzz
 
-    # token_set_ratio scores a capture that adds or drops a headline, a caption or a
-    # donation appeal as close to the article it shares.
-    folded = quotes.fold_text(text).lower()
+    words = _words(text)
     found = []
     for seed in existing:
         if seed.error or not seed.body.strip():
             continue
-        score = fuzz.token_set_ratio(folded, quotes.fold_text(seed.body).lower())
+        other = _words(seed.body)
+        if min(len(words), len(other)) < _MIN_LENGTH_SHARE * max(len(words), len(other)):
+            continue
+        score = fuzz.ratio(words, other, score_cutoff=threshold)
         if score >= threshold:
             found.append(NearDuplicate(seed.id, round(score, 1)))
     return sorted(found, key=lambda d: (-d.similarity, d.seed))
 
 
-def _outlet_warning(project: Project, outlet: str) -> str | None:
+def _words(text: str) -> str:
+    """The text's words, folded as the checker folds quotes, lower-cased, one space apart."""
+    return " ".join(_WORDS.findall(quotes.fold_text(text).lower()))
+
+
+def check_outlet(project: Project, outlet: str) -> None:
+    """Refuse an outlet that is not an entity of type outlet: ``dossier check`` would (E301, E306)."""
     from dossier.yamlload import parse
 
+    fix = f"add the outlet to data/facts.yaml first, under entities: with 'id: {outlet}' and 'type: outlet'"
     try:
-        data = parse(project.facts_file.read_text("utf-8")).data
-    except (OSError, UnicodeDecodeError):
-        return None
+        parsed = parse(project.facts_file.read_text("utf-8").removeprefix("\ufeff"))
+    except FileNotFoundError:
+        raise SeedImportError(
+            f"{outlet!r} is not an entity: there is no data/facts.yaml; {fix}", "--outlet"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedImportError(f"cannot read data/facts.yaml to look up the outlet: {exc}") from exc
+    data = parsed.data
     entities = data.get("entities") if isinstance(data, dict) else None
     types = {e.get("id"): e.get("type") for e in entities or () if isinstance(e, dict)}
     if outlet not in types:
-        return f"outlet {outlet!r} is not an entity in data/facts.yaml yet: add it with 'type: outlet'"
+        broken = " (data/facts.yaml has YAML errors: run dossier check)" if parsed.problems else ""
+        raise SeedImportError(f"{outlet!r} is not an entity in data/facts.yaml{broken}; {fix}", "--outlet")
     if types[outlet] != "outlet":
-        return f"outlet {outlet!r} is an entity of type {types[outlet]!r}, not 'outlet'"
-    return None
+        raise SeedImportError(
+            f"{outlet!r} is an entity of type {types[outlet]!r}, not 'outlet': a seed's outlet "
+            "must be an entity with 'type: outlet'",
+            "--outlet",
+        )
 
 
 def add_seed(
@@ -147,18 +182,25 @@ def add_seed(
 ) -> ImportedSeed:
     """Validate the inputs, then write ``seeds/<id>.md`` with front matter and the exact text."""
     if not SLUG.match(outlet):
-        raise SeedImportError(f"--outlet {outlet!r} is not an entity id: use a-z, 0-9 and single hyphens")
+        raise SeedImportError(f"{outlet!r} is not an entity id: use a-z, 0-9 and single hyphens", "--outlet")
     try:
         dates.parse_point(published)
     except ValueError as exc:
-        raise SeedImportError(f"--published: {exc}") from exc
+        raise SeedImportError(str(exc), "--published") from exc
+    if not _LANGUAGE.match(language.lower()):
+        raise SeedImportError(
+            f"{language!r} is not a two-letter ISO 639-1 code such as en or de", "--language"
+        )
     language = language.lower()
-    if not _LANGUAGE.match(language):
-        raise SeedImportError(f"--language {language!r} is not a two-letter ISO 639-1 code such as en or de")
     if url is not None:
         check_url(url)
+    if seed_id is not None and not SLUG.match(seed_id):
+        raise SeedImportError(f"{seed_id!r} is not a slug: use a-z, 0-9 and single hyphens", "--id")
+    if same_as is not None and not SLUG.match(same_as):
+        raise SeedImportError(f"{same_as!r} is not a seed id: use a-z, 0-9 and single hyphens", "--same-as")
     if same_as is not None and not (project.seeds_dir / f"{same_as}.md").is_file():
-        raise SeedImportError(f"--same-as {same_as!r} names no seed: seeds/{same_as}.md does not exist")
+        raise SeedImportError(f"{same_as!r} names no seed: seeds/{same_as}.md does not exist", "--same-as")
+    check_outlet(project, outlet)
     try:
         body = source.read_bytes()
     except OSError as exc:
@@ -180,8 +222,6 @@ def add_seed(
         seed_id = slugify(title)
         if not seed_id:
             raise SeedImportError(f"cannot make an id from the title {title!r}: give one with --id")
-    elif not SLUG.match(seed_id):
-        raise SeedImportError(f"--id {seed_id!r} is not a slug: use a-z, 0-9 and single hyphens")
     path = project.seeds_dir / f"{seed_id}.md"
     if path.exists():
         raise SeedImportError(f"seeds/{seed_id}.md exists and is never overwritten: choose another --id")
@@ -208,11 +248,10 @@ def add_seed(
     project.seeds_dir.mkdir(exist_ok=True)
     existing = seeds.read_all(project.seeds_dir)
     twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
-    warnings = [w for w in (_outlet_warning(project, outlet),) if w]
     try:
         atomic.write_bytes(path, data, exclusive=True)
     except FileExistsError as exc:
         raise SeedImportError(
             f"seeds/{seed_id}.md exists and is never overwritten: choose another --id"
         ) from exc
-    return ImportedSeed(seed_id, path, digest, tuple(twins), tuple(warnings))
+    return ImportedSeed(seed_id, path, digest, tuple(twins))

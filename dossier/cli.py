@@ -248,7 +248,9 @@ def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> No
 @cli.command("add-seed")
 @project_option
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--outlet", required=True, help="The outlet's entity id (an entity of type outlet).")
+@click.option(
+    "--outlet", required=True, help="The outlet's entity id (an entity of type outlet in data/facts.yaml)."
+)
 @click.option(
     "--published",
     required=True,
@@ -275,7 +277,10 @@ def add_seed_command(
     """Import an article's text from FILE into seeds/ with front matter and its sha256.
 
     The text is kept byte for byte and never overwrites a seed. Warns when the text nearly
-    duplicates an existing seed (another capture of the same article).
+    duplicates an existing seed (another capture of the same article). Exit 2 when a value is
+    refused (an outlet that is not an entity of type outlet in data/facts.yaml, a bad date,
+    language, URL or id), 1 when the text cannot be imported (not UTF-8, empty, or the seed
+    file exists).
     """
     from dossier.addseed import SeedImportError, add_seed
 
@@ -293,6 +298,8 @@ def add_seed_command(
             same_as=same_as,
         )
     except SeedImportError as exc:
+        if exc.option:
+            raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from exc
         raise click.ClickException(str(exc)) from exc
     for twin in seed.near_duplicates:
         click.echo(
@@ -300,8 +307,6 @@ def add_seed_command(
             f"one article, add 'same_as: {twin.seed}' to seeds/{seed.id}.md",
             err=True,
         )
-    for warning in seed.warnings:
-        click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {project.rel(seed.path)} (sha256 {seed.sha256[:12]}…)")
     click.echo(f"cite it as 'seed: {seed.id}'; find exact words with: dossier quote {seed.id} \"…\"")
 
@@ -350,17 +355,21 @@ def quote_command(project_dir: str | None, seed: str, words: str, min_similarity
 @click.argument("base")
 @click.argument("head", required=False)
 def diff_command(project_dir: str | None, base: str, head: str | None) -> None:
-    """Summarise the changes to data/facts.yaml from BASE to HEAD as Markdown.
+    """Summarise the changes to data/facts.yaml and seeds/ from BASE to HEAD as Markdown.
 
     BASE and HEAD are git revisions (main, origin/main, HEAD~1) or two facts files; HEAD
     defaults to the working tree. Lists entities and facts added, removed and changed, status
     changes, citations added and removed and changed figures: fit for a pull-request comment
-    or a CI job summary.
+    or a CI job summary. Between revisions it also lists seeds added and removed, front matter
+    changed, and, with a warning, seed texts changed since vetting. Exit 2 when BASE or HEAD
+    is neither a file nor a revision, 1 when a side cannot be read (such as broken YAML).
     """
-    from dossier.diff import DiffInputError, diff
+    from dossier.diff import DiffInputError, UnknownSide, diff
 
     try:
         click.echo(diff(_project(project_dir), base, head), nl=False)
+    except UnknownSide as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.param) from exc
     except DiffInputError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -1,13 +1,18 @@
-"""``dossier diff``: what a change to ``data/facts.yaml`` means, as Markdown for a review.
+"""``dossier diff``: what a change to ``data/facts.yaml`` and ``seeds/`` means, as Markdown for a review.
 
 Both sides are read with :mod:`dossier.yamlload` into plain data and compared by id: entities
 and facts added, removed and changed; status changes; citations (seed and quote) added and
-removed; figures changed. The output is fit for a pull-request comment or a CI job summary.
+removed; figures changed. When both sides are git revisions (or the working tree), the seed
+files are compared too: seeds added and removed, front matter fields changed, and above all
+seed texts changed, since every quote vetted against the old text must be vetted again.
+The output is fit for a pull-request comment or a CI job summary, where it must never let the
+data create a link, a heading or any other markup.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
+import os
 import re
 import subprocess
 from collections.abc import Iterable
@@ -15,14 +20,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier import escape, seeds
 from dossier.project import Project
 from dossier.yamlload import parse
 
 FACTS_PATH = "data/facts.yaml"
+SEEDS_PATH = "seeds"
 
 
 class DiffInputError(ValueError):
-    """A side of the diff cannot be read: unknown revision, unreadable file, broken YAML."""
+    """A side of the diff cannot be read: unreadable file, broken YAML, git failing."""
+
+
+class UnknownSide(DiffInputError):
+    """BASE or HEAD names neither a file nor a git revision: a usage error."""
+
+    def __init__(self, message: str, param: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 # --- reading a side ----------------------------------------------------------------------------
@@ -32,17 +47,27 @@ def _git(project: Project, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", *args], cwd=project.root, capture_output=True, check=False)
 
 
-def read_side(project: Project, spec: str | None) -> tuple[str, str]:
-    """A label and the text of one side: the working tree (``None``), a file, or a git revision.
+@dataclass(frozen=True)
+class Side:
+    """One side of the diff: what it is called, the facts file's text, and where it came from."""
 
-    A revision in which the facts file does not exist yet reads as an empty file.
+    label: str
+    text: str
+    commit: str | None = None  # the commit, when the side is a git revision
+    working_tree: bool = False  # the project folder as it is on disk
+
+
+def read_side(project: Project, spec: str | None, param: str = "BASE") -> Side:
+    """One side: the working tree (``None``), a file, or a git revision.
+
+    A revision in which the facts file does not exist yet reads as an empty file. ``param``
+    (``BASE`` or ``HEAD``) names the argument in the error for a spec that is neither.
     """
     if spec is None:
-        path = project.facts_file
-        return "working tree", _read_file(path)
+        return Side("working tree", _read_file(project.facts_file), working_tree=True)
     as_file = Path(spec)
     if as_file.is_file():
-        return spec, _read_file(as_file)
+        return Side(spec, _read_file(as_file))
     try:
         verify = _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
     except OSError as exc:
@@ -50,15 +75,70 @@ def read_side(project: Project, spec: str | None) -> tuple[str, str]:
             f"{spec!r} is not a file, and git cannot be run to read it as a revision"
         ) from exc
     if verify.returncode != 0:
-        raise DiffInputError(f"{spec!r} is neither a file nor a git revision")
+        raise UnknownSide(f"{spec!r} is neither a file nor a git revision", param)
+    commit = verify.stdout.decode("ascii").strip()
     # './' makes the path relative to the project root even when the repository starts higher up.
-    shown = _git(project, "show", f"{spec}:./{FACTS_PATH}")
+    shown = _git(project, "show", f"{commit}:./{FACTS_PATH}")
     if shown.returncode != 0:
-        return spec, ""
+        return Side(spec, "", commit)
     try:
-        return spec, shown.stdout.decode("utf-8")
+        return Side(spec, shown.stdout.decode("utf-8"), commit)
     except UnicodeDecodeError as exc:
         raise DiffInputError(f"{FACTS_PATH} at {spec} is not valid UTF-8") from exc
+
+
+def read_seeds(project: Project, side: Side) -> dict[str, bytes]:
+    """The raw bytes of every ``seeds/*.md`` file on one side, by seed id (symbolic links as
+    their target, as git stores them)."""
+    if side.working_tree:
+        found = {}
+        folder = project.seeds_dir
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+            try:
+                if path.is_symlink():
+                    found[path.stem] = os.fsencode(path.readlink())
+                elif path.is_file():
+                    found[path.stem] = path.read_bytes()
+            except OSError as exc:
+                raise DiffInputError(f"cannot read {project.rel(path)}: {exc.strerror}") from exc
+        return found
+    assert side.commit is not None
+    listing = _git(project, "ls-tree", "-z", side.commit, f"./{SEEDS_PATH}/")
+    if listing.returncode != 0:
+        raise DiffInputError(f"git cannot list {SEEDS_PATH}/ at {side.label}: {_stderr(listing)}")
+    blobs: dict[str, str] = {}  # seed id -> object id
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        info, _, name = entry.partition(b"\t")
+        mode, kind, oid = info.decode("ascii").split()
+        parent, _, file = os.fsdecode(name).rpartition("/")
+        if kind == "blob" and parent == SEEDS_PATH and file.endswith(".md") and mode != "160000":
+            blobs[file[: -len(".md")]] = oid
+    return _cat_blobs(project, blobs, side.label)
+
+
+def _cat_blobs(project: Project, blobs: dict[str, str], label: str) -> dict[str, bytes]:
+    """The contents of many blobs with one ``git cat-file --batch``."""
+    if not blobs:
+        return {}
+    request = "".join(f"{oid}\n" for oid in blobs.values()).encode("ascii")
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=project.root, input=request, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise DiffInputError(f"git cannot read {SEEDS_PATH}/ at {label}: {_stderr(done)}")
+    out, at, found = done.stdout, 0, {}
+    for seed_id in blobs:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        found[seed_id] = out[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1  # the contents are followed by a newline
+    return found
+
+
+def _stderr(done: subprocess.CompletedProcess[bytes]) -> str:
+    return done.stderr.decode("utf-8", "replace").strip()
 
 
 def _read_file(path: Path) -> str:
@@ -126,10 +206,67 @@ class Changes:
     citations_removed: list[Citation] = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     other: list[str] = field(default_factory=list)  # top-level fields (title, summary) changed
+    # Seeds, compared only between git revisions (or the working tree); by id.
+    seeds_added: list[SeedVersion] = field(default_factory=list)
+    seeds_removed: list[SeedVersion] = field(default_factory=list)
+    seed_texts_changed: list[tuple[SeedVersion, SeedVersion]] = field(default_factory=list)
+    # The fields that differ; none when the front matter cannot be read on one side.
+    seed_fields_changed: list[tuple[SeedVersion, list[str]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class SeedVersion:
+    """A seed file on one side: its id, its front matter as plain data, and its text's sha256."""
+
+    id: str
+    meta: dict[str, Any] | None  # None: no front matter, or front matter that does not parse
+    body_sha256: str  # of the text after the front matter (of the whole file without one)
+
+    @classmethod
+    def of(cls, seed_id: str, raw: bytes) -> SeedVersion:
+        parts = seeds.split(raw)
+        if parts is None:
+            return cls(seed_id, None, hashlib.sha256(raw).hexdigest())
+        front, body, _ = parts
+        meta = None
+        try:
+            parsed = parse(front.decode("utf-8"))
+        except UnicodeDecodeError:
+            parsed = None
+        if parsed is not None and not parsed.problems:
+            plain = _plain(parsed.data)
+            meta = plain if isinstance(plain, dict) else {} if plain is None else None
+        return cls(seed_id, meta, hashlib.sha256(body).hexdigest())
+
+
+def compare_seeds(changes: Changes, base: dict[str, bytes], head: dict[str, bytes]) -> None:
+    """Add the seed changes from ``base`` to ``head`` (raw files by id) to ``changes``, by id."""
+    for seed_id in sorted(base.keys() | head.keys()):
+        if seed_id not in head:
+            changes.seeds_removed.append(SeedVersion.of(seed_id, base[seed_id]))
+        elif seed_id not in base:
+            changes.seeds_added.append(SeedVersion.of(seed_id, head[seed_id]))
+        elif base[seed_id] != head[seed_id]:
+            old, new = SeedVersion.of(seed_id, base[seed_id]), SeedVersion.of(seed_id, head[seed_id])
+            if old.body_sha256 != new.body_sha256:
+                changes.seed_texts_changed.append((old, new))
+            if old.meta != new.meta:
+                if old.meta is None or new.meta is None:
+                    fields = []  # unreadable on one side
+                else:
+                    fields = [
+                        k
+                        for k in [*new.meta, *(k for k in old.meta if k not in new.meta)]
+                        if old.meta.get(k, _MISSING) != new.meta.get(k, _MISSING)
+                    ]
+                changes.seed_fields_changed.append((new, fields))
+
+
+_MISSING = object()
 
 
 def _by_id(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
@@ -209,18 +346,24 @@ def _figure_changes(fact_id: str, old: list[dict[str, Any]], new: list[dict[str,
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# What GitHub adds to the Markdown that :func:`dossier.escape.md` guards against: strikethrough,
+# math, and links made from bare URLs, www. names and e-mail addresses. An entity keeps the
+# character but breaks the pattern, which GitHub matches in the source text.
+_GITHUB_EXTRA = re.compile(r"~|\$|://|(?i:www)\.|@")
+_GITHUB_SAFE = {"~": "\\~", "$": "&#36;", "://": ":&#47;&#47;", "@": "&#64;"}
 
 
 def md(value: Any) -> str:
-    """Text for inline GitHub Markdown: one line, HTML-escaped, emphasis and table marks escaped."""
-    text = " ".join(str(value).split())
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    """Text for inline GitHub Markdown, safe in a list item or a table cell: one line, HTML
+    escaped, no emphasis, link, heading, table cell, strikethrough, math or autolink."""
+    return _GITHUB_EXTRA.sub(
+        lambda m: _GITHUB_SAFE.get(m.group(), m.group()[:-1] + "&#46;"), str(escape.md(value))
+    )
 
 
 def code(value: Any) -> str:
-    """A code span that shows ``value`` literally, whatever backticks it holds."""
-    text = " ".join(str(value).split()).replace("|", "\\|")
+    """A code span that shows ``value`` literally, whatever backticks it holds (not for tables)."""
+    text = " ".join(str(value).split())
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -279,11 +422,16 @@ def _count(n: int) -> str:
     return str(n) if n else "–"
 
 
-def to_markdown(changes: Changes, base: str, head: str) -> str:
-    """The report, as GitHub-flavoured Markdown."""
-    out = [f"## Changes to `{FACTS_PATH}`", "", f"From {code(base)} to {code(head)}.", ""]
+def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = False) -> str:
+    """The report, as GitHub-flavoured Markdown; ``with_seeds`` when the seeds were compared."""
+    title = f"`{FACTS_PATH}` and `{SEEDS_PATH}/`" if with_seeds else f"`{FACTS_PATH}`"
+    out = [f"## Changes to {title}", "", f"From {code(base)} to {code(head)}.", ""]
     if changes.empty:
-        return "\n".join([*out, "No changes to facts or entities.", ""])
+        nothing = "facts, entities or seeds" if with_seeds else "facts or entities"
+        return "\n".join([*out, f"No changes to {nothing}.", ""])
+    seeds_changed = {s.id for s, _ in changes.seed_texts_changed} | {
+        s.id for s, _ in changes.seed_fields_changed
+    }
     out += [
         "| | Added | Removed | Changed |",
         "| --- | ---: | ---: | ---: |",
@@ -292,8 +440,17 @@ def to_markdown(changes: Changes, base: str, head: str) -> str:
         f"| Status changes | | | {_count(len(changes.status_changes))} |",
         f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | |",
         f"| Figures | {_count(sum(f.old is None for f in changes.figures))} | {_count(sum(f.new is None for f in changes.figures))} | {_count(sum(f.old is not None and f.new is not None for f in changes.figures))} |",
-        "",
     ]
+    if with_seeds:
+        out.append(
+            f"| Seeds | {_count(len(changes.seeds_added))} | {_count(len(changes.seeds_removed))} | {_count(len(seeds_changed))} |"
+        )
+    out.append("")
+    for _, changed in changes.seed_texts_changed:
+        out.append(
+            f"> ⚠ the text of seed {code(changed.id)} changed after vetting: every quote from it must be re-vetted"
+        )
+        out.append("")
     if changes.other:
         out += ["### Dossier", "", *(f"- {md(k)} changed" for k in changes.other), ""]
     if changes.status_changes:
@@ -345,6 +502,24 @@ def to_markdown(changes: Changes, base: str, head: str) -> str:
                 f"{code(change.fact)}: removed {_figure_number(change.old)} {_figure_source(change.old)}"
             )
     _section(out, "Figures", figure_lines)
+    _section(out, "Seeds added", (_seed(s) for s in changes.seeds_added))
+    _section(out, "Seeds removed", (_seed(s) for s in changes.seeds_removed))
+    _section(
+        out,
+        "Seed texts changed",
+        (
+            f"{code(new.id)}: sha256 of the text {code(old.body_sha256)} → {code(new.body_sha256)}"
+            for old, new in changes.seed_texts_changed
+        ),
+    )
+    _section(
+        out,
+        "Seed front matter changed",
+        (
+            f"{code(s.id)}: {', '.join(code(f) for f in fields) or 'unreadable on one side'}"
+            for s, fields in changes.seed_fields_changed
+        ),
+    )
     return "\n".join(out)
 
 
@@ -358,13 +533,26 @@ def _entity(entity: dict[str, Any]) -> str:
     return f"{code(entity['id'])}: {md(entity.get('name', ''))} ({md(entity.get('type', ''))})"
 
 
+def _seed(seed: SeedVersion) -> str:
+    meta = seed.meta or {}
+    about = [str(meta[k]) for k in ("outlet", "published", "language") if meta.get(k) not in (None, "")]
+    title = md(_clip(meta["title"])) if meta.get("title") not in (None, "") else "*no title*"
+    return f"{code(seed.id)}: {title}" + (f" ({md(', '.join(about))})" if about else "")
+
+
 def _citation(citation: Citation) -> str:
     return f"{code(citation.fact)} ← {code(citation.seed)}: “{md(_clip(citation.quote))}”"
 
 
 def diff(project: Project, base: str, head: str | None = None) -> str:
-    """Compare two sides (revisions or files; ``head`` defaults to the working tree) as Markdown."""
-    base_label, base_text = read_side(project, base)
-    head_label, head_text = read_side(project, head)
-    changes = compare(load_side(base_label, base_text), load_side(head_label, head_text))
-    return to_markdown(changes, base_label, head_label)
+    """Compare two sides (revisions or files; ``head`` defaults to the working tree) as Markdown.
+
+    The seeds are compared too when ``base`` is a git revision and ``head`` is one or the
+    working tree; between two facts files there are no seeds to compare.
+    """
+    old, new = read_side(project, base, "BASE"), read_side(project, head, "HEAD")
+    changes = compare(load_side(old.label, old.text), load_side(new.label, new.text))
+    with_seeds = old.commit is not None and (new.commit is not None or new.working_tree)
+    if with_seeds:
+        compare_seeds(changes, read_seeds(project, old), read_seeds(project, new))
+    return to_markdown(changes, old.label, new.label, with_seeds=with_seeds)

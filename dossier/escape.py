@@ -23,6 +23,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from dossier.ids import SLUG, is_http_url
+
 # Characters Python-Markdown honours a backslash before (its ESCAPED_CHARS, plus '|' from tables)
 # that can start inline syntax anywhere in a line. '(' and ')' need none: with '[' and ']'
 # escaped, no link or image can form around them.
@@ -30,7 +32,6 @@ _INLINE = re.compile(r"([\\`*_{}\[\]#|])")
 _SPACE = re.compile(r"\s+")
 # Block syntax only matters at the start of a line: a list item, an ordered item, an admonition.
 _LEADING = re.compile(r"^([-+!]|\d+(?=\.))")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL_UNSAFE = {c: f"%{ord(c):02X}" for c in " ()<>\"'`\\[]"}
 
 
@@ -84,7 +85,7 @@ def attr(value: object) -> Markup:
 def url(value: object) -> Markup:
     """The URL if it is http(s), made safe to sit inside ``(...)`` or ``href="..."``; else empty."""
     text = str(value or "").strip()
-    if not re.match(r"^https?://[^\s]+$", text, re.IGNORECASE):
+    if not is_http_url(text):  # the schema's own rule, so the check and the page agree
         return Markup("")
     return _trusted(_html.escape("".join(_URL_UNSAFE.get(c, c) for c in text), quote=True))
 
@@ -92,7 +93,7 @@ def url(value: object) -> Markup:
 def slug(value: object) -> Markup:
     """An id used in a path or an anchor. Ids are slugs by schema; anything else is a bug."""
     text = str(value)
-    if not _SLUG.match(text):
+    if not SLUG.match(text):
         raise ValueError(f"not a slug: {text!r}")
     return _trusted(text)
 

@@ -2,7 +2,8 @@
 
 Exports carry what the site shows and what a reuser needs to verify it: every citation with its seed,
 its quote and the character span ``[start, end)`` of the quote in the seed's body (the body is in
-the JSON and in ``seeds.csv``), and each fact's corroboration.
+the JSON and in ``seeds.csv``), and each fact's corroboration. CSV text that a spreadsheet would run
+as a formula gets a leading ``'`` (:func:`csv_cell`); JSON and JSON Lines keep every value exact.
 """
 
 from __future__ import annotations
@@ -144,11 +145,28 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: `=HYPERLINK(...)` in a
+# statement would become a live link, or worse. OWASP's advice: prefix such text with a quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: ``None`` as empty, text that a spreadsheet would run as a formula defused with ``'``.
+
+    Only text is touched (numbers such as a span's ``start`` stay numbers); JSON keeps the data exact.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 

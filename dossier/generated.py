@@ -57,8 +57,11 @@ def _write_manifest(folder: Path, files: set[str]) -> None:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    # A fixed temporary name (dot-prefixed, so MkDocs ignores it) instead of mkstemp: the folder
-    # is ours alone, and at 10,000 files mkstemp's random names cost more than the writes.
+    # Not dossier.atomic.write_bytes, on purpose: that one is for files someone wrote by hand
+    # (fsync of file and folder, mkstemp, permission bits kept). Here every file can be regenerated,
+    # so nothing is fsynced, and a fixed temporary name (dot-prefixed, so MkDocs ignores it) replaces
+    # mkstemp: the folder is ours alone, and at 10,000 files mkstemp's random names cost more than
+    # the writes.
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_bytes(data)

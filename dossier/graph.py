@@ -15,7 +15,7 @@ from itertools import combinations
 
 from markupsafe import Markup
 
-from dossier.escape import attr, html
+from dossier.escape import attr, html, slug
 from dossier.model import ENTITY_TYPES, Dossier
 
 WIDTH, HEIGHT, MARGIN = 900, 700, 80
@@ -150,55 +150,87 @@ def _even_out(xs: list[float], ys: list[float]) -> tuple[list[float], list[float
 
 
 _CHAR, _LINE = 8.2, 16.0  # a label's character width and line height at the CSS's 14px
+_LABEL_MAX = 22  # longer names are shortened on the picture; the full name is the node's <title>
+
+
+def label(name: str) -> str:
+    """The name as drawn: cut at a word boundary with an ellipsis when it is long."""
+    if len(name) <= _LABEL_MAX:
+        return name
+    cut = name[: _LABEL_MAX - 1]
+    if " " in cut[_LABEL_MAX // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def _place_labels(nodes: tuple[Node, ...]) -> dict[str, tuple[float, float, str]]:
-    """Label positions (x, y, text-anchor): beside, above or below each node, avoiding overlap.
+    """Label positions (x, y, text-anchor): beside, above, below or diagonal to each node.
 
-    Greedy, best-connected nodes first: each label takes the first spot that overlaps no label or
-    circle placed so far (or, failing that, the spot facing away from the centre).
+    Greedy, best-connected nodes first: each label takes the first spot that stays on the canvas
+    and overlaps no label or circle placed so far; failing that, the spot that overlaps least.
     """
     boxes = [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius) for n in nodes]
     placed: dict[str, tuple[float, float, str]] = {}
     for node in sorted(nodes, key=lambda n: (-n.facts, n.id)):
-        width, gap = len(node.name) * _CHAR, node.radius + 4
+        width, gap = len(label(node.name)) * _CHAR, node.radius + 4
         outward = "start" if node.x >= WIDTH / 2 else "end"
         inward = "end" if outward == "start" else "start"
+        side = {"start": node.x + gap, "end": node.x - gap}
+        slant = {"start": node.x + gap * 0.7, "end": node.x - gap * 0.7}
         spots = [
-            (node.x + gap if outward == "start" else node.x - gap, node.y, outward),
-            (node.x + gap if inward == "start" else node.x - gap, node.y, inward),
+            (side[outward], node.y, outward),
+            (side[inward], node.y, inward),
             (node.x, node.y - gap - _LINE / 2, "middle"),
             (node.x, node.y + gap + _LINE / 2, "middle"),
+            (slant[outward], node.y - gap * 0.7 - _LINE / 2, outward),
+            (slant[outward], node.y + gap * 0.7 + _LINE / 2, outward),
+            (slant[inward], node.y - gap * 0.7 - _LINE / 2, inward),
+            (slant[inward], node.y + gap * 0.7 + _LINE / 2, inward),
         ]
-        chosen = spots[0]
-        for x, y, anchor in spots:
+        best: tuple[float, int] | None = None
+        chosen, chosen_box = spots[0], boxes[0]
+        for order, (x, y, anchor) in enumerate(spots):
             left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
             box = (left, y - _LINE / 2, left + width, y + _LINE / 2)
-            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= WIDTH and box[3] <= HEIGHT
-            if inside and not any(_overlap(box, other) for other in boxes):
-                chosen = (x, y, anchor)
-                boxes.append(box)
+            outside = (
+                max(0.0, -box[0]) + max(0.0, box[2] - WIDTH) + max(0.0, -box[1]) + max(0.0, box[3] - HEIGHT)
+            )
+            cost = sum(_overlap_area(box, other) for other in boxes) + outside * _LINE * 4
+            if best is None or (cost, order) < best:
+                best, chosen, chosen_box = (cost, order), (x, y, anchor), box
+            if cost == 0:
                 break
+        boxes.append(chosen_box)
         placed[node.id] = (round(chosen[0], 1), round(chosen[1], 1), chosen[2])
     return placed
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _overlap_area(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
-def svg(graph: Graph, title: str) -> Markup:
-    """The picture as one line of inline SVG (a blank line would end Markdown's raw HTML block)."""
+def _page(entity_id: str) -> Markup:
+    # As dossier.render.page_name (which imports this module): "index" would be the folder's index.
+    return slug(entity_id) + Markup("_") if entity_id == "index" else slug(entity_id)
+
+
+def svg(graph: Graph, title: str, link_base: str = "../entities/") -> Markup:
+    """The picture as one line of inline SVG (a blank line would end Markdown's raw HTML block).
+
+    Each node links to its entity page at ``link_base + id + "/"``: raw HTML is not rewritten by
+    MkDocs, so this is the final URL, relative to the graph page with directory URLs.
+    """
     where = {node.id: node for node in graph.nodes}
     parts = [
         Markup(
-            '<svg class="dossier-graph" viewBox="0 0 {} {}" role="img" '
-            'aria-labelledby="graph-title graph-desc" xmlns="http://www.w3.org/2000/svg">'
+            '<svg class="dossier-graph" viewBox="0 0 {} {}" role="group" aria-labelledby="graph-title" '
+            'aria-describedby="graph-desc" xmlns="http://www.w3.org/2000/svg">'
         ).format(WIDTH, HEIGHT),
         Markup('<title id="graph-title">{}</title>').format(html(title)),
         Markup(
             '<desc id="graph-desc">Entities are circles sized by their number of facts; a line joins two '
-            "entities that share facts, thicker for more. The same graph is listed as text below.</desc>"
+            "entities that share facts, thicker for more; each circle links to its entity's page. "
+            "The same graph is listed as text below.</desc>"
         ),
         Markup('<g class="graph-edges">'),
     ]
@@ -214,19 +246,27 @@ def svg(graph: Graph, title: str) -> Markup:
     labels = _place_labels(graph.nodes)
     for node in graph.nodes:
         x, y, anchor = labels[node.id]
+        facts = f"{node.facts} fact" if node.facts == 1 else f"{node.facts} facts"
         parts.append(
             Markup(
-                '<g class="graph-node graph-node--{}"><circle cx="{}" cy="{}" r="{}"/>'
-                '<text x="{}" y="{}" dy="0.35em" text-anchor="{}">{}</text></g>'
+                '<a class="graph-node graph-node--{}" href="{}{}/" aria-label="{}">'
+                '<title>{} ({}, {})</title><circle cx="{}" cy="{}" r="{}"/>'
+                '<text x="{}" y="{}" dy="0.35em" text-anchor="{}">{}</text></a>'
             ).format(
                 attr(node.type),
+                link_base,
+                _page(node.id),
+                attr(node.name),
+                html(node.name),
+                html(node.type),
+                facts,
                 node.x,
                 node.y,
                 round(node.radius, 1),
                 x,
                 y,
                 anchor,
-                html(node.name),
+                html(label(node.name)),
             )
         )
     parts.append(Markup("</g></svg>"))

@@ -59,6 +59,21 @@ LEVEL_MEANING = {
     "relayed": "several outlets, one origin: one report repeated, not several confirmations",
     "single": "one outlet",
 }
+# Seed languages by ISO 639-1 code; a code not listed here is shown as it is.
+LANGUAGES = {
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "it": "Italian",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+}
 PRECISION_NOTE = {"day": "", "month": "day not stated", "year": "month not stated"}
 
 
@@ -225,13 +240,16 @@ class View:
         numbered = {
             (fact.id, id(citation)): n for fact in self.d.facts for n, citation in enumerate(fact.sources, 1)
         }
-        return {
-            seed_id: [
+        marks: dict[str, list[Mark]] = {}
+        for seed_id, pairs in self.d.citations_of.items():
+            # By start offset, an enclosing passage before the ones inside it: the order in which
+            # the seed text opens them, so the numbers shown in the text read 1, 2, 3, ...
+            ordered = sorted(pairs, key=lambda fc: (fc[1].start, -fc[1].end))
+            marks[seed_id] = [
                 Mark(fact, citation, numbered[(fact.id, id(citation))], k)
-                for k, (fact, citation) in enumerate(pairs, 1)
+                for k, (fact, citation) in enumerate(ordered, 1)
             ]
-            for seed_id, pairs in self.d.citations_of.items()
-        }
+        return marks
 
     def entities_by_type(self) -> list[tuple[str, str, list[Entity]]]:
         groups: dict[str, list[Entity]] = defaultdict(list)
@@ -298,6 +316,37 @@ class View:
             if f.status in ("disputed", "denied") or f.contradicts or f.id in self._contradicted_by
         ]
 
+    def disputes(self) -> list[list[Fact]]:
+        """The contested facts grouped into disputes: facts that contradict each other share one.
+
+        A group is a connected set of contradictions (A contradicts B, B contradicts C: one dispute
+        with three sides); a disputed or denied fact that contradicts nothing stands alone. Groups
+        and their sides are in date order.
+        """
+        contested = self.disputed()
+        rank = {f.id: i for i, f in enumerate(contested)}
+        group_of: dict[str, list[Fact]] = {}
+        groups: list[list[Fact]] = []
+        for fact in contested:
+            if fact.id in group_of:
+                continue
+            group, todo = [fact], [fact]
+            group_of[fact.id] = group
+            while todo:
+                for other in self.opponents(todo.pop()):
+                    if other.id in rank and other.id not in group_of:
+                        group_of[other.id] = group
+                        group.append(other)
+                        todo.append(other)
+            group.sort(key=lambda f: rank[f.id])
+            groups.append(group)
+        return groups
+
+    def dispute_topic(self, group: list[Fact]) -> Markup:
+        """What the sides of a dispute are about: the entities all of them concern."""
+        shared = [e for e in group[0].about if all(e in f.about for f in group[1:])]
+        return escape.md(self.names(shared or group[0].about))
+
     def figure_conflicts(self) -> list[FigureConflict]:
         """Within a fact, figures of one measure that give different numbers."""
         found = []
@@ -356,7 +405,8 @@ def highlight(seed: Seed, marks: list[Mark]) -> Markup:
     """The seed body as escaped text, each cited span in a ``<mark>`` with the citation's anchor.
 
     Spans may nest or overlap; marks must nest, so a mark that outlives an inner one's parent is
-    closed and reopened (the continuation carries no id). Each citation ends with a link to its fact.
+    closed and reopened (the continuation carries no id). Each citation starts with its number
+    ``[k]``, a link to its fact; passages are numbered by start offset (see :meth:`View.marks`).
     Line breaks become ``&#10;`` so the whole text is one line of raw HTML: a blank line would end
     Markdown's raw block and let Markdown loose on the evidence.
     """
@@ -376,18 +426,23 @@ def highlight(seed: Seed, marks: list[Mark]) -> Markup:
             reopen = [m for m in stack[lowest:] if m.citation.end != pos]
             out.append(Markup("</mark>") * (len(stack) - lowest))
             del stack[lowest:]
-            for mark in sorted(ending, key=lambda m: m.k):
-                out.append(
-                    Markup(
-                        '<a class="cite-ref" href="../../facts/{}/#source-{}" title="{}">'
-                        '<span class="sr-only">fact </span>[{}]</a>'
-                    ).format(page_name(mark.fact.id), mark.n, escape.attr(mark.fact.statement), mark.k)
-                )
             for mark in reopen:
                 out.append(Markup('<mark class="cite cite--cont">'))
                 stack.append(mark)
+        # Outer passages open first; each is numbered at its start, so numbers read in order.
         for mark in sorted(starts.get(pos, ()), key=lambda m: (-m.citation.end, m.k)):
-            out.append(Markup('<mark class="cite" id="{}">').format(escape.slug(mark.anchor)))
+            out.append(
+                Markup(
+                    '<mark class="cite" id="{}"><a class="cite-ref" href="../../facts/{}/#source-{}" '
+                    'title="{}"><span class="sr-only">passage </span>[{}]</a>'
+                ).format(
+                    escape.slug(mark.anchor),
+                    page_name(mark.fact.id),
+                    mark.n,
+                    escape.attr(mark.fact.statement),
+                    mark.k,
+                )
+            )
             stack.append(mark)
         if i + 1 < len(cuts):
             out.append(escape.html(body[pos : cuts[i + 1]]))
@@ -412,6 +467,24 @@ def _number(figure: Figure) -> Markup:
     else:
         text = "—"
     return escape.md(text)
+
+
+@cache
+def _language(code: str) -> Markup:
+    """``German (de)``; a code we have no name for is shown as the code."""
+    name = LANGUAGES.get(code.split("-")[0].lower())
+    return escape.md(f"{name} ({code})" if name else code)
+
+
+def _external(label: Markup, target: object) -> Markup:
+    """A link that leaves the site (a seed's or entity's URL): http(s) only, no opener, no referrer.
+
+    Empty when the URL is not http(s), so no link is made at all.
+    """
+    href = escape.url(target)
+    if not href:
+        return Markup("")
+    return escape.fill('[{}]({}){{ rel="noopener noreferrer" }}', label, href)
 
 
 def _only_escaped(value: Any) -> Any:
@@ -461,6 +534,7 @@ def environment() -> jinja2.Environment:
         "page": page_name,
         "date": _date,
         "number": _number,
+        "language": _language,
     }
     env.filters.update(filters)
     env.globals.update(
@@ -468,6 +542,7 @@ def environment() -> jinja2.Environment:
         LEVEL_MEANING=LEVEL_MEANING,
         STATUSES=STATUSES,
         graph_svg=graph.svg,
+        external=_external,
         n=lambda count, noun: escape.md(_n(count, noun)),
     )
     return env

@@ -140,6 +140,24 @@ def test_from_s300_to_a_fact_to_its_highlighted_passage(
     assert target.is_visible() and target.bounding_box() is not None
 
 
+def test_search_for_a_german_alias_finds_the_person(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url)
+    page.keyboard.press("/")
+    page.keyboard.type("Schoigu")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10_000)
+    assert "generated/entities/sergei-shoigu/" in (first.get_attribute("href") or "")
+
+
+def test_graph_node_opens_its_entity(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url + PAGE_TYPES["graph"])
+    page.locator('svg.dossier-graph a[href="../entities/s-300/"]').click()
+    page.wait_for_url("**/generated/entities/s-300/")
+    assert page.locator("h1").inner_text().startswith("S-300")
+
+
 def test_keyboard_reaches_content_links(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
     page, _ = page_and_watch
     page.goto(base_url + PAGE_TYPES["entity"])
@@ -198,11 +216,17 @@ def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str) -> Non
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
-        for kind in ("home", "fact", "seed", "timeline"):
+        for kind in ("home", "fact", "seed", "timeline", "disputes", "graph"):
             page.goto(base_url + PAGE_TYPES[kind])
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{kind}-phone.png"), full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{kind} is {width}px wide on a 390px phone"
+        # The graph keeps a readable size and scrolls sideways inside its own frame.
+        page.goto(base_url + PAGE_TYPES["graph"])
+        svg = page.locator("svg.dossier-graph").bounding_box()
+        assert svg is not None and svg["width"] >= 800
+        frame = page.locator(".dossier-graph-figure")
+        assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
     finally:
         context.close()

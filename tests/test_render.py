@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from dossier import escape, graph
+from dossier import escape, export, graph, ids
 from dossier.build import pages
 from dossier.check import check
 from dossier.dates import parse
@@ -132,6 +132,7 @@ def test_md_escape_neutralises_markdown(text: str, expected: str) -> None:
         ("JAVASCRIPT:alert(1)", ""),
         (" data:text/html,x", ""),
         ("/relative", ""),
+        ("HTTP://example.com", ""),  # the schema's rule is case-sensitive; so is the page's
         (None, ""),
     ],
 )
@@ -234,7 +235,8 @@ def test_highlight_marks_nest_and_overlaps_are_split() -> None:
     body = "0123456789"
     out = highlight(_seed(body), _marks(body, [(0, 6), (3, 9), (3, 9)]))
     # f1 opens first; f2 and f3 (same span) nest inside it; when f1 ends they are reopened.
-    assert out.startswith('<mark class="cite" id="q-f1-1">012<mark class="cite" id="q-f2-1">')
+    assert out.startswith('<mark class="cite" id="q-f1-1"><a class="cite-ref"')
+    assert '[1]</a>012<mark class="cite" id="q-f2-1"><a class="cite-ref"' in out
     assert out.count("<mark") == out.count("</mark>")
     assert out.count('id="q-f') == 3
     assert '<mark class="cite cite--cont">' in out
@@ -263,3 +265,125 @@ def test_build_date_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -
         "SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 8, 6, tzinfo=dt.timezone.utc).timestamp()))
     )
     assert build_date() == "2024-08-06"
+
+
+def test_url_escaping_follows_the_schema_rule() -> None:
+    for text in ("https://a.example/x", "HTTPS://a.example", "http://", "ftp://a", "https://a b"):
+        assert bool(escape.url(text)) == ids.is_http_url(text), text
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+def _formula_dossier() -> Dossier:
+    body = f"{FORMULA} said -officials.\n"
+    seed = Seed("s", "@title", "o", parse("2024-08-06"), "en", None, "0" * 64, body, "seeds/s.md", 8)
+    fact = Fact(
+        id="f",
+        statement=FORMULA,
+        about=("e",),
+        status="reported",
+        sources=(Citation("s", FORMULA, 0, len(FORMULA), translation="+1 more", note="\tnote"),),
+        notes="-notes",
+    )
+    entities = (Entity("e", "person", "+cmd|' /C calc'!A0"), Entity("o", "outlet", "Outlet"))
+    return Dossier("t", "", entities, (fact,), (seed,))
+
+
+def test_csv_cells_cannot_start_a_formula() -> None:
+    import csv
+    import io
+
+    tables = export.to_csv(_formula_dossier())
+    for name, text in tables.items():
+        for row in list(csv.reader(io.StringIO(text, newline="")))[1:]:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"{name}: {cell!r}"
+    facts = list(csv.DictReader(io.StringIO(tables["facts.csv"], newline="")))
+    assert facts[0]["statement"] == "'" + FORMULA and facts[0]["notes"] == "'-notes"
+    citations = list(csv.DictReader(io.StringIO(tables["citations.csv"], newline="")))
+    assert citations[0]["quote"] == "'" + FORMULA and citations[0]["start"] == "0"
+    assert citations[0]["translation"] == "'+1 more" and citations[0]["note"] == "'\tnote"
+    assert export.csv_cell(-3) == -3 and export.csv_cell("S-300") == "S-300"
+
+
+def test_json_exports_keep_formula_text_exact() -> None:
+    dossier = _formula_dossier()
+    data = json.loads(export.to_json(dossier))
+    assert data["facts"][0]["statement"] == FORMULA
+    assert data["facts"][0]["citations"][0]["translation"] == "+1 more"
+    line = next(json.loads(row) for row in export.to_jsonl(dossier).splitlines() if '"fact"' in row)
+    assert line["statement"] == FORMULA
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_disputes_show_each_side_once_with_translations(fixture_dossier: Dossier) -> None:
+    page = render(fixture_dossier, built=BUILT)["disputes.md"]
+    for fact in ("russia-delivers-s-300", "kremlin-denies-delivery", "deliveries-first-week-of-august"):
+        assert page.count(f"{{ #fact-{fact} }}") == 1, fact
+    # The two facts that contradict each other are one dispute, shown side by side.
+    block = page.split("{ #dispute-russia-delivers-s-300 }")[1].split("\n### ")[0]
+    assert "#### Russia has begun delivering" in block and "#### The Kremlin denied" in block
+    assert "The other side" not in page
+    # A German quote comes with its English translation.
+    assert "(translation: “Russia has begun supplying Iran with S-300 air defense systems”)" in page
+    assert "(translation: “The deliveries took place in the first week of August”)" in page
+
+
+def test_seed_language_is_named(fixture_dossier: Dossier) -> None:
+    files = render(fixture_dossier, built=BUILT)
+    assert "- **Language:** German (de)" in files["sources/zeitung-beispiel-radar.md"]
+    assert "- **Language:** English (en)" in files["sources/daily-example-radar.md"]
+    assert "German (de)" in files["sources/index.md"]
+    assert environment().from_string("{{ 'xx'|language }}").render() == "xx"
+
+
+def test_links_to_other_sites_carry_noopener_noreferrer(fixture_dossier: Dossier) -> None:
+    files = render(fixture_dossier, built=BUILT)
+    links = [
+        (rel, m.group(0))
+        for rel, text in files.items()
+        if rel.endswith(".md")
+        for m in re.finditer(r"\]\(https?://[^)]*\)(\{[^}]*\})?", text)
+    ]
+    assert links, "the fixture has seed and entity URLs"
+    for rel, link in links:
+        assert link.endswith('{ rel="noopener noreferrer" }'), f"{rel}: {link}"
+
+
+def test_seed_passages_are_numbered_in_reading_order() -> None:
+    body = "Alpha beta gamma delta epsilon zeta eta theta.\n"
+    seed = Seed("s", "t", "o", parse("2024"), "en", None, "0" * 64, body, "seeds/s.md", 1)
+    spans = [(6, 22), (0, 45), (11, 16), (17, 22), (0, 5)]  # nested: outer passages start first
+    facts = tuple(
+        Fact(f"f{i}", "x", ("o",), "reported", (Citation("s", body[a:b], a, b),))
+        for i, (a, b) in enumerate(spans, 1)
+    )
+    dossier = Dossier("t", "", (Entity("o", "outlet", "O"),), facts, (seed,))
+    page = render(dossier, built=BUILT)["sources/s.md"]
+    shown = [int(k) for k in re.findall(r"\[(\d+)\]</a>", page)]
+    assert shown == [1, 2, 3, 4, 5]
+    # Each number stands at the start of its passage, inside the passage's mark.
+    text = page.split('<div class="seed-text"')[1]
+    assert '<mark class="cite" id="q-f2-1"><a class="cite-ref" href="../../facts/f2/#source-1"' in text
+    listed = re.findall(r"^(\d+)\. \[Passage \d+\]\(#q-(f\d)-1\)", page, re.M)
+    assert listed == [("1", "f2"), ("2", "f5"), ("3", "f1"), ("4", "f3"), ("5", "f4")]
+
+
+def test_graph_nodes_link_to_entity_pages(fixture_dossier: Dossier) -> None:
+    g = graph.build(fixture_dossier)
+    out = graph.svg(g, "t")
+    for node in g.nodes:
+        assert f'<a class="graph-node graph-node--{node.type}" href="../entities/{node.id}/"' in out
+    assert out.count("<a ") == len(g.nodes) == out.count("</a>")
+
+
+def test_graph_labels_shorten_long_names() -> None:
+    assert graph.label("S-300") == "S-300"
+    short = graph.label("Advanced air-defense and radar equipment")
+    assert short.endswith("…") and len(short) <= 22 and short.startswith("Advanced air-defense")

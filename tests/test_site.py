@@ -46,6 +46,7 @@ class Page:
     ids: set[str] = field(default_factory=set)
     marks: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
+    rels: dict[str, str] = field(default_factory=dict)  # href -> rel of a link
     loads: list[str] = field(default_factory=list)
     handlers: list[str] = field(default_factory=list)
     scripts: list[tuple[dict[str, str | None], str]] = field(default_factory=list)
@@ -76,6 +77,7 @@ class _Parser(HTMLParser):
             self.page.ids.add(a["name"] or "")
         if tag == "a" and a.get("href") is not None:
             self.page.links.append(a["href"] or "")
+            self.page.rels[a["href"] or ""] = a.get("rel") or ""
         for t, attr in _LOADS:
             if tag == t and a.get(attr):
                 self.page.loads.append(a[attr] or "")
@@ -187,10 +189,24 @@ def test_external_links_are_only_the_dossiers_own(fixture_site: Path) -> None:
     """Plain links may leave the site, but only to addresses the data gives (seed and entity URLs)."""
     data = json.loads((fixture_site / "site/generated/downloads/dossier.json").read_text("utf-8"))
     allowed = {s["url"] for s in data["seeds"] if s["url"]} | {e["url"] for e in data["entities"] if e["url"]}
+    seen = 0
     for name, page in parse_site(fixture_site / "site").items():
         for href in page.links:
             if _is_external(href):
                 assert href in allowed, f"{name} links to {href}"
+                assert set(page.rels[href].split()) >= {"noopener", "noreferrer"}, f"{name}: {href}"
+                seen += 1
+    assert seen, "the fixture's seed and entity URLs are linked"
+
+
+def test_graph_nodes_link_to_entity_pages(fixture_site: Path) -> None:
+    pages = parse_site(fixture_site / "site")
+    graph = "generated/graph/index.html"
+    nodes = [h for h in pages[graph].links if h.startswith("../entities/")]
+    assert "../entities/s-300/" in nodes
+    for href in nodes:
+        target, _ = _target(graph, href)
+        assert target.startswith("generated/entities/") and target in pages, href
 
 
 def test_search_index_covers_entities_facts_and_german_seed_text(fixture_site: Path) -> None:

@@ -185,6 +185,21 @@ def test_nothing_loads_from_another_host(fixture_site: Path) -> None:
     assert not offenders, "\n".join(offenders)
 
 
+def test_the_themes_cdn_loaders_never_trigger(fixture_site: Path) -> None:
+    """Material's bundle holds two loaders that fetch from unpkg: mermaid, only for a page with a
+    ``.mermaid`` element, and a ResizeObserver polyfill, only in browsers without ResizeObserver
+    (the browser tests prove Chromium makes no such request). No page may carry the trigger."""
+    for name, html in (
+        (p.relative_to(fixture_site).as_posix(), p.read_text("utf-8"))
+        for p in (fixture_site / "site").rglob("*.html")
+    ):
+        assert not re.search(r"""class=["'][^"']*\bmermaid\b""", html), name
+    bundle = next((fixture_site / "site" / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(
+        "utf-8"
+    )
+    assert "unpkg.com/mermaid" in bundle  # so this test notices if the theme changes its loaders
+
+
 def test_external_links_are_only_the_dossiers_own(fixture_site: Path) -> None:
     """Plain links may leave the site, but only to addresses the data gives (seed and entity URLs)."""
     data = json.loads((fixture_site / "site/generated/downloads/dossier.json").read_text("utf-8"))

@@ -55,9 +55,6 @@ class Seed:
         """Captures of one article share this key: the smaller of the two ids."""
         return min(self.id, self.same_as) if self.same_as else self.id
 
-    def line_of(self, offset: int) -> int:
-        return self.body_line + self.body.count("\n", 0, offset)
-
 
 @dataclass(frozen=True)
 class Citation:

@@ -7,6 +7,7 @@ its sha256, so ``dossier check`` notices any later edit. Nothing is ever overwri
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from dossier import atomic, dates, quotes, seeds
+from dossier import atomic, dates, fs, quotes, seeds
 from dossier.ids import SLUG, is_http_url
 from dossier.project import Project
 
@@ -147,7 +148,9 @@ def check_outlet(project: Project, outlet: str) -> None:
 
     fix = f"add the outlet to data/facts.yaml first, under entities: with 'id: {outlet}' and 'type: outlet'"
     try:
-        parsed = parse(project.facts_file.read_text("utf-8").removeprefix("\ufeff"))
+        parsed = parse(fs.read_text(project.facts_file, root=project.root).removeprefix("\ufeff"))
+    except fs.UnsafePath as refused:
+        raise SeedImportError(f"refusing to read data/facts.yaml: {refused.reason}") from None
     except FileNotFoundError:
         raise SeedImportError(
             f"{outlet!r} is not an entity: there is no data/facts.yaml; {fix}", "--outlet"
@@ -166,6 +169,22 @@ def check_outlet(project: Project, outlet: str) -> None:
             "must be an entity with 'type: outlet'",
             "--outlet",
         )
+
+
+def read_source(source: Path) -> bytes:
+    """The bytes of the file to import. It may live anywhere (the analyst names it), but it must
+    be a regular file named directly: a link is refused with the file it points to, so the
+    analyst sees what would be imported, and a FIFO or device is refused without being opened
+    (reading one would block or never end)."""
+    try:
+        return fs.read_bytes(source)
+    except fs.UnsafePath as refused:
+        reason = refused.reason
+        if source.is_symlink():
+            reason = f"is a symbolic link; to import the file it points to, name it: {source.resolve()}"
+        raise SeedImportError(f"cannot import {source}: it {reason}") from None
+    except OSError as exc:
+        raise SeedImportError(f"cannot read {source}: {exc.strerror}") from exc
 
 
 def add_seed(
@@ -196,15 +215,18 @@ def add_seed(
         check_url(url)
     if seed_id is not None and not SLUG.match(seed_id):
         raise SeedImportError(f"{seed_id!r} is not a slug: use a-z, 0-9 and single hyphens", "--id")
+    too_long = fs.check_name(seed_id or "")
+    if too_long:
+        raise SeedImportError(f"the id {too_long}: choose a shorter --id", "--id")
     if same_as is not None and not SLUG.match(same_as):
         raise SeedImportError(f"{same_as!r} is not a seed id: use a-z, 0-9 and single hyphens", "--same-as")
+    too_long = fs.check_name(same_as or "")
+    if too_long:
+        raise SeedImportError(f"the id {too_long}: no seed has such a name", "--same-as")
     if same_as is not None and not (project.seeds_dir / f"{same_as}.md").is_file():
         raise SeedImportError(f"{same_as!r} names no seed: seeds/{same_as}.md does not exist", "--same-as")
     check_outlet(project, outlet)
-    try:
-        body = source.read_bytes()
-    except OSError as exc:
-        raise SeedImportError(f"cannot read {source}: {exc.strerror}") from exc
+    body = read_source(source)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -223,7 +245,7 @@ def add_seed(
         if not seed_id:
             raise SeedImportError(f"cannot make an id from the title {title!r}: give one with --id")
     path = project.seeds_dir / f"{seed_id}.md"
-    if path.exists():
+    if os.path.lexists(path):
         raise SeedImportError(f"seeds/{seed_id}.md exists and is never overwritten: choose another --id")
 
     digest = hashlib.sha256(body).hexdigest()
@@ -245,11 +267,14 @@ def add_seed(
     if parts is None or parts[1] != body:  # the text must read back byte for byte
         raise SeedImportError(f"{source} cannot be stored as a seed: its text would not read back unchanged")
 
-    project.seeds_dir.mkdir(exist_ok=True)
-    existing = seeds.read_all(project.seeds_dir)
-    twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
     try:
-        atomic.write_bytes(path, data, exclusive=True)
+        # Written only into the project's own seeds/ folder, never through a link.
+        fs.make_dirs(project.root, project.seeds_dir)
+        existing = seeds.read_all(project.seeds_dir, root=project.root)
+        twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
+        atomic.write_bytes(path, data, exclusive=True, root=project.root)
+    except fs.UnsafePath as refused:
+        raise SeedImportError(f"refusing to write {project.rel(path)}: {refused}") from None
     except FileExistsError as exc:
         raise SeedImportError(
             f"seeds/{seed_id}.md exists and is never overwritten: choose another --id"

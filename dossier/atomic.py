@@ -12,6 +12,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from dossier import fs
+
 
 def _umask() -> int:
     # The only portable way to read the umask is to set it and put it back.
@@ -20,18 +22,23 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def write_bytes(path: Path, data: bytes, *, exclusive: bool = False, root: Path | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permission bits.
 
     With ``exclusive`` the write fails with :class:`FileExistsError` when ``path`` exists,
-    and never replaces a file that appears in the meantime.
+    and never replaces a file that appears in the meantime. A target that is a link or not a
+    regular file is refused (:class:`dossier.fs.UnsafePath`), and with ``root`` so is a path
+    that leads out of it or through a link below it.
     """
     folder = path.parent
+    if root is not None:
+        fs.check_inside(root, path, want="file")
+    fs.check_target(path)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = stat.S_IMODE(path.lstat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_umask()  # what open() would have given a new file
-    if exclusive and path.exists():
+    if exclusive and os.path.lexists(path):
         raise FileExistsError(f"{path} exists")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
@@ -54,9 +61,9 @@ def write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     _sync_folder(folder)
 
 
-def write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
+def write_text(path: Path, text: str, *, exclusive: bool = False, root: Path | None = None) -> None:
     """:func:`write_bytes` for UTF-8 text, written as given (no newline translation)."""
-    write_bytes(path, text.encode("utf-8"), exclusive=exclusive)
+    write_bytes(path, text.encode("utf-8"), exclusive=exclusive, root=root)
 
 
 def _sync_folder(folder: Path) -> None:

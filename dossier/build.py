@@ -34,7 +34,7 @@ def pages(dossier: Dossier, *, built: str | None = None) -> dict[str, str]:
 
 
 def generate(project: Project, dossier: Dossier, *, built: str | None = None) -> generated.Written:
-    return generated.write(project.generated_dir, pages(dossier, built=built))
+    return generated.write(project.generated_dir, pages(dossier, built=built), project_root=project.root)
 
 
 def regenerate(project: Project) -> CheckResult:

@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from dossier import atomic
+from dossier import atomic, fs
 from dossier.diagnostics import RULES, Diagnostic
 from dossier.project import Project
 
@@ -24,14 +24,25 @@ _FILE = "check.json"
 def key(project: Project) -> str:
     """A digest of every input the check reads, and of the checker itself."""
     h = hashlib.sha256()
+    # A refused path (a link, a FIFO) is keyed by the refusal, never read: reading a FIFO blocks.
+    for refused in fs.survey(project):
+        h.update(f"\n<refused {refused}>\n".encode())
     try:
-        h.update(project.facts_file.read_bytes())
+        h.update(fs.read_bytes(project.facts_file, root=project.root))
+    except fs.UnsafePath as refused:
+        h.update(f"<refused {refused}>".encode())
     except OSError:
         h.update(b"<no facts file>")
-    for seed in sorted(project.seeds_dir.glob("*.md")) if project.seeds_dir.is_dir() else ():
+    try:
+        seed_files = fs.entries(project.root, project.seeds_dir, ".md")
+    except (fs.UnsafePath, OSError):
+        seed_files = []
+    for seed in seed_files:
         h.update(f"\n{seed.name}\n".encode())
         try:
-            h.update(b"link" if seed.is_symlink() else hashlib.sha256(seed.read_bytes()).digest())
+            h.update(hashlib.sha256(fs.read_bytes(seed, root=project.root)).digest())
+        except fs.UnsafePath as refused:
+            h.update(f"<refused {refused.reason}>".encode())
         except OSError:
             h.update(b"<unreadable>")
     # The checker's code changes rarely and is large: its files' sizes and times are enough.
@@ -47,16 +58,16 @@ def key(project: Project) -> str:
 def read(project: Project, digest: str) -> tuple[list[Diagnostic], int] | None:
     """The cached findings and acknowledged count for this digest, if any."""
     try:
-        stored = json.loads((project.cache_dir / _FILE).read_text("utf-8"))
-        if stored.get("key") != digest:
+        stored = json.loads(fs.read_text(project.cache_dir / _FILE, root=project.root))
+        if not isinstance(stored, dict) or stored.get("key") != digest:
             return None
         diags = [
             Diagnostic(d["path"], d["line"], d["column"], d["code"], RULES[d["code"]].severity, d["message"])
             for d in stored["diagnostics"]
         ]
         return diags, int(stored["acknowledged"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, fs.UnsafePath):
+        return None  # a refused cache folder is reported by the check itself (E110)
 
 
 def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowledged: int) -> None:
@@ -70,8 +81,10 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
         ],
     }
     try:
-        project.cache_dir.mkdir(exist_ok=True)
-        atomic.write_text(project.cache_dir / ".gitignore", "*\n")
-        atomic.write_text(project.cache_dir / _FILE, json.dumps(payload, ensure_ascii=False))
-    except OSError:
-        pass  # a cache that cannot be written is simply not used
+        fs.make_dirs(project.root, project.cache_dir)
+        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        atomic.write_text(
+            project.cache_dir / _FILE, json.dumps(payload, ensure_ascii=False), root=project.root
+        )
+    except (OSError, fs.UnsafePath):
+        pass  # not used; a refused cache folder is reported by the check itself (E110)

@@ -113,8 +113,12 @@ def fmt_command(project_dir: str | None, check_only: bool, file: str | None) -> 
     from dossier.fmt import format_file
 
     project = _project(project_dir)
-    path = Path(file).resolve() if file else project.facts_file
-    result = format_file(path, check=check_only, display=project.rel(path))
+    # FILE is the user's own choice and may live anywhere; the default lives in the project,
+    # and no component below its root may be a link.
+    path = Path(file).absolute() if file else project.facts_file
+    result = format_file(
+        path, check=check_only, display=project.rel(path), root=None if file else project.root
+    )
     if result.diagnostics:
         click.echo(format_text(result.diagnostics), nl=False)
         click.echo(f"{result.path} has errors; nothing was formatted", err=True)
@@ -181,6 +185,7 @@ def serve_command(project_dir: str | None, dev_addr: str) -> None:
     from dossier import site
     from dossier.build import regenerate
     from dossier.generated import GeneratedFolderError
+    from dossier.site import SiteError
 
     project = _project(project_dir)
 
@@ -196,7 +201,10 @@ def serve_command(project_dir: str | None, dev_addr: str) -> None:
             sys.exit(1)
     except GeneratedFolderError as exc:
         raise click.ClickException(str(exc)) from exc
-    sys.exit(site.serve(project, again, dev_addr=dev_addr))
+    try:
+        sys.exit(site.serve(project, again, dev_addr=dev_addr))
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command("export")
@@ -235,10 +243,19 @@ def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> No
             return
     if out_dir is None:
         raise click.UsageError("csv writes one file per table: give --out DIR")
+    from dossier import atomic, fs
+
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8", newline="")
+        # The folder may be anywhere the user names, but a file in it that is a link (or a FIFO)
+        # is refused, not written through: the output lands where it is shown to land.
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(folder / name, text)
+        except fs.UnsafePath as refused:
+            raise click.ClickException(f"refusing to write {refused}") from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {folder / name}: {exc.strerror}") from None
         click.echo(f"wrote {folder / name}", err=True)
 
 

@@ -50,6 +50,12 @@ _RULES = [
     Rule("E104", "empty-file", Severity.ERROR, "The file is empty or its top level is not a mapping."),
     Rule("E105", "not-utf8", Severity.ERROR, "The file is not valid UTF-8."),
     Rule("E106", "unreadable", Severity.ERROR, "The file or folder cannot be read."),
+    Rule(
+        "E110",
+        "unsafe-path",
+        Severity.ERROR,
+        "A symlink or non-regular file where a file or folder is expected.",
+    ),
     # 2xx: structure
     Rule("E201", "schema", Severity.ERROR, "A value does not match the JSON Schema."),
     Rule("E202", "duplicate-id", Severity.ERROR, "Two entities, two facts or two seeds share an id."),
@@ -105,6 +111,9 @@ _FIXES = {
     "E104": "Start from a mapping with `entities:` and `facts:` lists.",
     "E105": "Re-save the file as UTF-8. For a seed, re-import the original text with `dossier add-seed`.",
     "E106": "Create the missing file or folder, or run the command from the project root (`--project DIR`).",
+    "E110": "Replace the link (or FIFO, socket, device) with the real file or folder, inside the project: "
+    "`dossier` never follows links below the project root, so a pull request cannot make a build read, "
+    "overwrite or delete files elsewhere. See docs/security.md.",
     "E201": "Use the fields and values the schema allows; editors with the YAML language server show them as you type.",
     "E202": "Give each entity, fact and seed its own id; merge true duplicates.",
     "E203": "Write ids as lower-case words joined by single hyphens: `s-300`, `shoigu-visits-tehran`.",

@@ -41,7 +41,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from dossier import atomic
+from dossier import atomic, fs
 from dossier.diagnostics import Diagnostic, diag
 from dossier.yamlload import YamlProblem, parse, resolve_plain
 
@@ -563,11 +563,18 @@ def unified_diff(old: str, new: str, name: str) -> str:
     )
 
 
-def format_file(path: Path, *, check: bool = False, display: str | None = None) -> FormatResult:
-    """Format ``path`` in place (atomically), or with ``check`` only report what would change."""
+def format_file(
+    path: Path, *, check: bool = False, display: str | None = None, root: Path | None = None
+) -> FormatResult:
+    """Format ``path`` in place (atomically), or with ``check`` only report what would change.
+
+    A link or a non-regular file is refused (E110), and with ``root`` (the project) so is a
+    path through a link below it: the replacement must land where the file is, not elsewhere."""
     shown = display or path.as_posix()
     try:
-        raw = path.read_bytes()
+        raw = fs.read_bytes(path, root=root)
+    except fs.UnsafePath as refused:
+        return FormatResult(shown, diagnostics=(diag(shown, 0, 0, "E110", refused.where(path)),))
     except OSError as exc:
         return FormatResult(shown, diagnostics=(diag(shown, 0, 0, "E106", f"cannot read: {exc.strerror}"),))
     try:
@@ -587,5 +594,8 @@ def format_file(path: Path, *, check: bool = False, display: str | None = None) 
         return FormatResult(shown)
     diff = unified_diff(text, formatted, shown)
     if not check:
-        atomic.write_text(path, formatted)
+        try:
+            atomic.write_text(path, formatted, root=root)
+        except fs.UnsafePath as refused:  # it became a link after it was read
+            return FormatResult(shown, diagnostics=(diag(shown, 0, 0, "E110", refused.where(path)),))
     return FormatResult(shown, changed=True, written=not check, diff=diff)

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from dossier import fs
+
 MANIFEST = ".manifest.json"
 # Generated names are slugs with an extension (and "index_" for an id that is "index").
 _PART = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]+)*$")
@@ -44,9 +46,11 @@ def check_path(rel: str) -> PurePosixPath:
 
 def read_manifest(folder: Path) -> set[str]:
     try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+        data = json.loads(fs.read_text(folder / MANIFEST))
     except (FileNotFoundError, ValueError):
         return set()
+    except fs.UnsafePath as refused:
+        raise GeneratedFolderError(f"refusing to read {refused}") from None
     files = data.get("files") if isinstance(data, dict) else None
     return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
 
@@ -72,14 +76,21 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def write(folder: Path, files: Mapping[str, str]) -> Written:
+def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None = None) -> Written:
     """Make ``folder`` hold exactly ``files`` among the files the generator owns.
 
-    Every path is checked before anything is written. The manifest first grows to cover the new
-    files (so a crash never orphans a file we created), then shrinks to them once stale files
-    are gone.
+    Every path is checked before anything is written: with ``project_root``, ``folder`` and
+    each of its parents below it must be a real folder, not a link. The manifest first
+    grows to cover the new files (so a crash never orphans a file we created), then shrinks to
+    them once stale files are gone.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if project_root is not None:
+            fs.make_dirs(project_root, folder)  # never mkdir(parents=True): it follows links
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+    except fs.UnsafePath as refused:
+        raise GeneratedFolderError(f"refusing to write into {folder}: {refused}") from None
     root = folder.resolve()
     owned = read_manifest(folder)
     targets: dict[str, Path] = {}
@@ -87,6 +98,10 @@ def write(folder: Path, files: Mapping[str, str]) -> Written:
         target = root.joinpath(*check_path(rel).parts)
         if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
             raise GeneratedFolderError(f"refusing to write {rel!r}: it leads out of {folder}")
+        try:
+            fs.check_inside(root, target, want="file")
+        except fs.UnsafePath as refused:
+            raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
         if rel not in owned and target.exists():
             raise GeneratedFolderError(
                 f"{folder / rel} exists but dossier did not write it; move it out of {folder} "

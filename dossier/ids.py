@@ -20,3 +20,8 @@ def is_slug(value: object) -> bool:
 
 def is_http_url(value: object) -> bool:
     return isinstance(value, str) and HTTP_URL.match(value) is not None
+
+
+# The longest id: an id names files (seeds/<id>.md, generated pages with prefixes and suffixes),
+# and file systems stop at 255 bytes per name.
+MAX_ID_LENGTH = 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dossier import seeds
+from dossier import fs, seeds
 from dossier.diagnostics import Diagnostic, diag
 from dossier.project import Project
 from dossier.yamlload import YamlProblem, parse
@@ -34,10 +34,14 @@ def load(project: Project) -> Loaded:
     path = project.rel(project.facts_file)
     found: list[Diagnostic] = []
     data: Any = None
+    # Every path of the layout first: a link or FIFO anywhere in it is reported once, where it is,
+    # and nothing is read through it.
+    refused = fs.survey(project)
+    found += [unsafe_path(project, r) for r in refused]
     try:
-        if project.facts_file.is_symlink():
-            raise OSError(0, "it is a symbolic link; the facts file must be a regular file")
-        raw = project.facts_file.read_bytes()
+        raw = fs.read_bytes(project.facts_file, root=project.root)
+    except fs.UnsafePath:
+        pass  # reported by the survey above
     except FileNotFoundError:
         found.append(diag(path, 0, 0, "E106", "no facts file: create data/facts.yaml"))
     except OSError as exc:
@@ -69,6 +73,11 @@ def load(project: Project) -> Loaded:
                     )
                 )
                 data = None
-    if not project.seeds_dir.is_dir():
+    if not project.seeds_dir.is_dir() and not any(r.path == project.seeds_dir for r in refused):
         found.append(diag(project.rel(project.seeds_dir), 0, 0, "E106", "no seeds folder: create seeds/"))
-    return Loaded(path, data, tuple(seeds.read_all(project.seeds_dir)), tuple(found))
+    return Loaded(path, data, tuple(seeds.read_all(project.seeds_dir, root=project.root)), tuple(found))
+
+
+def unsafe_path(project: Project, refused: fs.UnsafePath) -> Diagnostic:
+    """A refused path as an E110 finding, located at the path itself."""
+    return diag(project.rel(refused.path), 0, 0, "E110", refused.reason)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier import fs
 from dossier.ids import SLUG as SLUG  # re-exported for the checker
 from dossier.yamlload import YamlProblem, parse
 
@@ -53,16 +54,19 @@ def split(raw: bytes) -> tuple[bytes, bytes, int] | None:
     return front, body, body_line
 
 
-def read(path: Path) -> SeedFile:
-    """Read one seed file. Never raises on bad content."""
+def read(path: Path, *, root: Path | None = None) -> SeedFile:
+    """Read one seed file (every folder below ``root`` checked too). Never raises on bad content."""
     seed_id = path.stem
-    if path.is_symlink():
-        # A link could publish any file on the build machine (a pull request can add one).
-        return SeedFile(
-            seed_id, path, None, "", "", 1, (), "is a symbolic link; a seed must be a regular file", "E106"
-        )
+    too_long = fs.check_name(seed_id)
+    if too_long:
+        # Pages and temporary files are named after the id: refuse it before a write fails.
+        return SeedFile(seed_id, path, None, "", "", 1, (), f"seed file name {too_long}", "E203")
     try:
-        raw = path.read_bytes()
+        # A link could publish any file on the build machine, a FIFO would block the build:
+        # both are refused without being opened (a pull request can add either).
+        raw = fs.read_bytes(path, root=root)
+    except fs.UnsafePath as refused:
+        return SeedFile(seed_id, path, None, "", "", 1, (), refused.reason, "E110")
     except OSError as exc:
         return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}", "E106")
     parts = split(raw)
@@ -98,8 +102,13 @@ def _byte_offset(raw: bytes, front: bytes, body: bytes, exc: UnicodeDecodeError)
     return base + exc.start
 
 
-def read_all(seeds_dir: Path) -> list[SeedFile]:
-    """Every ``*.md`` file in the seeds folder, in name order."""
-    if not seeds_dir.is_dir():
+def read_all(seeds_dir: Path, *, root: Path | None = None) -> list[SeedFile]:
+    """Every ``*.md`` entry in the seeds folder that is not a folder, in name order; links and
+    FIFOs are included so that :func:`read` refuses each by name. Empty when the folder is
+    missing or refused (the loader reports why)."""
+    root = root or seeds_dir.parent
+    try:
+        paths = fs.entries(root, seeds_dir, ".md")
+    except (fs.UnsafePath, OSError):
         return []
-    return [read(p) for p in sorted(seeds_dir.glob("*.md")) if p.is_file() or p.is_symlink()]
+    return [read(p, root=root) for p in paths]

@@ -13,7 +13,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
+from dossier import fs
 from dossier.project import Project
 
 
@@ -31,8 +33,20 @@ def _env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
+def check_layout(project: Project) -> None:
+    """Refuse, before the engine runs, a project whose ``site/``, ``docs/`` (generated pages
+    included) or ``mkdocs.yml`` is or holds a link or a non-regular file: MkDocs would read
+    through the link and publish what it finds, and it empties ``site_dir`` before a build,
+    following a link to wherever it points."""
+    refused = fs.survey(project, generated=True)
+    if refused:
+        listed = "; ".join(f"{project.rel(r.path)} {r.reason}" for r in refused)
+        raise SiteError(f"refusing to run the site engine: {listed}")
+
+
 def build(project: Project, *, quiet: bool = False) -> None:
     """``mkdocs build --strict`` into ``site/``: any warning (a broken link, say) fails it."""
+    check_layout(project)
     if not project.mkdocs_file.is_file():
         raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
     cmd = mkdocs_command(project, "build", "--strict", "--site-dir", str(project.site_dir))
@@ -49,12 +63,15 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def sources_stamp(project: Project) -> tuple[tuple[str, int, int], ...]:
     """Name, mtime and size of every input file: a change in any of them changes the stamp."""
-    files = [project.facts_file, *sorted(project.seeds_dir.glob("*.md"))]
+    try:
+        seed_files = fs.entries(project.root, project.seeds_dir, ".md")
+    except (fs.UnsafePath, OSError):
+        seed_files = []  # the regeneration's check reports why
     stamp = []
-    for path in files:
+    for path in [project.facts_file, *seed_files]:
         try:
-            st = path.stat()
-        except FileNotFoundError:
+            st = path.lstat()  # never follows a link, never opens a FIFO
+        except OSError:
             continue
         stamp.append((path.name, st.st_mtime_ns, st.st_size))
     return tuple(stamp)
@@ -76,7 +93,10 @@ def serve(
     hundred file stamps costs well under a millisecond, so no watcher library is needed. Returns
     the server's exit code.
     """
-    cmd = mkdocs_command(project, "serve", "--dirty", "--dev-addr", dev_addr)
+    check_layout(project)
+    # Not ``-m mkdocs``: this module's __main__ runs the same command with a guard on its server.
+    cmd = [sys.executable, "-m", "dossier.site", "serve", "--dirty", "--dev-addr", dev_addr]
+    cmd += ["-f", str(project.mkdocs_file)]
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     server = subprocess.Popen(cmd, cwd=project.root, env=_env())
@@ -99,3 +119,30 @@ def serve(
             except subprocess.TimeoutExpired:
                 server.kill()
     return server.wait()
+
+
+def _guard_dev_server() -> None:
+    """Make MkDocs' development server answer 404 to a path it cannot open, instead of logging
+    a traceback and answering 500: ``GET /%00`` reaches ``open()`` with a NUL byte in the name,
+    which raises ValueError (MkDocs 1.6 catches only OSError there)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    original = LiveReloadServer._serve_request
+
+    def serve_request(self: LiveReloadServer, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if "\0" in path or any(ord(c) < 0x20 for c in path):
+            return None  # MkDocs answers 404 Not Found
+        try:
+            return original(self, environ, start_response)
+        except ValueError:
+            return None
+
+    LiveReloadServer._serve_request = serve_request  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":  # ``python -m dossier.site serve …``: what :func:`serve` runs
+    _guard_dev_server()
+    from mkdocs.__main__ import cli
+
+    cli(prog_name="mkdocs")

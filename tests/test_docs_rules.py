@@ -34,13 +34,18 @@ and the exact output. Codes are stable: a code never changes meaning.
 
 
 def _example(fixture: Path) -> str:
+    links = [p for p in sorted(fixture.rglob("*")) if p.is_symlink()]
     changed = [
-        p for p in sorted(fixture.rglob("*")) if p.is_file() and p.name not in ("expected.txt", "delete.txt")
+        p
+        for p in sorted(fixture.rglob("*"))
+        if p.is_file() and not p.is_symlink() and p.name not in ("expected.txt", "delete.txt")
     ]
     parts = []
     deleted = (fixture / "delete.txt").read_text().split() if (fixture / "delete.txt").exists() else []
     for name in deleted:
         parts.append(f"Deleted: `{name}`\n")
+    for link in links:
+        parts.append(f"Symbolic link: `{link.relative_to(fixture).as_posix()}` → `{link.readlink()}`\n")
     for path in changed:
         rel = path.relative_to(fixture).as_posix()
         base = FIXTURES / "base" / rel

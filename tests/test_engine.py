@@ -213,12 +213,12 @@ def test_symlinked_inputs_are_refused(base_project: Path, tmp_path: Path) -> Non
     (base_project / "seeds" / "leak.md").symlink_to(secret)
     code, out, _ = _invoke("check", "--project", str(base_project), "--no-cache")
     assert code == 1
-    assert "seeds/leak.md:1:1: E106 is a symbolic link; a seed must be a regular file" in out
+    assert "seeds/leak.md:1:1: E110 is a symbolic link, not a regular file" in out
     facts = base_project / "data" / "facts.yaml"
     facts.rename(tmp_path / "facts.yaml")
     facts.symlink_to(tmp_path / "facts.yaml")
     assert (
-        "E106 cannot read the facts file: it is a symbolic link"
+        "data/facts.yaml:0:0: E110 is a symbolic link, not a regular file"
         in _invoke("check", "--project", str(base_project), "--no-cache")[1]
     )
 

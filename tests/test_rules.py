@@ -23,8 +23,11 @@ RULE_FIXTURES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
 def _project_for(fixture: Path, root: Path) -> Path:
     project = copy_project(FIXTURES / "base", root)
     for path in fixture.rglob("*"):
-        if path.is_file() and path.name not in ("expected.txt", "delete.txt"):
-            target = project / path.relative_to(fixture)
+        target = project / path.relative_to(fixture)
+        if path.is_symlink():  # copied as the link it is (E110), never followed
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path.readlink())
+        elif path.is_file() and path.name not in ("expected.txt", "delete.txt"):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
     deletions = fixture / "delete.txt"

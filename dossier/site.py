@@ -57,6 +57,13 @@ def build(project: Project, *, quiet: bool = False) -> None:
         raise SiteError("mkdocs build --strict failed (see its messages above)")
 
 
+def serve_command(project: Project, dev_addr: str) -> list[str]:
+    """``mkdocs serve --dirty``, run through this module so its server answers malformed paths
+    with 404 instead of a traceback (see :func:`_guard_dev_server`)."""
+    cmd = [sys.executable, "-m", "dossier.site", "serve", "--dirty", "--dev-addr", dev_addr]
+    return [*cmd, "-f", str(project.mkdocs_file)]
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -94,9 +101,7 @@ def serve(
     the server's exit code.
     """
     check_layout(project)
-    # Not ``-m mkdocs``: this module's __main__ runs the same command with a guard on its server.
-    cmd = [sys.executable, "-m", "dossier.site", "serve", "--dirty", "--dev-addr", dev_addr]
-    cmd += ["-f", str(project.mkdocs_file)]
+    cmd = serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     server = subprocess.Popen(cmd, cwd=project.root, env=_env())

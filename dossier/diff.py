@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier import escape, seeds
+from dossier import escape, fs, seeds
 from dossier.project import Project
 from dossier.yamlload import parse
 
@@ -64,7 +64,7 @@ def read_side(project: Project, spec: str | None, param: str = "BASE") -> Side:
     (``BASE`` or ``HEAD``) names the argument in the error for a spec that is neither.
     """
     if spec is None:
-        return Side("working tree", _read_file(project.facts_file), working_tree=True)
+        return Side("working tree", _read_file(project.facts_file, project.root), working_tree=True)
     as_file = Path(spec)
     if as_file.is_file():
         return Side(spec, _read_file(as_file))
@@ -93,6 +93,10 @@ def read_seeds(project: Project, side: Side) -> dict[str, bytes]:
     if side.working_tree:
         found = {}
         folder = project.seeds_dir
+        try:
+            fs.check_inside(project.root, folder, want="dir")
+        except fs.UnsafePath as refused:
+            raise DiffInputError(f"cannot read {refused}") from None
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
             try:
                 if path.is_symlink():
@@ -141,11 +145,13 @@ def _stderr(done: subprocess.CompletedProcess[bytes]) -> str:
     return done.stderr.decode("utf-8", "replace").strip()
 
 
-def _read_file(path: Path) -> str:
+def _read_file(path: Path, root: Path | None = None) -> str:
     try:
-        return path.read_text("utf-8")
+        return fs.read_text(path, root=root)  # never through a link, never blocking on a FIFO
     except FileNotFoundError:
         return ""
+    except fs.UnsafePath as refused:
+        raise DiffInputError(f"cannot read {refused}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DiffInputError(f"cannot read {path}: {exc}") from exc
 

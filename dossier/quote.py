@@ -7,6 +7,7 @@ that ``dossier check`` will accept as it stands.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +58,10 @@ def resolve_seed(project: Project, name: str) -> Path:
     """The seed file for an id (``alpha-report``) or a path (``seeds/alpha-report.md``)."""
     candidates = [project.seeds_dir / f"{name}.md", project.seeds_dir / name, project.root / name, Path(name)]
     for path in candidates:
-        if path.suffix == ".md" and path.is_file():
-            return path
+        with contextlib.suppress(OSError):  # a name too long for the file system names no seed
+            # Links and FIFOs too, so that reading refuses them by name instead of "unknown".
+            if path.suffix == ".md" and (path.is_symlink() or path.exists()) and not path.is_dir():
+                return path
     known = sorted(p.stem for p in project.seeds_dir.glob("*.md")) if project.seeds_dir.is_dir() else []
     from rapidfuzz import process
 
@@ -125,7 +128,8 @@ def closest(hay: str, needle: str) -> tuple[int, int, float]:
 def find_passage(project: Project, seed_name: str, words: str) -> Passage:
     """The passage of the seed closest to ``words``."""
     path = resolve_seed(project, seed_name)
-    seed = seeds.read(path)
+    inside = path.absolute().is_relative_to(project.root)
+    seed = seeds.read(path, root=project.root if inside else None)  # no link, no FIFO
     if seed.error:
         raise UnknownSeed(f"{project.rel(path)}: {seed.error}")
     folded = quotes.fold(seed.body)

@@ -375,3 +375,36 @@ def test_read_bytes_refuses_links_and_fifos_without_opening(tmp_path: Path) -> N
     with pytest.raises(fs.UnsafePath, match="outside the project"):
         fs.read_bytes(target, root=tmp_path / "project")
     assert fs.read_bytes(target, root=tmp_path) == b"x"
+
+
+# --- the other readers: quote and diff --------------------------------------------------------
+
+
+@needs_fifo
+def test_quote_refuses_a_fifo_seed_by_name(base_project: Path) -> None:
+    os.mkfifo(base_project / "seeds" / "pipe.md")
+    done = _run("quote", "--project", str(base_project), "pipe", "radar")
+    assert done.returncode == 2
+    assert "seeds/pipe.md: is a FIFO (named pipe), not a regular file" in done.stderr
+
+
+def test_quote_with_an_overlong_name_is_a_usage_error(base_project: Path) -> None:
+    code, out = _invoke("quote", "--project", str(base_project), "a" * 300, "radar")
+    assert code == 2
+    assert "unknown seed" in out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_does_not_read_a_linked_data_folder(base_project: Path, tmp_path: Path) -> None:
+    outside = _outside(tmp_path)
+    entity = f"{{id: leaked, type: outlet, name: {SECRET}}}"
+    (outside / "facts.yaml").write_text(f"entities: [{entity}]\nfacts: []\n", "utf-8")
+    subprocess.run(["git", "init", "-q", str(base_project)], check=True, timeout=TIMEOUT)
+    old = tmp_path / "old.yaml"
+    shutil.copyfile(base_project / "data" / "facts.yaml", old)
+    shutil.rmtree(base_project / "data")
+    (base_project / "data").symlink_to(outside, target_is_directory=True)
+    code, out = _invoke("diff", "--project", str(base_project), str(old))
+    assert code == 1
+    assert "data: is a symbolic link, not a folder" in out
+    assert SECRET not in out

@@ -16,11 +16,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dossier import fs, generated, site
 from dossier.cli import cli
@@ -408,3 +411,31 @@ def test_diff_does_not_read_a_linked_data_folder(base_project: Path, tmp_path: P
     assert code == 1
     assert "data: is a symbolic link, not a folder" in out
     assert SECRET not in out
+
+
+_PARTS = st.lists(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), min_size=1, max_size=4, unique=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=_PARTS, link_at=st.integers(min_value=0, max_value=3), want=st.sampled_from(["file", "dir"]))
+def test_a_link_at_any_depth_is_refused_and_named(
+    tmp_path: Path, parts: list[str], link_at: int, want: str
+) -> None:
+    work = Path(tempfile.mkdtemp(dir=tmp_path))
+    root, outside = work / "root", work / "outside"
+    outside.mkdir()
+    root.mkdir()
+    path = root.joinpath(*parts)
+    fs.make_dirs(root, path.parent)  # a real tree: nothing refused
+    assert fs.check_inside(root, path, want=want) is False
+    link_at = min(link_at, len(parts) - 1)
+    link = root.joinpath(*parts[: link_at + 1])
+    if link.exists():
+        shutil.rmtree(link)
+    link.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(fs.UnsafePath) as refused:
+        fs.check_inside(root, path, want=want)
+    assert refused.value.path == link and "symbolic link" in refused.value.reason
+    with pytest.raises(fs.UnsafePath):
+        fs.make_dirs(root, path.parent if link_at < len(parts) - 1 else path)
+    assert list(outside.iterdir()) == []  # nothing was created through the link

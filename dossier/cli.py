@@ -293,7 +293,9 @@ def add_seed_command(
 ) -> None:
     """Import an article's text from FILE into seeds/ with front matter and its sha256.
 
-    The text is kept byte for byte and never overwrites a seed. Warns when the text nearly
+    FILE must be a regular file: a symbolic link is refused (name the file it points to), a
+    FIFO or device is refused without being read. The text is kept byte for byte and never
+    overwrites a seed. Warns when the text nearly
     duplicates an existing seed (another capture of the same article). Exit 2 when a value is
     refused (an outlet that is not an entity of type outlet in data/facts.yaml, a bad date,
     language, URL or id), 1 when the text cannot be imported (not UTF-8, empty, or the seed

@@ -113,7 +113,7 @@ _FIXES = {
     "E106": "Create the missing file or folder, or run the command from the project root (`--project DIR`).",
     "E110": "Replace the link (or FIFO, socket, device) with the real file or folder, inside the project: "
     "`dossier` never follows links below the project root, so a pull request cannot make a build read, "
-    "overwrite or delete files elsewhere. See docs/security.md.",
+    "overwrite or delete files elsewhere. See the [security model](security.md#filesystem).",
     "E201": "Use the fields and values the schema allows; editors with the YAML language server show them as you type.",
     "E202": "Give each entity, fact and seed its own id; merge true duplicates.",
     "E203": "Write ids as lower-case words joined by single hyphens: `s-300`, `shoigu-visits-tehran`.",

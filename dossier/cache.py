@@ -40,7 +40,7 @@ def key(project: Project) -> str:
     for seed in seed_files:
         h.update(f"\n{seed.name}\n".encode())
         try:
-            h.update(hashlib.sha256(fs.read_bytes(seed, root=project.root)).digest())
+            h.update(hashlib.sha256(fs.read_bytes(seed)).digest())  # its folder is checked above
         except fs.UnsafePath as refused:
             h.update(f"<refused {refused.reason}>".encode())
         except OSError:

@@ -111,4 +111,4 @@ def read_all(seeds_dir: Path, *, root: Path | None = None) -> list[SeedFile]:
         paths = fs.entries(root, seeds_dir, ".md")
     except (fs.UnsafePath, OSError):
         return []
-    return [read(p, root=root) for p in paths]
+    return [read(p) for p in paths]  # the folder was checked by fs.entries; each file by read()

@@ -89,6 +89,9 @@ def _components(root: Path, path: Path) -> Iterator[Path]:
         yield current
 
 
+_WANTED = {"file": "a regular file", "dir": "a folder", "any": "a regular file or folder"}
+
+
 def check_inside(root: Path, path: Path, *, want: str = "any") -> bool:
     """Refuse ``path`` unless every existing component below ``root`` is a real folder and the
     path itself (if it exists) is what ``want`` says: ``"file"``, ``"dir"`` or ``"any"``
@@ -100,16 +103,14 @@ def check_inside(root: Path, path: Path, *, want: str = "any") -> bool:
             mode = os.lstat(current).st_mode
         except FileNotFoundError:
             return False
-        last = i == len(parts) - 1
-        wanted = {"file": "a regular file", "dir": "a folder"}.get(want, "a regular file or folder")
-        if not last:
+        if i < len(parts) - 1:
             if not stat.S_ISDIR(mode):
                 raise UnsafePath(current, _refusal(mode, "a folder"))
         elif not (
             (want in ("file", "any") and stat.S_ISREG(mode))
             or (want in ("dir", "any") and stat.S_ISDIR(mode))
         ):
-            raise UnsafePath(current, _refusal(mode, wanted))
+            raise UnsafePath(current, _refusal(mode, _WANTED[want]))
     return True
 
 
@@ -190,17 +191,19 @@ def check_name(name: str) -> str | None:
 
 
 def _walk(folder: Path, skip: Path | None = None) -> Iterator[UnsafePath]:
-    """Every link or non-regular entry below ``folder`` (never descending into a link)."""
-    for top, dirs, files in os.walk(folder):
+    """Every link or non-regular entry below ``folder``."""
+    for top, dirs, files in os.walk(folder):  # followlinks=False: never descends into a link
         here = Path(top)
         if skip is not None and here == skip:
             dirs[:] = []
             continue
         for name in [*dirs, *files]:
-            mode = os.lstat(here / name).st_mode
+            try:
+                mode = os.lstat(here / name).st_mode
+            except OSError:
+                continue  # vanished or unreadable: whoever reads it next reports why
             if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
                 yield UnsafePath(here / name, _refusal(mode, "a regular file or folder"))
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
 
 
 def survey(project: Project, *, generated: bool = False) -> list[UnsafePath]:
@@ -224,6 +227,8 @@ def survey(project: Project, *, generated: bool = False) -> list[UnsafePath]:
             check_inside(project.root, path, want=want)
         except UnsafePath as refused:
             found.setdefault(refused.path, refused)
+        except OSError:
+            pass  # unreadable, not unsafe: the reader reports it (E106)
     docs = project.docs_dir
     if docs not in found and docs.is_dir() and not docs.is_symlink():
         skip = None if generated else project.generated_dir

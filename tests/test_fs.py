@@ -14,6 +14,7 @@ import http.client
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -233,6 +234,33 @@ def test_fifo_in_seeds_does_not_block_check(base_project: Path, cached: bool) ->
     done = _run("check", "--project", str(base_project), *([] if cached else ["--no-cache"]))
     assert done.returncode == 1
     assert "seeds/pipe.md:1:1: E110 is a FIFO (named pipe), not a regular file" in done.stdout
+
+
+def _make_special(path: Path, kind: str) -> None:
+    """A FIFO, a listening-socket file or a character device (/dev/zero's numbers) at ``path``."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        sock.close()  # the socket file stays
+    else:
+        try:
+            os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+        except PermissionError:
+            pytest.skip("creating a device needs root")
+
+
+@needs_fifo
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("fifo", "a FIFO (named pipe)"), ("socket", "a socket"), ("device", "a device")],
+)
+def test_special_files_in_seeds_are_refused_by_kind(base_project: Path, kind: str, words: str) -> None:
+    _make_special(base_project / "seeds" / "odd.md", kind)
+    done = _run("check", "--project", str(base_project))
+    assert done.returncode == 1
+    assert f"seeds/odd.md:1:1: E110 is {words}, not a regular file" in done.stdout
 
 
 @needs_fifo

@@ -38,10 +38,40 @@ def check_layout(project: Project) -> None:
     included) or ``mkdocs.yml`` is or holds a link or a non-regular file: MkDocs would read
     through the link and publish what it finds, and it empties ``site_dir`` before a build,
     following a link to wherever it points."""
-    refused = fs.survey(project, generated=True)
+    refused = [f"{project.rel(r.path)} {r.reason}" for r in fs.survey(project, generated=True)]
+    refused += config_paths(project)
     if refused:
-        listed = "; ".join(f"{project.rel(r.path)} {r.reason}" for r in refused)
-        raise SiteError(f"refusing to run the site engine: {listed}")
+        raise SiteError(f"refusing to run the site engine: {'; '.join(refused)}")
+
+
+# mkdocs.yml settings that name paths the engine reads or writes, and the only values allowed.
+_CONFIG_PATHS = {"docs_dir": "docs", "site_dir": "site"}
+
+
+def config_paths(project: Project) -> list[str]:
+    """Why ``mkdocs.yml`` would point the engine outside ``docs/`` and ``site/``: another
+    ``docs_dir`` or ``site_dir``, a theme ``custom_dir``, or ``INHERIT`` of another file. The
+    surveyed layout means nothing if the configuration can move it (Zensical honours
+    ``site_dir`` too)."""
+    from dossier.yamlload import parse
+
+    try:
+        data = parse(fs.read_text(project.mkdocs_file, root=project.root)).data
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return []  # missing, unreadable or refused: reported elsewhere
+    if not isinstance(data, dict):
+        return []  # the engine reports a broken configuration itself
+    found = [
+        f"mkdocs.yml sets {key}: {data[key]!r}, not {value!r}: the engine must stay in the project"
+        for key, value in _CONFIG_PATHS.items()
+        if key in data and data[key] != value
+    ]
+    theme = data.get("theme")
+    if isinstance(theme, dict) and "custom_dir" in theme:
+        found.append("mkdocs.yml sets theme.custom_dir, which reads templates from another folder")
+    if "INHERIT" in data:
+        found.append("mkdocs.yml inherits another file (INHERIT), which could live outside the project")
+    return found
 
 
 def build(project: Project, *, quiet: bool = False) -> None:

@@ -157,6 +157,33 @@ def test_site_engine_refuses_a_linked_site_folder_by_itself(base_project: Path, 
     assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
 
 
+@pytest.mark.parametrize(
+    ("setting", "refusal"),
+    [
+        ("site_dir: {outside}", "mkdocs.yml sets site_dir: '{outside}', not 'site'"),
+        ("docs_dir: {outside}", "mkdocs.yml sets docs_dir: '{outside}', not 'docs'"),
+        ("INHERIT: {outside}/sentinel.txt", "mkdocs.yml inherits another file (INHERIT)"),
+    ],
+    ids=["site_dir", "docs_dir", "INHERIT"],
+)
+def test_mkdocs_yml_cannot_move_the_engine_outside(
+    base_project: Path, tmp_path: Path, setting: str, refusal: str
+) -> None:
+    outside = _outside(tmp_path)
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    config = "\n".join(
+        setting.format(outside=outside) if line.startswith(setting.split(":")[0] + ":") else line
+        for line in config.splitlines()
+    )
+    if setting.startswith("INHERIT"):
+        config += "\n" + setting.format(outside=outside) + "\n"
+    (base_project / "mkdocs.yml").write_text(config, "utf-8")
+    with pytest.raises(site.SiteError) as refused:
+        site.build(Project(base_project))
+    assert refusal.format(outside=outside) in str(refused.value)
+    assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
+
+
 def test_generated_folder_linked_outside_is_not_written(base_project: Path, tmp_path: Path) -> None:
     outside = _outside(tmp_path)
     (base_project / "docs").mkdir()

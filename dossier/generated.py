@@ -96,9 +96,8 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
     targets: dict[str, Path] = {}
     for rel in files:
         target = root.joinpath(*check_path(rel).parts)
-        if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
-            raise GeneratedFolderError(f"refusing to write {rel!r}: it leads out of {folder}")
         try:
+            # No link in any folder below the root, nor as the file itself: nothing leads out.
             fs.check_inside(root, target, want="file")
         except fs.UnsafePath as refused:
             raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
@@ -108,6 +107,15 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
                 "(the generator owns that folder and replaces only its own files)"
             )
         targets[rel] = target
+    stale_files: dict[str, Path] = {}
+    for rel in sorted(owned - set(files)):
+        # The manifest is only a file in the folder: an entry behind a link must not make the
+        # generator delete something elsewhere.
+        stale_files[rel] = root.joinpath(*check_path(rel).parts)
+        try:
+            fs.check_inside(root, stale_files[rel], want="file")
+        except fs.UnsafePath as refused:
+            raise GeneratedFolderError(f"refusing to remove {rel!r}: {refused}") from None
     _write_manifest(folder, owned | set(files))
 
     changed, unchanged = [], 0
@@ -119,13 +127,12 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
                 unchanged += 1
                 continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            fs.make_dirs(root, target.parent)
         _replace(target, data)
         changed.append(rel)
 
     removed = []
-    for rel in sorted(owned - set(files)):
-        stale = root.joinpath(*check_path(rel).parts)
+    for rel, stale in stale_files.items():
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
             removed.append(rel)

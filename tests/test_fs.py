@@ -198,6 +198,23 @@ def test_generated_folder_linked_outside_is_not_written(base_project: Path, tmp_
     assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
 
 
+def test_generator_neither_writes_nor_removes_through_a_link_inside_its_folder(tmp_path: Path) -> None:
+    # docs/generated is git-ignored, but a pull request can still commit files into it: a
+    # subfolder link, and a manifest claiming a file behind it, must not make a build write or
+    # delete anything outside.
+    outside = _outside(tmp_path)
+    (tmp_path / "project").mkdir()
+    folder = tmp_path / "project" / "docs" / "generated"
+    generated.write(folder, {"index.md": "home"}, project_root=tmp_path / "project")
+    (folder / "facts").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(generated.GeneratedFolderError, match="symbolic link"):
+        generated.write(folder, {"facts/sentinel.txt": "x"}, project_root=tmp_path / "project")
+    (folder / generated.MANIFEST).write_text('{"files": ["index.md", "facts/sentinel.txt"]}', "utf-8")
+    with pytest.raises(generated.GeneratedFolderError, match=r"refusing to remove 'facts/sentinel\.txt'"):
+        generated.write(folder, {"index.md": "home"}, project_root=tmp_path / "project")
+    assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
+
+
 def test_docs_folder_linked_outside_is_not_written(base_project: Path, tmp_path: Path) -> None:
     # A link one level up (docs -> outside) must be caught as well as docs/generated itself.
     outside = _outside(tmp_path)

@@ -159,6 +159,7 @@ def build_command(project_dir: str | None, no_site: bool) -> None:
     import time
 
     from dossier.build import build
+    from dossier.fs import UnsafePath
     from dossier.generated import GeneratedFolderError
     from dossier.site import SiteError
 
@@ -166,7 +167,7 @@ def build_command(project_dir: str | None, no_site: bool) -> None:
     started = time.perf_counter()
     try:
         result = build(project, with_site=not no_site)
-    except (GeneratedFolderError, SiteError) as exc:
+    except (GeneratedFolderError, SiteError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
     if not _report(result):
         sys.exit(1)
@@ -184,6 +185,7 @@ def serve_command(project_dir: str | None, dev_addr: str) -> None:
     """
     from dossier import site
     from dossier.build import regenerate
+    from dossier.fs import UnsafePath
     from dossier.generated import GeneratedFolderError
     from dossier.site import SiteError
 
@@ -193,13 +195,13 @@ def serve_command(project_dir: str | None, dev_addr: str) -> None:
         try:
             if _report(regenerate(project)):
                 click.echo("pages regenerated", err=True)
-        except GeneratedFolderError as exc:
+        except (GeneratedFolderError, UnsafePath) as exc:
             click.echo(f"Error: {exc}", err=True)
 
     try:
         if not _report(regenerate(project)):
             sys.exit(1)
-    except GeneratedFolderError as exc:
+    except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         sys.exit(site.serve(project, again, dev_addr=dev_addr))

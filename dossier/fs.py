@@ -66,11 +66,12 @@ def describe(mode: int) -> str:
 
 
 def _refusal(mode: int, wanted: str) -> str:
-    why = (
-        "dossier follows no links, so a pull request cannot point it outside the project"
-        if stat.S_ISLNK(mode)
-        else "only regular files and folders are read or written"
-    )
+    if stat.S_ISLNK(mode):
+        why = "dossier follows no links, so a pull request cannot point it outside the project"
+    elif stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return f"is {describe(mode)}, not {wanted}"  # the wrong kind, but nothing unsafe
+    else:
+        why = "only regular files and folders are read or written"
     return f"is {describe(mode)}, not {wanted}: {why}"
 
 

@@ -511,3 +511,10 @@ def test_a_link_at_any_depth_is_refused_and_named(
     with pytest.raises(fs.UnsafePath):
         fs.make_dirs(root, path.parent if link_at < len(parts) - 1 else path)
     assert list(outside.iterdir()) == []  # nothing was created through the link
+
+
+def test_a_file_where_a_folder_belongs_is_named_without_alarm(base_project: Path) -> None:
+    (base_project / "site").write_text("not a folder", "utf-8")
+    code, out = _invoke("check", "--project", str(base_project), "--no-cache")
+    assert code == 1
+    assert out == "site:0:0: E110 is a regular file, not a folder\n"

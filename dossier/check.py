@@ -526,6 +526,7 @@ class _Checker:
                     attributed_to=tuple(s.get("attributed_to") or ()),
                     translation=s.get("translation"),
                     note=s.get("note") or "",
+                    anonymous=s.get("anonymous") is True,
                 )
             )
         resolved = f.get("date_resolved")
@@ -539,6 +540,7 @@ class _Checker:
             date_resolved=DateResolution(resolved["phrase"], resolved["seed"], resolved.get("note") or "")
             if resolved
             else None,
+            date_inferred=f.get("date_inferred") or "",
             contradicts=tuple(f.get("contradicts") or ()),
             figures=tuple(
                 Figure(

@@ -669,9 +669,9 @@ class _Checker:
         for names in self._entity_names().values():  # S-300 is a name, not a number
             for name in names:
                 statement = _proper_name(name).sub(" ", statement)
-        covered = set()
+        covered: set[str] = set()
         for text in self._cited_texts(fact):
-            covered |= _numbers(text, words=_ALL_NUMBER_WORDS)
+            covered.update(_numbers(text, words=_ALL_NUMBER_WORDS))
         for _, figure in _entries(fact, "figures"):
             covered |= {_num(figure[k]) for k in ("value", "min", "max") if _is_number(figure.get(k))}
         when = self._fact_date(fact)
@@ -680,7 +680,8 @@ class _Checker:
                 covered.add(_num(day.year))
                 if precision == "day":
                     covered.add(_num(day.day))
-        unquoted = sorted(_numbers(statement, words=_STATEMENT_NUMBER_WORDS) - covered, key=float)
+        written = _numbers(statement, words=_STATEMENT_NUMBER_WORDS)
+        unquoted = [repr(written[n]) for n in sorted(written.keys() - covered, key=float)]
         if unquoted:
             self._warn(
                 fact,
@@ -988,7 +989,7 @@ def _proper_name(name: str) -> re.Pattern[str]:
 def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
     """The entities a statement names, as written (case counts: "US" is not "us").
 
-    A name inside a longer name of another entity does not count: "the Times of Israel" does not
+    A name overlapping a longer name of another entity does not count: "the Times of Israel" does not
     name the New York Times (alias "the Times").
     """
     spans = [
@@ -1002,7 +1003,7 @@ def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
             entity_id
             for start, end, entity_id in spans
             if not any(
-                s <= start and end <= e and (e - s) > (end - start) and other != entity_id
+                s < end and start < e and (e - s) > (end - start) and other != entity_id
                 for s, e, other in spans
             )
         )
@@ -1054,8 +1055,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _numbers(text: str, *, words: dict[str, str]) -> set[str]:
-    """The numbers in ``text``: digits (in any grouping) and the given number words."""
-    found = {_num(m[0]) for m in _NUMBER_RE.finditer(text)}
-    found |= {words[w.lower()] for w in re.findall(r"\w+", text) if w.lower() in words}
+def _numbers(text: str, *, words: dict[str, str]) -> dict[str, str]:
+    """The numbers in ``text`` (digits in any grouping, and the given number words), each in one
+    spelling mapped to how ``text`` first writes it."""
+    found = {_num(m[0]): m[0] for m in reversed(list(_NUMBER_RE.finditer(text)))}
+    for word in reversed(re.findall(r"\w+", text)):
+        if word.lower() in words:
+            found[words[word.lower()]] = word
     return found

@@ -105,7 +105,7 @@ def test_a_month_alone_states_neither_day_nor_year(day: dt.date) -> None:
 @given(st.integers(0, 10**9))
 def test_numbers_match_in_any_grouping(n: int) -> None:
     english, german = f"{n:,}", f"{n:,}".replace(",", ".")
-    assert _numbers(english, words={}) == _numbers(german, words={}) == {str(n)}
+    assert _numbers(english, words={}).keys() == _numbers(german, words={}).keys() == {str(n)}
 
 
 # --- E307 ---------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_a_resolution_against_an_inferred_publication_date_states_nothing(base_p
 # --- W407-W410 ----------------------------------------------------------------------------
 def test_number_words_match_digits(base_project: Path) -> None:
     _edit(base_project, "The first radar units arrived", "The first 2 radar units arrived")
-    assert ": W409 the statement's number 2 is" in _check(base_project)
+    assert ": W409 the statement's number '2' is" in _check(base_project)
     _edit(base_project, "translation: the first radar", "translation: the first two radar")
     assert _check(base_project) == ""
     _edit(base_project, "The first 2 radar units arrived", "The first two radar units arrived")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dossier import dates
-from dossier.check import _later, _named_in, _numbers, _phrase_states, _states
+from dossier.check import _later, _named_in, _numbers, _phrase_states, _states, name_index
 from tests.test_rules import run_check
 
 PUBLISHED = dates.parse("2024-08-06")  # a Tuesday
@@ -258,8 +258,8 @@ def test_names_are_read_as_written_and_the_longest_wins() -> None:
         "united-states": ["United States", "US"],
         "israel": ["Israel"],
     }
-    assert _named_in("as the Times of Israel told us", names) == ["times-of-israel"]
-    assert _named_in("the Times said the US and Israel", names) == [
+    assert _named_in("as the Times of Israel told us", name_index(names)) == ["times-of-israel"]
+    assert _named_in("the Times said the US and Israel", name_index(names)) == [
         "new-york-times",
         "united-states",
         "israel",

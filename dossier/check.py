@@ -527,6 +527,9 @@ class _Checker:
                 ]
         if phrase.months and {when.start.month, when.end.month} - phrase.months:
             problems.append(f"names {_month_names(phrase.months)} but the date {when.text!r} is not in it")
+        if phrase.years and {when.start.year, when.end.year} - phrase.years:
+            named = " or ".join(map(str, sorted(phrase.years)))
+            problems.append(f"names {named} but the date {when.text!r} is not in it")
         days = dates.candidates(phrase, published)
         if days and not problems:
             # A day must be one the phrase can mean; a coarser date must contain one of them.

@@ -132,6 +132,7 @@ MONTHS: dict[str, int] = {
     "Jänner": 1,
 }
 # Names are matched as written, capitalised, in both languages.
+_YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d])")  # four digits, not part of a longer number
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 
 
@@ -171,11 +172,12 @@ PRECISION_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 
 @dataclass(frozen=True)
 class Phrase:
-    """What a relative date phrase names: weekdays, months, and a period relative to publication."""
+    """What a relative date phrase names: weekdays, months, years, and a period relative to publication."""
 
     text: str
     weekdays: frozenset[int]
     months: frozenset[int]
+    years: frozenset[int] = frozenset()
     period: Period | None = None
     period_words: str = ""
     offset: int = 0
@@ -183,14 +185,15 @@ class Phrase:
 
 @cache
 def read_phrase(text: str) -> Phrase:
-    """The weekdays, months and relative period ("last week") that ``text`` names."""
+    """The weekdays, months, years and relative period ("last week") that ``text`` names."""
     weekdays = frozenset(WEEKDAYS[m[1]] for m in _WEEKDAY_RE.finditer(text))
     months = frozenset(MONTHS[m[1]] for m in MONTH_RE.finditer(text))
+    years = frozenset(int(y) for y in _YEAR_RE.findall(text))
     for pattern, period, offset in _RELATIVE:
         found = pattern.search(text)
         if found:
-            return Phrase(text, weekdays, months, period, found[0], offset)
-    return Phrase(text, weekdays, months)
+            return Phrase(text, weekdays, months, years, period, found[0], offset)
+    return Phrase(text, weekdays, months, years)
 
 
 def period_span(phrase: Phrase, published: FuzzyDate) -> tuple[dt.date, dt.date] | None:

@@ -318,3 +318,7 @@ def test_the_fact_page_marks_anonymous_sources_and_the_inference(base_project: P
     page = render(result.dossier, built="2024-09-01")["facts/radars-arrived.md"]
     assert "- **Happened:** 5 August 2024 — inferred: The Monday before the Tuesday report.\n" in page
     assert page.count("- **Credited:** anonymous sources\n") == 1
+
+
+def test_a_phrase_names_four_digit_years_only() -> None:
+    assert dates.read_phrase("seit dem 7. Oktober 2023, 12.2024 Stück, 1,2024 und 20245").years == {2023}

@@ -19,8 +19,12 @@ from typing import Any, TypeVar
 
 import yaml
 
+from dossier import build, site
+from dossier.check import check
 from dossier.escape import visible
 from dossier.model import Dossier
+from dossier.project import Project
+from tests.sitefixtures import SITE_FIXTURE, site_project
 
 PWN = "window.__pwned=1"
 REMOTE = "evil.example"
@@ -209,3 +213,17 @@ def hostile_sources(project: Path, payloads: list[str]) -> None:
         meta["sha256"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
         lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
         path.write_text(f"---\n{lines}---\n{body}", "utf-8")
+
+
+def model_site(dest: Path, built: str = "2024-09-01") -> tuple[Path, Dossier]:
+    """Build the fixture site from :func:`hostile_dossier` (every payload, past the check) into ``dest``.
+
+    Returns the built site's folder and the dossier it shows.
+    """
+    project = Project(site_project(dest))
+    checked = check(Project(SITE_FIXTURE)).dossier
+    assert checked is not None
+    dossier = hostile_dossier(checked, [*PAYLOADS, *COLLISIONS, *generated_payloads(6)])
+    build.generate(project, dossier, built=built)
+    site.build(project, quiet=True)
+    return project.site_dir, dossier

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from dossier import build, escape, export, generated, render, site
+from dossier import escape, export, generated, render
 from dossier.check import check
 from dossier.cli import cli
 from dossier.model import Dossier
@@ -156,14 +156,7 @@ def _assert_anchors(pages: dict[str, Page], dossier: Dossier) -> None:
 
 @pytest.fixture(scope="module")
 def model_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Dossier]:
-    project = Project(site_project(tmp_path_factory.mktemp("hostile-model") / "project"))
-    checked = check(Project(SITE_FIXTURE)).dossier
-    assert checked is not None
-    payloads = [*hostile.PAYLOADS, *hostile.COLLISIONS, *hostile.generated_payloads(6)]
-    dossier = hostile.hostile_dossier(checked, payloads)
-    build.generate(project, dossier, built=BUILT)
-    site.build(project, quiet=True)
-    return project.site_dir, dossier
+    return hostile.model_site(tmp_path_factory.mktemp("hostile-model") / "project", BUILT)
 
 
 def test_hostile_model_renders_nothing_live(model_site: tuple[Path, Dossier]) -> None:

@@ -59,6 +59,9 @@ PAYLOADS: tuple[str, ...] = (
     f"<math><mi xlink:href=javascript:{PWN}>x</mi></math>",
     "1. ordered\n+ plus\n= setext\n===",
     "*[HTML]: abbreviation <abbr title=x>",
+    "lone \ud800 surrogate \udfff",
+    f'x" onmouseover="{PWN}" autofocus onfocus="{PWN}" y="',  # out of a double-quoted attribute
+    f"x' onfocus='{PWN}' autofocus y='",  # not even UTF-8: a page must still be written
 )
 
 # Values that could choose an id the generator uses: a passage anchor, a source heading, a section.

@@ -64,6 +64,10 @@ PAYLOADS: tuple[str, ...] = (
     f"x' onfocus='{PWN}' autofocus y='",  # not even UTF-8: a page must still be written
 )
 
+# Printable to no one but legal in a title: format characters (zero-width, BOM, soft hyphen, a tag
+# character) and a non-character above U+FFFF. Front matter must carry them as \u/\U escapes.
+FORMAT_CHARS = "zero\u200bwidth\ufeffbom\u00adsoft\U000e0041tag\U0010fffe"
+
 # Values that could choose an id the generator uses: a passage anchor, a source heading, a section.
 COLLISIONS = ("q-russia-delivers-s-300-1", "source-1", "facts", "top", "cited", "text")
 
@@ -143,7 +147,9 @@ def hostile_dossier(dossier: Dossier, payloads: list[str]) -> Dossier:
         facts.append(
             _replace(
                 fact,
-                statement=COLLISIONS[1] if i == 0 else p("statement"),
+                statement=COLLISIONS[1]
+                if i == 0
+                else p("statement") + (f" {FORMAT_CHARS}" if i == 1 else ""),
                 notes=p("fact notes"),
                 tags=(p("tag"),),
                 sources=sources,

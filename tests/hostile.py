@@ -134,6 +134,8 @@ def hostile_dossier(dossier: Dossier, payloads: list[str]) -> Dossier:
             inferred={"published": p("inferred"), "outlet": p("inferred")},
             body=s.body + "\n\n" + "\n\n".join(payloads) + "\n",
             url=s.url if i % 2 else f"javascript:{PWN}",
+            # The schema allows two letters; past it, a code that closes the attribute list.
+            language=s.language if i % 2 else f'x}}{{: onfocus={PWN} autofocus tabindex=0 }}" x="',
         )
         for i, s in enumerate(dossier.seeds)
     )

@@ -346,3 +346,16 @@ def test_rendered_pages_verify(tmp_path: Path) -> None:
     dossier = hostile.hostile_dossier(checked, [*hostile.PAYLOADS, *hostile.COLLISIONS])
     pages = render.render(dossier, built=BUILT)
     generated.verify_front_matter(pages, render.front_matter(dossier))
+
+
+_NO_SPACE = st.characters(
+    exclude_categories=["Zs", "Zl", "Zp"], exclude_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_NO_SPACE))  # a URL with whitespace makes no link: nothing to test there
+def test_urls_stay_one_printable_link_target(path: str) -> None:
+    encoded = str(escape.url("https://example.org/" + path))
+    if encoded:  # only http(s) URLs without whitespace make a link at all
+        assert encoded.isprintable() and not re.search(r"[\s\"'<>()\[\]`\\]", encoded), encoded

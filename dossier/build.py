@@ -34,7 +34,10 @@ def pages(dossier: Dossier, *, built: str | None = None) -> dict[str, str]:
 
 
 def generate(project: Project, dossier: Dossier, *, built: str | None = None) -> generated.Written:
-    return generated.write(project.generated_dir, pages(dossier, built=built), project_root=project.root)
+    """Render, prove every page's front matter reads back as meant, then write what changed."""
+    files = pages(dossier, built=built)
+    generated.verify_front_matter(files, render.front_matter(dossier))
+    return generated.write(project.generated_dir, files, project_root=project.root)
 
 
 def regenerate(project: Project) -> CheckResult:

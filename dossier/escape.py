@@ -11,6 +11,15 @@ Every value from facts and seeds reaches a page through one of these functions, 
 - ``html``: text inside a raw HTML block (the seed body, the graph), where Markdown is not parsed.
 - ``url``: an http(s) URL, percent-encoding what could end a Markdown link; anything else
   (``javascript:``, relative paths) yields nothing, so no link is made.
+- ``front_matter``: a page's YAML front matter, every string a double-quoted scalar with each
+  non-printable character as a ``\\u`` escape, so no value can make it unparseable (MkDocs would
+  then silently render it as Markdown).
+- ``json_ld``: JSON inside ``<script type="application/ld+json">``: ``<``, ``>``, ``&``, line
+  separators and non-printable characters as ``\\u`` escapes, so no value can close the script.
+
+Every text shown on a page first passes :func:`visible`: control characters (C0 but tab and line
+breaks, DEL, C1), bidi controls and lone surrogates become U+FFFD, so no value can hide or reorder
+what a reader sees, or smuggle Python-Markdown's own placeholders (STX/ETX) into a page.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 import html as _html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -33,6 +42,15 @@ _SPACE = re.compile(r"\s+")
 # Block syntax only matters at the start of a line: a list item, an ordered item, an admonition.
 _LEADING = re.compile(r"^([-+!]|\d+(?=\.))")
 _URL_UNSAFE = {c: f"%{ord(c):02X}" for c in " ()<>\"'`\\[]"}
+# What no page shows as it is (see visible()): C0 controls but tab, LF and CR; DEL and C1 (U+0085
+# is a YAML line break, U+0080-U+009F are remapped by HTML's character references); the bidi
+# marks, embeddings, overrides and isolates; lone surrogates, which UTF-8 cannot even encode.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+# Front matter keys are ours, never a value's.
+_KEY = re.compile(r"^[a-z][a-z_]*$")
 
 
 def _trusted(text: str) -> Markup:
@@ -60,9 +78,14 @@ def join(separator: str, parts: Iterable[Markup]) -> Markup:
     return _trusted(separator.join(items))
 
 
+def visible(value: object) -> str:
+    """``value`` as text with every invisible control (see ``_INVISIBLE``) shown as U+FFFD."""
+    return _INVISIBLE.sub("\ufffd", str(value))
+
+
 def md(value: object) -> Markup:
     """Inline Markdown that shows ``value`` as text, whatever it contains."""
-    text = _SPACE.sub(" ", str(value)).strip()
+    text = _SPACE.sub(" ", visible(value)).strip()
     text = _INLINE.sub(r"\\\1", text)
     text = _LEADING.sub(lambda m: m.group(1) + "\\" if m.group(1).isdigit() else "\\" + m.group(1), text)
     # HTML-escape after the backslashes (they add no '<', '>' or '&') and before any entity of ours.
@@ -73,13 +96,17 @@ def md(value: object) -> Markup:
 
 
 def html(value: object) -> Markup:
-    """Text for a raw HTML context, where Markdown is not parsed."""
-    return escape(str(value))
+    """Text for a raw HTML context, where Markdown is not parsed.
+
+    Line breaks become ``&#10;``: a raw HTML block must stay one line, as a blank line would end it
+    and let Markdown loose on the rest.
+    """
+    return _trusted(_LINE_BREAK.sub("&#10;", str(escape(visible(value)))))
 
 
 def attr(value: object) -> Markup:
     """An attribute value: HTML-escaped including quotes, whitespace collapsed."""
-    return escape(_SPACE.sub(" ", str(value)).strip())
+    return escape(_SPACE.sub(" ", visible(value)).strip())
 
 
 def url(value: object) -> Markup:
@@ -87,7 +114,12 @@ def url(value: object) -> Markup:
     text = str(value or "").strip()
     if not is_http_url(text):  # the schema's own rule, so the check and the page agree
         return Markup("")
-    return _trusted(_html.escape("".join(_URL_UNSAFE.get(c, c) for c in text), quote=True))
+    encoded = "".join(_URL_UNSAFE.get(c, c) if c.isprintable() else _percent(c) for c in text)
+    return _trusted(_html.escape(encoded, quote=True))
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{b:02X}" for b in char.encode("utf-8", "replace"))
 
 
 def slug(value: object) -> Markup:
@@ -98,16 +130,103 @@ def slug(value: object) -> Markup:
     return _trusted(text)
 
 
-def title(value: object) -> Markup:
-    """A page title for YAML front matter. The theme prints it unescaped, so escape ``<>&`` here."""
-    text = _html.escape(_SPACE.sub(" ", str(value)).strip(), quote=False)
-    return _trusted(json.dumps(text, ensure_ascii=False))  # JSON is YAML: quoted, escapes included
+def title(value: object) -> str:
+    """A page title as the front matter should carry it: one line, visible, ``<>&`` escaped.
+
+    The theme prints the title unescaped (and its search shows it as HTML), hence the escaping.
+    """
+    return _html.escape(_SPACE.sub(" ", visible(value)).strip(), quote=False)
+
+
+def _u(char: str) -> str:
+    """``char`` as a ``\\u`` escape, which JSON and YAML share; a surrogate pair above U+FFFF."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _yaml_escape(char: str) -> str:
+    # YAML has no surrogate pairs: a character above U+FFFF takes the 8-digit form.
+    return f"\\U{ord(char):08x}" if ord(char) > 0xFFFF else _u(char)
+
+
+_ESCAPE_CANDIDATE = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar that parses back to exactly ``value`` in YAML 1.1 and 1.2.
+
+    Every character that is not printable (``str.isprintable``: controls, format and bidi
+    characters, line and paragraph separators, surrogates, unassigned code points; also U+0085,
+    a YAML line break) is escaped, so the scalar is one line of printable text whatever it holds.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in '"\\':
+            return "\\" + char
+        return char if char.isprintable() else _yaml_escape(char)
+
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return '"' + value + '"'
+    return '"' + _ESCAPE_CANDIDATE.sub(one, value) + '"'
+
+
+def front_matter(meta: Mapping[str, Any]) -> str:
+    """``---`` YAML front matter for ``meta``: our keys, values that are text, numbers or mappings."""
+    return "---\n" + "".join(_yaml_lines(meta, "")) + "---\n"
+
+
+def _yaml_lines(meta: Mapping[str, Any], indent: str) -> Iterable[str]:
+    for key, value in meta.items():
+        if not _KEY.match(key):
+            raise ValueError(f"not a front matter key: {key!r}")
+        if isinstance(value, Mapping):
+            yield f"{indent}{key}:\n"
+            yield from _yaml_lines(value, indent + "  ")
+        elif isinstance(value, str):
+            yield f"{indent}{key}: {yaml_str(value)}\n"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            yield f"{indent}{key}: {value}\n"
+        else:
+            raise TypeError(f"front matter {key!r}: {type(value).__name__} is not text, an int or a mapping")
+
+
+_NOT_ASCII = re.compile(r"[^\x20-\x7e]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if char.isprintable() else _u(char)
+
+
+def json_text(data: Any) -> str:
+    """Compact JSON for ``data`` with every non-printable character as a ``\\u`` escape.
+
+    Exact (it parses back to ``data``), one line, and always valid UTF-8: a lone surrogate, which
+    UTF-8 cannot encode, becomes its escape instead of stopping the write.
+    """
+    text = json.dumps(data, ensure_ascii=False)  # compact: the C encoder, ~10x faster than indent
+    # JSON escapes every line break it emits, so the whole text is printable unless a value is not;
+    # the check (in C) spares the per-character pass for every ordinary build.
+    return text if text.isprintable() else _NOT_ASCII.sub(_json_char, text)
 
 
 def json_ld(data: Any) -> Markup:
-    """JSON for a ``<script type="application/ld+json">`` block that no value can close early."""
-    text = json.dumps(data, ensure_ascii=False)  # compact: the C encoder, ~10x faster than indent
+    """JSON for a ``<script type="application/ld+json">`` block that no value can close early.
+
+    :func:`json_text`, then ``<``, ``>`` and ``&`` as ``\\u`` escapes too (no ``</script>``, no
+    ``<!--``). U+2028/2029, which end lines in older script parsers, are non-printable, so escaped.
+    """
+    text = json_text(data)
     for char in "<>&":
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    # U+2028/2029 are valid JSON but end lines in older script parsers.
-    return _trusted(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+        text = text.replace(char, _u(char))
+    return _trusted(text)
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (which UTF-8 cannot encode) as U+FFFD; all else kept exact."""
+    return _SURROGATE.sub("\ufffd", text)

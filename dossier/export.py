@@ -3,18 +3,19 @@
 Exports carry what the site shows and what a reuser needs to verify it: every citation with its seed,
 its quote and the character span ``[start, end)`` of the quote in the seed's body (the body is in
 the JSON and in ``seeds.csv``), and each fact's corroboration. CSV text that a spreadsheet would run
-as a formula gets a leading ``'`` (:func:`csv_cell`); JSON and JSON Lines keep every value exact.
+as a formula gets a leading ``'`` (:func:`csv_cell`); JSON and JSON Lines keep every value exact,
+with non-printable characters as ``\\u`` escapes (:func:`dossier.escape.json_text`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from dossier.dates import FuzzyDate
+from dossier.escape import encodable, json_text
 from dossier.model import Dossier, Entity, Fact, Seed
 
 FORMATS = ("json", "jsonl", "csv")
@@ -133,7 +134,7 @@ def records(dossier: Dossier) -> dict[str, Any]:
 def to_json(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
     """The whole dossier as one JSON document."""
     # No indent: only the compact form uses json's C encoder, and 10,000 facts make it count.
-    return json.dumps(data or records(dossier), ensure_ascii=False) + "\n"
+    return json_text(data or records(dossier)) + "\n"
 
 
 def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
@@ -144,7 +145,7 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
         *({"kind": "seed", **s} for s in data["seeds"]),
         *({"kind": "fact", **f} for f in data["facts"]),
     ]
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return "".join(json_text(row) + "\n" for row in rows)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula: `=HYPERLINK(...)` in a
@@ -159,8 +160,10 @@ def csv_cell(value: Any) -> Any:
     """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = encodable(value)  # CSV keeps text exact, but UTF-8 cannot carry a lone surrogate
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

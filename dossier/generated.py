@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from dossier import fs
 
@@ -25,6 +26,10 @@ _PART = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]+)*$")
 
 class GeneratedFolderError(Exception):
     """A write was refused: an unsafe path, or a file the generator did not create."""
+
+
+class FrontMatterError(GeneratedFolderError):
+    """A page's front matter would not read back as meant: a bug in the generator, never the input."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,30 @@ def _replace(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def verify_front_matter(files: Mapping[str, str], meta: Mapping[str, Mapping[str, Any]]) -> None:
+    """Read every page back as MkDocs will and stop unless it says exactly what was meant.
+
+    MkDocs (``mkdocs.utils.meta.get_data``) falls back silently when front matter does not parse:
+    it renders the YAML as Markdown, so a value there becomes page content. The escaping should
+    make that impossible; this proves it for every page of every build. ``meta`` maps a page to
+    its intended front matter (no entry: no front matter); a page must read back as exactly that,
+    its body being everything after it.
+    """
+    from mkdocs.utils.meta import get_data  # the engine's own parser, imported only to build
+
+    for rel, text in files.items():
+        if not rel.endswith(".md"):
+            continue
+        want = meta.get(rel, {})
+        body, got = get_data(text)
+        if got != want or (not want and body != text):
+            raise FrontMatterError(
+                f"internal error: the front matter generated for {rel} reads back as {got!r:.200}, "
+                f"not {dict(want)!r:.200}; nothing was written. This is a bug in dossier: please "
+                "report it with the fact, entity or seed this page is for."
+            )
 
 
 def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None = None) -> Written:

@@ -530,7 +530,6 @@ def environment() -> jinja2.Environment:
         "attr": escape.attr,
         "url": escape.url,
         "slug": escape.slug,
-        "title": escape.title,
         "page": page_name,
         "date": _date,
         "number": _number,
@@ -548,11 +547,52 @@ def environment() -> jinja2.Environment:
     return env
 
 
+# The titles of the index pages, by page; home.md has none (docs/index.md includes it).
+_TITLES = {
+    "entities/index.md": "Entities",
+    "facts/index.md": "Facts",
+    "sources/index.md": "Sources",
+    "timeline.md": "Timeline",
+    "disputes.md": "Disputes",
+    "graph.md": "Graph",
+    "downloads/index.md": "Downloads",
+}
+
+
+def front_matter(dossier: Dossier) -> dict[str, dict[str, Any]]:
+    """What each page's front matter must say, keyed like :func:`render`'s pages.
+
+    A page with no entry has no front matter. :func:`dossier.generated.verify_front_matter` reads
+    every page back with MkDocs' own parser and compares it with this.
+    """
+    meta: dict[str, dict[str, Any]] = {rel: {"title": title} for rel, title in _TITLES.items()}
+    for entity in dossier.entities:
+        # An entity's page is its hub: a search for "S-300" finds it before the facts.
+        meta[f"entities/{page_name(entity.id)}.md"] = {
+            "title": escape.title(entity.name),
+            "search": {"boost": 2},
+        }
+    for fact in dossier.facts:
+        meta[f"facts/{page_name(fact.id)}.md"] = {"title": escape.title(fact.statement)}
+    for seed in dossier.seeds:
+        meta[f"sources/{page_name(seed.id)}.md"] = {"title": escape.title(seed.title)}
+    return meta
+
+
 def render(dossier: Dossier, *, built: str) -> dict[str, str]:
     """Every generated page, keyed by its path below ``docs/generated/``.
 
     ``built`` is the build date shown on the home page; passing it in keeps rendering pure.
+    Templates render the body; the front matter comes from :func:`front_matter`, emitted by
+    :func:`dossier.escape.front_matter` so that no value can break it.
     """
+    pages = _bodies(dossier, built)
+    for rel, meta in front_matter(dossier).items():
+        pages[rel] = escape.front_matter(meta) + pages[rel]
+    return pages
+
+
+def _bodies(dossier: Dossier, built: str) -> dict[str, str]:
     env = environment()
     view = View(dossier, built)
 

@@ -8,19 +8,22 @@ Playwright) the tests skip and say why.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from dossier.build import build
 from dossier.project import Project
+from tests import hostile
 from tests.sitefixtures import ROOT, site_project
 
 pytestmark = pytest.mark.browser
@@ -56,14 +59,23 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     project = site_project(tmp_path_factory.mktemp("browser") / "project")
     assert build(Project(project), quiet=True).errors == 0
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    with _serve(project / "site") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) and yield its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @dataclass
@@ -230,3 +242,94 @@ def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str) -> Non
         assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
     finally:
         context.close()
+
+
+# --- hostile values: nothing runs, nothing leaves 127.0.0.1 ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_url(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site with payloads in every text field, rendered past the check."""
+    site_dir, _ = hostile.model_site(tmp_path_factory.mktemp("browser-hostile") / "project")
+    with _serve(site_dir) as url:
+        yield url
+
+
+def _record_dialogs(page: Any) -> list[str]:
+    """Dismiss every alert, confirm or prompt the page opens, and list their messages."""
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return dialogs
+
+
+_CLICK = "el => el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}))"
+
+
+def _pwned(page: Any) -> bool:
+    return bool(page.evaluate("() => window.__pwned === 1"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "generated/facts/russia-delivers-s-300/",
+        "generated/entities/s-300/",
+        "generated/sources/daily-example-radar/",
+        "generated/disputes/",
+        "generated/graph/",
+        "",
+    ],
+)
+def test_hostile_pages_run_nothing(hostile_url: str, page_and_watch: tuple[Any, Watch], path: str) -> None:
+    page, watch = page_and_watch
+    dialogs = _record_dialogs(page)
+    page.goto(hostile_url + path)
+    page.wait_for_load_state("networkidle")
+    assert not _pwned(page)
+    # Focus every link and focusable element in the content (an injected onfocus would fire), then
+    # click each link that stays on this page or goes to another page of the site.
+    links = page.locator("article a[href], article [tabindex]")
+    count = links.count()
+    assert count, "the page should have content links"
+    for i in range(count):
+        links.nth(i).focus()
+    assert not _pwned(page)
+    hrefs = [links.nth(i).get_attribute("href") for i in range(count)]
+    here = page.url
+    clicked = 0
+    for i, href in enumerate(hrefs):
+        if href is None or href.startswith(("http:", "https:")) or clicked >= 8:
+            continue  # not a link; leaving the site is the route's business; keep the test short
+        clicked += 1
+        # A click event activates the link as a user's click does (running a javascript: URL too),
+        # without caring what covers it on screen; SVG links have no el.click().
+        if urljoin(here, href).split("#")[0] == here.split("#")[0]:
+            links.nth(i).evaluate(_CLICK)
+        else:
+            with page.expect_navigation():
+                links.nth(i).evaluate(_CLICK)
+        assert not _pwned(page), f"clicking {href!r} ran a payload"
+        if page.url.split("#")[0] != here.split("#")[0]:
+            page.goto(here)
+    assert not dialogs, f"dialogs opened: {dialogs}"
+    assert not watch.foreign
+
+
+def test_hostile_search_results_run_nothing(hostile_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    dialogs = _record_dialogs(page)
+    page.goto(hostile_url)
+    page.keyboard.press("/")
+    page.keyboard.type("pwned onerror script")  # words of the payloads: their pages are the results
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=10_000)
+    assert (
+        page.locator(".md-search-result img, .md-search-result script, .md-search-result svg[onload]").count()
+        == 0
+    )
+    assert not _pwned(page) and not dialogs

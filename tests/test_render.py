@@ -7,6 +7,7 @@ is missing, extra or different fails.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -22,7 +23,7 @@ from dossier.check import check
 from dossier.dates import parse
 from dossier.model import Citation, Dossier, Entity, Fact, Seed
 from dossier.project import Project
-from dossier.render import Mark, environment, highlight, page_name, render
+from dossier.render import Mark, environment, front_matter, highlight, page_name, render
 from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, SITE_FIXTURE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
@@ -208,6 +209,28 @@ def test_front_matter_titles_are_escaped_yaml() -> None:
     files = render(_dossier(None), built=BUILT)
     assert files["facts/f.md"].startswith('---\ntitle: "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img')
     assert files["entities/o.md"].startswith('---\ntitle: "&lt;/title&gt;&lt;script&gt;')
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f", "\x00", "\u202e", "\u2028", "\ufeff"])
+def test_one_control_character_cannot_break_front_matter(char: str) -> None:
+    # Issue 8: one DEL in a statement made PyYAML refuse the front matter, and MkDocs then rendered
+    # it as Markdown: the link below went live. Now it reads back as the title it was meant to be.
+    from mkdocs.utils.meta import get_data
+
+    dossier = _dossier(None)
+    hostile = f"Shoigu{char} [x](javascript:alert(1)){{: onfocus=alert(1) autofocus }}"
+    dossier = Dossier(
+        dossier.title,
+        dossier.summary,
+        tuple(dataclasses.replace(e, name=hostile) for e in dossier.entities),
+        tuple(dataclasses.replace(f, statement=hostile) for f in dossier.facts),
+        tuple(dataclasses.replace(s, title=hostile) for s in dossier.seeds),
+    )
+    files, meta = render(dossier, built=BUILT), front_matter(dossier)
+    for rel in ("facts/f.md", "entities/e.md", "sources/s.md"):
+        body, data = get_data(files[rel])
+        assert data == meta[rel] and data["title"].startswith("Shoigu"), rel
+        assert not body.startswith("---") and "title:" not in body, rel
 
 
 # --- the seed text -------------------------------------------------------------------------

@@ -109,11 +109,9 @@ def test_double_quoted_reads_back_exactly(text: str) -> None:
 
 @given(st.text(st.characters(codec="utf-8"), min_size=1), st.data())
 def test_any_passage_of_a_body_is_found_again_by_the_check(body: str, data: st.DataObject) -> None:
-    from dossier.quote import _widen
-
     start = data.draw(st.integers(0, len(body) - 1))
     end = data.draw(st.integers(start + 1, len(body)))
-    start, end = _widen(body, start, end)
+    start, end = quotes.widen(body, start, end)
     passage = " ".join(body[start:end].split())
     if quotes.fold_text(passage):  # a passage of only soft hyphens or zero-width spaces is no quote
         assert quotes.find(quotes.fold(body), passage) is not None

@@ -37,7 +37,9 @@ from rapidfuzz import fuzz
 
 _IGNORABLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
 _QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
-_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc"
+# Not the ASCII backtick: ASCII text is copied unchanged, so folding it only next to other
+# characters would make the same word fold two ways.
+_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u00b4\u02bc"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _TRANSLATE = str.maketrans(
     {
@@ -75,7 +77,7 @@ def _joins_previous(ch: str) -> bool:
 
 def _fold_group(group: str) -> str:
     # Translate before NFC (an ignorable may stand between a base and its mark) and after it
-    # (NFC maps a few characters, such as U+1FEF, onto ones the table folds).
+    # (NFC maps U+1FFD GREEK OXIA onto the acute accent, which the table folds).
     return unicodedata.normalize("NFC", group.translate(_TRANSLATE)).translate(_TRANSLATE)
 
 
@@ -221,6 +223,8 @@ def inside_word(text: str, p: int) -> bool:
     ca, cb = text[a], text[b]
     if is_word_char(ca) and is_word_char(cb):
         return True
+    if _joins_previous(cb) and not ca.isspace():  # a mark belongs to its base (a space has none)
+        return True
     if is_word_char(ca) and not is_word_char(cb):  # "don|'t", "1|,000"
         c = _right(text, b + 1)
         return c < len(text) and _joins(text[a], cb, text[c])
@@ -251,7 +255,7 @@ def word_around(text: str, p: int, reach: int = 40) -> str:
         end += 1
     while end > p and not is_word_char(text[end - 1]):
         end -= 1
-    word = text[start:end].translate(_DROP_IGNORABLE)
+    word = text[start:end].translate(_DROP_IGNORABLE) or text[max(p - 1, 0) : p + 1]
     return ("…" if p - start >= reach else "") + word + ("…" if end - p >= reach else "")
 
 
@@ -307,8 +311,7 @@ def locate(folded_body: Folded, quote: str) -> Anchor | Cut | None:
     occurrences = cuts = 0
     at = hay.find(needle)
     while at >= 0 and occurrences < MAX_OCCURRENCES:
-        start, end = folded_body.original_span(at, at + len(needle))
-        cut_start, cut_end = inside_word(body, start), inside_word(body, end)
+        start, end, cut_start, cut_end = _occurrence(folded_body, at, at + len(needle))
         if not (cut_start or cut_end):
             occurrences += 1
             first = first or (start, end)
@@ -329,6 +332,21 @@ def locate(folded_body: Folded, quote: str) -> Anchor | Cut | None:
     return cut
 
 
+def _occurrence(folded_body: Folded, at: int, end_at: int) -> tuple[int, int, bool, bool]:
+    """The original span of a folded match, and whether its start and its end cut a word.
+
+    A match that starts or ends between a character and its combining mark cuts it too, even
+    where the character is no letter.
+    """
+    hay, body = folded_body.text, folded_body.original
+    start, end = folded_body.original_span(at, end_at)
+    cut_start = inside_word(body, start) or (
+        at > 0 and _joins_previous(hay[at]) and not hay[at - 1].isspace()
+    )
+    cut_end = inside_word(body, end) or (end_at < len(hay) and _joins_previous(hay[end_at]))
+    return start, end, cut_start, cut_end
+
+
 def _locate_by_scan(
     folded_body: Folded, needle: str, at: int, first: tuple[int, int] | None, occurrences: int, cut: Cut
 ) -> Anchor | Cut:
@@ -339,13 +357,13 @@ def _locate_by_scan(
     linear in the body, and stops after :data:`_SCAN_REJECT_LIMIT` occurrences the stricter
     check rejects (such as "a" in "a-a-a-…"), so no body costs more than a few of them.
     """
-    hay, body = folded_body.text, folded_body.original
+    hay = folded_body.text
     before = r"(?<!\w)" if is_word_char(needle[0]) else ""
     after = r"(?!\w)" if is_word_char(needle[-1]) else ""
     rejected = 0
     for m in re.finditer(before + re.escape(needle) + after, hay[at:]):
-        start, end = folded_body.original_span(at + m.start(), at + m.end())
-        if inside_word(body, start) or inside_word(body, end):
+        start, end, cut_start, cut_end = _occurrence(folded_body, at + m.start(), at + m.end())
+        if cut_start or cut_end:
             rejected += 1
             if rejected >= _SCAN_REJECT_LIMIT:
                 break

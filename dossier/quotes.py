@@ -414,8 +414,9 @@ def is_negation(word: str) -> bool:
     return w in NEGATIONS or w.endswith("n't")
 
 
-# A clause ends at sentence punctuation followed by a space, or at a blank line.
-_CLAUSE_END = re.compile(r"[.!?;:](?=[\s\"')\]]|$)|\n\s*\n")
+# A clause ends at sentence punctuation followed by a space, at the end of a quotation ("…,"
+# he said), or at a blank line.
+_CLAUSE_END = re.compile(r"[.!?;:](?=[\s\"')\]]|$)|[,.!?;:][\"'\u201d\u2019\u00bb]|\n\s*\n")
 _WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|['\u2019\u02bc\-\u2010\u2011](?=\w))*")
 # How far from the passage a clause is searched for a hedge word, in characters.
 HEDGE_REACH = 300

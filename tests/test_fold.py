@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dossier import quotes
@@ -37,6 +37,7 @@ def meaning(text: str) -> list[str]:
     return [c for c in text if quotes.is_word_char(c) and c != "\u02bc"]
 
 
+@settings(deadline=None)  # a loaded machine is no failure
 @given(TEXT)
 @example("around 10\u2074 people")
 @example("\ufb01ne \uff11\u00bd")
@@ -44,6 +45,7 @@ def test_folding_never_changes_a_letter_digit_or_number(text: str) -> None:
     assert meaning(quotes.fold_text(text)) == meaning(text)
 
 
+@settings(deadline=None)  # a loaded machine is no failure
 @given(TEXT, TEXT)
 @example("around 104 people", "around 10\u2074 people")
 @example("fine", "\ufb01ne")
@@ -53,6 +55,7 @@ def test_texts_with_equal_folds_say_the_same_words(a: str, b: str) -> None:
         assert meaning(a) == meaning(b)
 
 
+@settings(deadline=None)  # a loaded machine is no failure
 @given(TEXT)
 @example("a \u200b b")
 @example("e\u200b\u0301")
@@ -64,6 +67,7 @@ def test_folding_is_idempotent(text: str) -> None:
     assert quotes.fold_text(quotes.fold_text(text)) == quotes.fold_text(text)
 
 
+@settings(deadline=None)  # a loaded machine is no failure
 @given(TEXT, st.integers(0, 40), st.integers(0, 40))
 def test_a_found_quote_lies_on_word_boundaries_and_maps_back_to_its_words(text: str, i: int, j: int) -> None:
     i, j = sorted((min(i, len(text)), min(j, len(text))))
@@ -84,6 +88,7 @@ def test_a_found_quote_lies_on_word_boundaries_and_maps_back_to_its_words(text: 
     assert quotes.fold_text(text[anchor.start : anchor.end]) == quotes.fold_text(needle)
 
 
+@settings(deadline=None)  # a loaded machine is no failure
 @given(
     st.lists(
         st.sampled_from(["unwilling", "willing", "to", "attack", "10\u2074", "104", "1,000"]), max_size=8

@@ -579,7 +579,9 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
             start = m.start()
             break
     hi = min(end + HEDGE_REACH, len(body))
-    after = _CLAUSE_END.search(body, end, hi)
+    after = _CLAUSE_END.search(body, max(end - 2, start), hi)  # the passage may end its clause
+    if after and after.start() < end:
+        return start, end
     for i, m in enumerate(_WORD.finditer(body, end, after.start() if after else hi)):
         if inside_word(body, m.end()):
             continue

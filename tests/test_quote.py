@@ -159,6 +159,7 @@ def write_seed(project: Path, seed_id: str, body: str, language: str = "en") -> 
         ("die ersten Radaranlagen eingetroffen", "Angeblich sind die ersten Radaranlagen eingetroffen"),
         ("delivered radars to Tehran", "reportedly delivered radars to Tehran"),
         ("the trucks have", "the trucks have not"),  # the next word
+        ("Moscow reacted on Tuesday.", "Moscow reacted on Tuesday."),  # "No" begins the next sentence
     ],
 )
 def test_a_passage_keeps_the_negation_or_hedge_of_its_clause(
@@ -167,7 +168,7 @@ def test_a_passage_keeps_the_negation_or_hedge_of_its_clause(
     write_seed(base_project, "kremlin", KREMLIN)
     code, out, _ = run(base_project, "kremlin", words, "--min-similarity", "0")
     assert code == 0
-    assert out.splitlines()[1] == passage
+    assert out.split("\n\nPaste")[0].split("\n", 1)[1] == passage
 
 
 def test_a_hedge_in_another_clause_is_left_out(base_project: Path) -> None:

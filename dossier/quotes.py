@@ -30,7 +30,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz
@@ -91,6 +91,7 @@ class Folded:
     o_ends: tuple[int, ...]
     identity: tuple[bool, ...]
     original: str = ""
+    _counts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map the folded half-open span ``[start, end)`` to the original text."""
@@ -101,6 +102,13 @@ class Folded:
         if not self.identity[j]:
             o_end = self.o_ends[j]
         return o_start, o_end
+
+    def count(self, word: str) -> int:
+        """How often ``word`` occurs in :attr:`lower`; remembered, as quotes share words."""
+        found = self._counts.get(word)
+        if found is None:
+            found = self._counts[word] = self.lower.count(word)
+        return found
 
     @cached_property
     def lower(self) -> str:
@@ -426,6 +434,7 @@ FULL_SEARCH_LIMIT = 100_000  # a seed up to this long (folded characters) is com
 MAX_NEEDLE = 2_000  # a longer quote gets no closest passage
 MAX_HITS = 2_000  # occurrences of the quote's rarer words considered as anchors for windows
 MAX_WINDOWS = 6  # windows compared in full, each about three quotes long
+_REFINE_CANDIDATES = 12  # word boundaries tried for each end of the passage
 
 
 @dataclass(frozen=True)
@@ -464,7 +473,7 @@ def closest(folded_body: Folded, quote: str) -> NearMiss:
     if len(hay) <= FULL_SEARCH_LIMIT:
         windows = [(0, len(hay))]
     else:
-        windows = _windows(hay, needle)
+        windows = _windows(folded_body, needle)
         if not windows:
             return NearMiss(
                 0,
@@ -490,10 +499,11 @@ def closest(folded_body: Folded, quote: str) -> NearMiss:
     return NearMiss(start, end, similarity, examined)
 
 
-def _windows(hay: str, needle: str) -> list[tuple[int, int]]:
-    """Windows of ``hay`` around the places where most of the quote's rarer words occur."""
+def _windows(folded_body: Folded, needle: str) -> list[tuple[int, int]]:
+    """Windows of the lower-cased text around the places where most of the quote's rarer words occur."""
+    hay = folded_body.lower
     candidates = sorted({w for w in words(needle) if len(w) >= 3}, key=len, reverse=True)[:12]
-    counted = sorted((hay.count(w), w) for w in candidates)
+    counted = sorted((folded_body.count(w), w) for w in candidates)
     hits: list[tuple[int, str]] = []
     for count, word in counted:
         if count == 0:
@@ -538,8 +548,13 @@ def _refine(hay: str, needle: str, start: int, end: int) -> tuple[float, int, in
     spaces = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"\s+", hay[lo:hi])]
     starts = [e for _, e in spaces] + ([0] if lo == 0 else [])
     ends = [s for s, _ in spaces] + ([len(hay)] if hi == len(hay) else [])
-    near_starts = [b for b in starts if abs(b - start) <= reach // 2] or [start]
-    near_ends = [e for e in ends if end - reach // 2 <= e <= end + reach] or [end]
+    # The nearest few boundaries only: a long quote has hundreds, and each pair costs a ratio.
+    near_starts = sorted((b for b in starts if abs(b - start) <= reach // 2), key=lambda b: abs(b - start))
+    near_ends = sorted((e for e in ends if end - reach // 2 <= e <= end + reach), key=lambda e: abs(e - end))
+    near_starts, near_ends = (
+        near_starts[:_REFINE_CANDIDATES] or [start],
+        near_ends[:_REFINE_CANDIDATES] or [end],
+    )
     best = (fuzz.ratio(needle, hay[start:end]), start, end)
     for b in near_starts:
         for e in near_ends:

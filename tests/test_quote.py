@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier import quotes
@@ -264,3 +264,14 @@ def test_check_reports_the_budget_in_e401(base_project: Path) -> None:
         )
         for m in messages
     )
+
+
+@settings(deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=80), st.text(st.characters(codec="utf-8"), max_size=80))
+def test_any_quote_against_any_body_gets_an_answer_and_a_span_inside_the_body(body: str, quote: str) -> None:
+    folded = quotes.fold(body)
+    found = quotes.locate(folded, quote)
+    near = quotes.closest(folded, quote)
+    assert 0 <= near.start <= near.end <= len(body)
+    if found is None and not near.gave_up:
+        assert isinstance(quotes.word_diff(quote, body[near.start : near.end]), str)

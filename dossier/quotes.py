@@ -55,6 +55,7 @@ _SPECIAL = re.compile(r"\s{2,}|[^\S ]|[^\s]?[^\x00-\x7f]+")
 # In ASCII text only whitespace can need folding; this much simpler test is 10x faster.
 _ASCII_SPECIAL = re.compile(r"\s{2,}|[^\S ]")
 
+_IDEOGRAPHIC = re.compile("[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Inside a word these join its parts: "don't", "air-defense"; between digits also "1,000", "3.5".
 _WORD_JOINERS = frozenset("'\u2019\u02bc-\u2010\u2011")
 _NUMBER_JOINERS = frozenset(".,'\u2019\u00a0\u2009\u202f")
@@ -230,7 +231,9 @@ def inside_word(text: str, p: int) -> bool:
         return False
     ca, cb = text[a], text[b]
     if is_word_char(ca) and is_word_char(cb):
-        return True
+        # Chinese and Japanese write no spaces: as in Unicode's word segmentation (UAX #29),
+        # each ideograph or hiragana character is a word of its own.
+        return not (_IDEOGRAPHIC.match(ca) or _IDEOGRAPHIC.match(cb))
     if _joins_previous(cb) and not ca.isspace():  # a mark belongs to its base (a space has none)
         return True
     if is_word_char(ca) and not is_word_char(cb):  # "don|'t", "1|,000"

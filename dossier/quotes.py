@@ -40,7 +40,8 @@ _QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 # Not the ASCII backtick: ASCII text is copied unchanged, so folding it only next to other
 # characters would make the same word fold two ways.
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u00b4\u02bc"
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# Not the small and fullwidth hyphens (U+FE58, U+FE63, U+FF0D): compatibility forms stay.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _TRANSLATE = str.maketrans(
     {
         **dict.fromkeys(_APOSTROPHES, "'"),

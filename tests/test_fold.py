@@ -169,6 +169,7 @@ def test_whole_words_anchor(body: str, quote: str) -> None:
         ("x\u00b2 grows", "x2 grows"),
         ("\u00bd of them", "1/2 of them"),
         ("\uff11\uff10\uff10 missiles", "100 missiles"),
+        ("S\uff0d300", "S-300"),
         ("Stra\u00dfe", "Strasse"),
         ("H\u2082O", "H2O"),
         ("Iran", "iran"),

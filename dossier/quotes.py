@@ -65,6 +65,8 @@ _NUMBER_JOINERS = frozenset(".,'\u2019\u00a0\u2009\u202f")
 # Hangul vowel and final jamo compose with the syllable before them, though they are letters.
 _HANGUL_JOINING = re.compile("[\u1161-\u1175\u11a8-\u11c2]")
 _DROP_IGNORABLE = str.maketrans(dict.fromkeys(_IGNORABLE, None))
+_IGNORABLE_RUN = re.compile(f"[{_IGNORABLE}]+")
+_SPACE = re.compile(r"\s")
 PieceSink = Callable[[str, int, int, bool], None]
 
 
@@ -85,7 +87,11 @@ def _fold_group(group: str) -> str:
 
 @dataclass(frozen=True)
 class Folded:
-    """Folded text and a piecewise map from folded offsets back to the original."""
+    """Folded text and a piecewise map from folded offsets back to the original.
+
+    ``identity[i]`` says that piece ``i`` maps character for character (its text may differ:
+    a curly quote folded to a straight one); otherwise it maps as a whole.
+    """
 
     text: str
     f_starts: tuple[int, ...]
@@ -179,13 +185,26 @@ def _fold_chunk(chunk: str, offset: int, piece: PieceSink) -> None:
     if chunk.isspace():
         piece(" ", offset, offset + len(chunk), False)
         return
-    if (
-        chunk.translate(_TRANSLATE) == chunk
-        and unicodedata.is_normalized("NFC", chunk)
-        and not any(c.isspace() for c in chunk)
-    ):
-        piece(chunk, offset, offset + len(chunk), True)  # the common case: a word in another script
-        return
+    if not _SPACE.search(chunk):
+        bare = chunk.translate(_DROP_IGNORABLE)
+        if unicodedata.is_normalized("NFC", bare):
+            # The common case (a word in another script, a curly quote, a soft hyphen): the
+            # table maps one character to one, so each stretch between ignorables maps back
+            # character for character. (Its ', " and - compose with no mark: NFC stays.)
+            pos = 0
+            if len(bare) < len(chunk):
+                for m in _IGNORABLE_RUN.finditer(chunk):
+                    if m.start() > pos:
+                        piece(
+                            chunk[pos : m.start()].translate(_TRANSLATE),
+                            offset + pos,
+                            offset + m.start(),
+                            True,
+                        )
+                    pos = m.end()
+            if pos < len(chunk):
+                piece(chunk[pos:].translate(_TRANSLATE), offset + pos, offset + len(chunk), True)
+            return
     start = 0
     for i in range(1, len(chunk) + 1):
         if (

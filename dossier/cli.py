@@ -376,6 +376,12 @@ def _show_passage(passage: Passage, min_similarity: int, *, quiet: bool) -> bool
         if not quiet:
             click.echo(f"no passage is at least {min_similarity}% similar; try other words", err=True)
         return False
+    if passage.kept:
+        click.echo(
+            f"note: the passage keeps {', '.join(map(repr, passage.kept))} from its clause; "
+            "without it, it would say more than the seed",
+            err=True,
+        )
     if passage.occurrences > 1:
         click.echo(
             f"warning: this passage occurs {passage.occurrences} times in the seed; lengthen it so it points at one place",

@@ -34,6 +34,7 @@ class Passage:
     occurrences: int  # how often the passage occurs in the seed (after folding)
     language: str
     gave_up: str = ""  # why no passage was searched (a seed too large, a quote too long)
+    kept: tuple[str, ...] = ()  # negation and hedge words of the clause the passage takes in
 
     @property
     def quote(self) -> str:
@@ -82,13 +83,14 @@ def _passage(project: Project, path: Path, words: str) -> Passage:
     if anchor is not None:
         # Exact words still keep a negation or hedge of their clause ("No" … "took place").
         start, end = quotes.keep_hedges(seed.body, anchor.start, anchor.end)
+        kept = quotes.hedges_taken_in(seed.body, (anchor.start, anchor.end), (start, end))
         similarity = (
             100.0 if (start, end) == (anchor.start, anchor.end) else _similarity(seed.body[start:end], words)
         )
         gave_up = ""
     else:
         near = quotes.closest(folded, words)
-        start, end, similarity, gave_up = near.start, near.end, near.similarity, near.gave_up
+        start, end, similarity, gave_up, kept = near.start, near.end, near.similarity, near.gave_up, near.kept
     text = seed.body[start:end]
     found = quotes.find(folded, text) if text.strip() else None
     language = seed.meta.get("language") if isinstance(seed.meta, dict) else None
@@ -101,6 +103,7 @@ def _passage(project: Project, path: Path, words: str) -> Passage:
         occurrences=found.occurrences if found else 1,
         language=language if isinstance(language, str) else "en",
         gave_up=gave_up,
+        kept=kept,
     )
 
 

@@ -469,6 +469,7 @@ class NearMiss:
     similarity: float
     examined: int = 0  # characters of the seed compared with the quote: the work done
     gave_up: str = ""  # why no passage was searched, when none was
+    kept: tuple[str, ...] = ()  # negation and hedge words the passage was widened to keep
 
     @property
     def found(self) -> bool:
@@ -516,10 +517,16 @@ def closest(folded_body: Folded, quote: str) -> NearMiss:
     body = folded_body.original
     start, end = folded_body.original_span(f_start, max(f_end, f_start + 1))
     start, end = widen(body, start, end)
-    start, end = keep_hedges(body, start, end)
-    passage = fold_text(body[start:end])
-    similarity = fuzz.ratio(needle, _lower(passage))
-    return NearMiss(start, end, similarity, examined)
+    kept_start, kept_end = keep_hedges(body, start, end)
+    kept = hedges_taken_in(body, (start, end), (kept_start, kept_end))
+    similarity = fuzz.ratio(needle, _lower(fold_text(body[kept_start:kept_end])))
+    return NearMiss(kept_start, kept_end, similarity, examined, kept=kept)
+
+
+def hedges_taken_in(body: str, before: tuple[int, int], after: tuple[int, int]) -> tuple[str, ...]:
+    """The negation and hedge words that :func:`keep_hedges` added to a passage, in order."""
+    added = list(_WORD.finditer(body, after[0], before[0])) + list(_WORD.finditer(body, before[1], after[1]))
+    return tuple(m.group() for m in added if is_hedge(m.group()))
 
 
 def _windows(folded_body: Folded, needle: str) -> list[tuple[int, int]]:

@@ -275,3 +275,17 @@ def test_any_quote_against_any_body_gets_an_answer_and_a_span_inside_the_body(bo
     assert 0 <= near.start <= near.end <= len(body)
     if found is None and not near.gave_up:
         assert isinstance(quotes.word_diff(quote, body[near.start : near.end]), str)
+
+
+def test_the_command_says_which_hedge_words_it_kept(base_project: Path) -> None:
+    write_seed(base_project, "kremlin", KREMLIN)
+    _, _, err = run(base_project, "kremlin", "deliveries of the kind described have taken place")
+    assert (
+        err == "note: the passage keeps 'No' from its clause; without it, it would say more than the seed\n"
+    )
+    _, _, err = run(base_project, "kremlin", "Russland liefert die Systeme")
+    assert (
+        err
+        == "note: the passage keeps 'nicht' from its clause; without it, it would say more than the seed\n"
+    )
+    assert run(base_project, "kremlin", "Moscow reacted on Tuesday.")[2] == ""

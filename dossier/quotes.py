@@ -408,11 +408,6 @@ def _locate_by_scan(
     return cut
 
 
-def contains_words(quote: str, text: str) -> bool:
-    """Whether ``text`` occurs in ``quote`` as whole words, typography folded."""
-    return find(fold(fold_text(quote)), text) is not None
-
-
 # --- the closest passage ---------------------------------------------------------------------
 # Negation and hedge words (English, German, Russian): a suggested passage keeps any of these
 # that stands in its clause, so it never reverses or firms up what the seed says.

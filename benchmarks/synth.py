@@ -105,7 +105,9 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
         ]
         for s in cited:
             sentence = bodies[s][rng.randrange(40)]
-            lines += [f"      - seed: seed-{s}", f'        quote: "{sentence[:90]}"']
+            # Whole words only: a quote cut inside a word is an error (E404).
+            quote = sentence if len(sentence) <= 90 else sentence[:91].rsplit(" ", 1)[0]
+            lines += [f"      - seed: seed-{s}", f'        quote: "{quote}"']
         if len({s % len(outlets) for s in cited}) == 1:
             lines += ["    acknowledge:", "      W401: Synthetic single-outlet fact."]
     (out / "data" / "facts.yaml").write_text("\n".join(lines) + "\n", "utf-8")

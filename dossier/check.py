@@ -389,17 +389,17 @@ class _Checker:
                     "E305",
                     f"quote from seed {seed.file.id!r} ({seed.meta.get('language')}) needs an English 'translation'",
                 )
-            anchor = quotes.find(seed.folded, quote)
-            if anchor is None:
-                near = quotes.nearest(seed.folded, quote)
-                passage = " ".join(seed.file.body[near.start : near.end].split())
+            anchor = quotes.locate(seed.folded, quote)
+            if isinstance(anchor, quotes.Cut):
                 self.add(
                     source.value_pos["quote"],
-                    "E401",
-                    f"quote not found in seed {seed.file.id!r}; closest passage "
-                    f"(seeds/{seed.file.path.name} line {seed.file.line_of(near.start)}, {near.similarity:.0f}% similar): "
-                    f"{_clip(passage)!r}",
+                    "E404",
+                    f"{anchor.describe()} (seeds/{seed.file.path.name} line {seed.file.line_of(anchor.start)}); "
+                    "quote whole words",
                 )
+                continue
+            if anchor is None:
+                self.add(source.value_pos["quote"], "E401", _not_found(seed, quote))
                 continue
             self.anchors[(id(fact), i)] = anchor
             if anchor.occurrences > 1:
@@ -865,6 +865,19 @@ _PRECISION = dates.PRECISION_RANK
 def _ack(fact: Any) -> dict[str, Any]:
     ack = fact.get("acknowledge")
     return ack if isinstance(ack, dict) else {}
+
+
+def _not_found(seed: _Seed, quote: str) -> str:
+    """E401's message: the closest passage and which words differ, or why none was searched."""
+    near = quotes.closest(seed.folded, quote)
+    head = f"quote not found in seed {seed.file.id!r}; "
+    if near.gave_up:
+        return head + f"no close passage searched: {near.gave_up}"
+    passage = " ".join(seed.file.body[near.start : near.end].split())
+    return head + (
+        f"closest passage (seeds/{seed.file.path.name} line {seed.file.line_of(near.start)}, "
+        f"{near.similarity:.0f}% similar): {_clip(passage)!r}; {quotes.word_diff(quote, passage)}"
+    )
 
 
 def _clip(text: str, limit: int = 120) -> str:

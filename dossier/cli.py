@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dossier import __version__
 from dossier.project import Project
+
+if TYPE_CHECKING:
+    from dossier.quote import Passage
 
 FORMATS = ("text", "github", "json")
 
@@ -334,8 +338,8 @@ def add_seed_command(
 
 @cli.command("quote")
 @project_option
-@click.argument("seed")
-@click.argument("words")
+@click.argument("seed_and_words", nargs=-1, metavar="[SEED] WORDS")
+@click.option("--all", "everywhere", is_flag=True, help="Search every seed; give only WORDS.")
 @click.option(
     "--min-similarity",
     type=click.IntRange(0, 100),
@@ -343,25 +347,62 @@ def add_seed_command(
     show_default=True,
     help="Below this similarity (percent) no quote is offered (exit 1).",
 )
-def quote_command(project_dir: str | None, seed: str, words: str, min_similarity: int) -> None:
+def quote_command(
+    project_dir: str | None, seed_and_words: tuple[str, ...], everywhere: bool, min_similarity: int
+) -> None:
     """Find the passage of SEED closest to WORDS and print it verbatim, ready to cite.
 
     SEED is a seed id (or its file). Prints the passage with its file and line, and a
-    sources: entry to paste under a fact. Exit 1 when nothing is close enough, 2 for an
-    unknown seed.
+    sources: entry to paste under a fact. The passage is cut at whole words and takes in any
+    negation or hedge word of its clause (not, never, reportedly, nicht, angeblich, ...), so
+    it never says more than the seed. With --all, lists the best passage of every seed, best
+    first. Exit 1 when nothing is close enough, 2 for an unknown seed.
     """
-    from dossier.quote import UnknownSeed, find_passage
+    from dossier.quote import UnknownSeed, find_everywhere, find_passage
 
+    wanted = 1 if everywhere else 2
+    if len(seed_and_words) != wanted:
+        usage = "--all WORDS" if everywhere else "SEED WORDS (or --all WORDS)"
+        raise click.UsageError(f"give {usage}, quoted: dossier quote {usage}")
     project = _project(project_dir)
+    words = seed_and_words[-1]
+    if everywhere:
+        passages, unreadable = find_everywhere(project, words)
+        for problem in unreadable:
+            click.echo(f"skipped {problem}", err=True)
+        offered = 0
+        for passage in passages:
+            offered += _show_passage(passage, min_similarity, quiet=True)
+            click.echo()
+        if not offered:
+            click.echo(f"no passage is at least {min_similarity}% similar; try other words", err=True)
+            sys.exit(1)
+        return
     try:
-        passage = find_passage(project, seed, words)
+        passage = find_passage(project, seed_and_words[0], words)
     except UnknownSeed as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    if not _show_passage(passage, min_similarity, quiet=False):
+        sys.exit(1)
+
+
+def _show_passage(passage: Passage, min_similarity: int, *, quiet: bool) -> bool:
+    """Print one passage and, when it is close enough, its citation; say whether it was."""
+    if passage.gave_up:
+        click.echo(f"{passage.path}: no close passage searched: {passage.gave_up}")
+        return False
     click.echo(f"{passage.path}:{passage.line}: {passage.similarity:.0f}% similar")
     click.echo(passage.text)
     if passage.similarity < min_similarity:
-        click.echo(f"no passage is at least {min_similarity}% similar; try other words", err=True)
-        sys.exit(1)
+        if not quiet:
+            click.echo(f"no passage is at least {min_similarity}% similar; try other words", err=True)
+        return False
+    if passage.kept:
+        click.echo(
+            f"note: the passage keeps {', '.join(map(repr, passage.kept))} from its clause; "
+            "without it, it would say more than the seed",
+            err=True,
+        )
     if passage.occurrences > 1:
         click.echo(
             f"warning: this passage occurs {passage.occurrences} times in the seed; lengthen it so it points at one place",
@@ -369,6 +410,7 @@ def quote_command(project_dir: str | None, seed: str, words: str, min_similarity
         )
     click.echo("\nPaste under the fact's sources:")
     click.echo(passage.snippet(), nl=False)
+    return True
 
 
 @cli.command("diff")

@@ -83,6 +83,12 @@ _RULES = [
     Rule("E401", "quote-not-found", Severity.ERROR, "A quote does not occur in its seed."),
     Rule("E402", "figure-not-in-quote", Severity.ERROR, "A figure's words are not in a quote from its seed."),
     Rule("E403", "phrase-not-found", Severity.ERROR, "A date_resolved phrase does not occur in its seed."),
+    Rule(
+        "E404",
+        "quote-cuts-word",
+        Severity.ERROR,
+        "A quote occurs in its seed only where it starts or ends inside a word.",
+    ),
     # 5xx: dates
     Rule("E501", "bad-date", Severity.ERROR, "A date is malformed, impossible, or a range runs backwards."),
     Rule(
@@ -170,8 +176,11 @@ _FIXES = {
     "E306": "Make the seed's `outlet:` an entity of `type: outlet`.",
     "E307": "List each fact in the other's `contradicts:` and give both `status: disputed` "
     "(or `denied` where a party it concerns denies it).",
-    "E401": 'Copy the words exactly from the seed; `dossier quote SEED "words"` prints the closest passage ready to paste.',
+    "E401": 'Copy the words exactly from the seed: the message names the words that differ, and `dossier quote SEED "words"` '
+    "prints the closest passage ready to paste.",
     "E402": "Make the figure's `text` the exact words of one of the fact's quotes from that seed.",
+    "E404": "Quote whole words: take in the rest of the word the message names "
+    '("unwilling to attack", not "willing to attack"), or start and end the quote elsewhere.',
     "E403": 'Copy the relative phrase ("Monday", "last week") exactly as the seed has it.',
     "E501": "Write 2024, 2024-08 or 2024-08-05, or a range `start/end` that runs forwards.",
     "E502": "Cite a quote that states the missing part (the year, the month, the day), or record how it was "

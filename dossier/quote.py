@@ -1,23 +1,22 @@
 """``dossier quote``: find the exact words of a seed from an approximate recollection of them.
 
 The analyst types what they remember; we fold typography as the checker does, find the closest
-passage, widen it to whole words, and print it verbatim with its line and a ``sources:`` entry
-that ``dossier check`` will accept as it stands.
+passage (:func:`dossier.quotes.closest`: whole words, widened to keep any negation or hedge word
+of its clause), and print it verbatim with its line and a ``sources:`` entry that ``dossier
+check`` will accept as it stands. ``--all`` asks every seed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier import quotes, seeds
+from dossier import fs, quotes, seeds
 from dossier.project import Project
 
 # Below this similarity (0-100) the closest passage is shown, but not offered as a quote.
 MIN_SIMILARITY = 60
-_WORD = re.compile(r"\w", re.UNICODE)
 
 
 class UnknownSeed(LookupError):
@@ -35,6 +34,8 @@ class Passage:
     similarity: float
     occurrences: int  # how often the passage occurs in the seed (after folding)
     language: str
+    gave_up: str = ""  # why no passage was searched (a seed too large, a quote too long)
+    kept: tuple[str, ...] = ()  # negation and hedge words of the clause the passage takes in
 
     @property
     def quote(self) -> str:
@@ -62,7 +63,9 @@ def resolve_seed(project: Project, name: str) -> Path:
             # Links and FIFOs too, so that reading refuses them by name instead of "unknown".
             if path.suffix == ".md" and (path.is_symlink() or path.exists()) and not path.is_dir():
                 return path
-    known = sorted(p.stem for p in project.seeds_dir.glob("*.md")) if project.seeds_dir.is_dir() else []
+    known: list[str] = []
+    with contextlib.suppress(fs.UnsafePath):  # a linked seeds/ lists nothing from elsewhere
+        known = [p.stem for p in fs.entries(project.root, project.seeds_dir, ".md")]
     from rapidfuzz import process
 
     stem = Path(name).stem
@@ -75,59 +78,8 @@ def resolve_seed(project: Project, name: str) -> Path:
     raise UnknownSeed(f"unknown seed {name!r}: no seeds/{Path(name).stem}.md{hint}")
 
 
-def _widen(body: str, start: int, end: int) -> tuple[int, int]:
-    """Grow ``[start, end)`` to whole words and trim the whitespace around it."""
-    while start > 0 and _WORD.match(body[start - 1]) and _WORD.match(body[start]):
-        start -= 1
-    while end < len(body) and _WORD.match(body[end]) and end > start and _WORD.match(body[end - 1]):
-        end += 1
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _lower(text: str) -> str:
-    # Lower case one character at a time, so offsets stay valid ('İ'.lower() is two characters).
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
-def closest(hay: str, needle: str) -> tuple[int, int, float]:
-    """The span of ``hay`` most like ``needle`` and its similarity (0-100), ignoring case.
-
-    rapidfuzz's best partial alignment is a window as long as the words typed; the passage
-    meant is often longer or shorter ("sending air defence" for "sending advanced air defense
-    systems"), so its ends are moved to nearby word boundaries while the similarity grows.
-    """
-    from rapidfuzz import fuzz
-
-    hay_l, needle_l = _lower(hay), _lower(needle)
-    if not needle_l.strip() or not hay_l.strip():
-        return 0, 0, 0.0
-    align = fuzz.partial_ratio_alignment(needle_l, hay_l)
-    if align is None:  # only for empty input, excluded above
-        return 0, 0, 0.0
-    reach = len(needle_l)
-    starts = [0] + [m.end() for m in re.finditer(r"\s+", hay_l)]
-    ends = [m.start() for m in re.finditer(r"\s+", hay_l)] + [len(hay_l)]
-    near_starts = [b for b in starts if abs(b - align.dest_start) <= reach // 2] or [align.dest_start]
-    near_ends = [e for e in ends if align.dest_end - reach // 2 <= e <= align.dest_end + reach] or [
-        align.dest_end
-    ]
-    best = (fuzz.ratio(needle_l, hay_l[align.dest_start : align.dest_end]), align.dest_start, align.dest_end)
-    for b in near_starts:
-        for e in near_ends:
-            if e > b:
-                score = fuzz.ratio(needle_l, hay_l[b:e])
-                if score > best[0]:
-                    best = (score, b, e)
-    return best[1], best[2], best[0]
-
-
-def find_passage(project: Project, seed_name: str, words: str) -> Passage:
-    """The passage of the seed closest to ``words``."""
-    path = resolve_seed(project, seed_name)
+def _passage(project: Project, path: Path, words: str) -> Passage:
+    """The passage of the seed file at ``path`` closest to ``words``."""
     inside = path.absolute().is_relative_to(project.root)
     seed = seeds.read(path, root=project.root if inside else None)  # no link, no FIFO
     if seed.error:
@@ -135,13 +87,18 @@ def find_passage(project: Project, seed_name: str, words: str) -> Passage:
     folded = quotes.fold(seed.body)
     anchor = quotes.find(folded, words)
     if anchor is not None:
-        start, end, similarity = anchor.start, anchor.end, 100.0
+        # Exact words still keep a negation or hedge of their clause ("No" … "took place").
+        start, end = quotes.keep_hedges(seed.body, anchor.start, anchor.end)
+        kept = quotes.hedges_taken_in(seed.body, (anchor.start, anchor.end), (start, end))
+        similarity = (
+            100.0 if (start, end) == (anchor.start, anchor.end) else _similarity(seed.body[start:end], words)
+        )
+        gave_up = ""
     else:
-        f_start, f_end, similarity = closest(folded.text, quotes.fold_text(words))
-        start, end = folded.original_span(f_start, max(f_end, f_start + 1))
-    start, end = _widen(seed.body, start, end)
+        near = quotes.closest(folded, words)
+        start, end, similarity, gave_up, kept = near.start, near.end, near.similarity, near.gave_up, near.kept
     text = seed.body[start:end]
-    found = quotes.find(folded, text)
+    found = quotes.find(folded, text) if text.strip() else None
     language = seed.meta.get("language") if isinstance(seed.meta, dict) else None
     return Passage(
         seed=seed.id,
@@ -151,4 +108,33 @@ def find_passage(project: Project, seed_name: str, words: str) -> Passage:
         similarity=round(similarity, 1),
         occurrences=found.occurrences if found else 1,
         language=language if isinstance(language, str) else "en",
+        gave_up=gave_up,
+        kept=kept,
     )
+
+
+def _similarity(passage: str, words: str) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(quotes.fold_text(words).lower(), quotes.fold_text(passage).lower()))
+
+
+def find_passage(project: Project, seed_name: str, words: str) -> Passage:
+    """The passage of the seed closest to ``words``."""
+    return _passage(project, resolve_seed(project, seed_name), words)
+
+
+def find_everywhere(project: Project, words: str) -> tuple[list[Passage], list[str]]:
+    """The best passage of every seed, best first, and the seeds that could not be read."""
+    found, unreadable = [], []
+    try:
+        paths = fs.entries(project.root, project.seeds_dir, ".md")
+    except fs.UnsafePath as refused:
+        return [], [str(refused)]
+    for path in paths:
+        try:
+            found.append(_passage(project, path, words))
+        except UnknownSeed as exc:
+            unreadable.append(str(exc))
+    found.sort(key=lambda p: (-p.similarity, p.seed))
+    return found, unreadable

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier import quotes
@@ -109,11 +110,182 @@ def test_double_quoted_reads_back_exactly(text: str) -> None:
 
 @given(st.text(st.characters(codec="utf-8"), min_size=1), st.data())
 def test_any_passage_of_a_body_is_found_again_by_the_check(body: str, data: st.DataObject) -> None:
-    from dossier.quote import _widen
-
     start = data.draw(st.integers(0, len(body) - 1))
     end = data.draw(st.integers(start + 1, len(body)))
-    start, end = _widen(body, start, end)
+    start, end = quotes.widen(body, start, end)
     passage = " ".join(body[start:end].split())
     if quotes.fold_text(passage):  # a passage of only soft hyphens or zero-width spaces is no quote
         assert quotes.find(quotes.fold(body), passage) is not None
+
+
+# --- passages that cannot mislead --------------------------------------------------------------
+KREMLIN = (
+    "Moscow reacted on Tuesday.\n"
+    '"No deliveries of the kind described have taken place," Kremlin spokesman Dmitry Peskov said.\n'
+    "Russland liefert die Systeme nicht, sagte ein Sprecher.\n"
+    "Angeblich sind die ersten Radaranlagen eingetroffen.\n"
+    "Russia has reportedly delivered radars to Tehran.\n"
+    "Officials said the trucks have not arrived yet.\n"
+)
+
+
+def write_seed(project: Path, seed_id: str, body: str, language: str = "en") -> None:
+    """A seed in ``project`` with a correct sha256, so the check accepts it."""
+    import hashlib
+
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    (project / "seeds" / f"{seed_id}.md").write_text(
+        f'---\ntitle: "A test seed"\noutlet: alpha-news\npublished: "2024-08-06"\nlanguage: {language}\n'
+        f"url: null\nsha256: {digest}\n---\n{body}",
+        "utf-8",
+        newline="",
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "passage"),
+    [
+        # approximate words: the closest passage is widened back to the negation of its clause
+        (
+            "kind described have taken place, Kremlin spokesman",
+            'No deliveries of the kind described have taken place," Kremlin spokesman',
+        ),
+        # exact words too: they are the seed's, but without "No" they say the opposite
+        (
+            "deliveries of the kind described have taken place",
+            "No deliveries of the kind described have taken place",
+        ),
+        ("Russland liefert die Systeme", "Russland liefert die Systeme nicht"),  # German puts "nicht" late
+        ("die ersten Radaranlagen eingetroffen", "Angeblich sind die ersten Radaranlagen eingetroffen"),
+        ("delivered radars to Tehran", "reportedly delivered radars to Tehran"),
+        ("the trucks have", "the trucks have not"),  # the next word
+        ("Moscow reacted on Tuesday.", "Moscow reacted on Tuesday."),  # "No" begins the next sentence
+    ],
+)
+def test_a_passage_keeps_the_negation_or_hedge_of_its_clause(
+    base_project: Path, words: str, passage: str
+) -> None:
+    write_seed(base_project, "kremlin", KREMLIN)
+    code, out, _ = run(base_project, "kremlin", words, "--min-similarity", "0")
+    assert code == 0
+    assert out.split("\n\nPaste")[0].split("\n", 1)[1] == passage
+
+
+def test_a_hedge_in_another_clause_is_left_out(base_project: Path) -> None:
+    write_seed(base_project, "kremlin", KREMLIN)
+    _, out, _ = run(base_project, "kremlin", "Kremlin spokesman Dmitry Peskov said")
+    assert out.splitlines()[1] == "Kremlin spokesman Dmitry Peskov said"
+
+
+def test_the_closest_passage_of_e401_keeps_the_negation_and_names_the_words_that_differ(
+    base_project: Path,
+) -> None:
+    write_seed(base_project, "alpha-report", KREMLIN)  # the base facts now quote words it lacks
+    facts = base_project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8").replace(
+        "The report counted some 300 missiles and drones.", "deliveries of the kind described had taken place"
+    )
+    facts.write_text(text, "utf-8")
+    messages = [str(d) for d in check(Project(base_project)).diagnostics if d.code == "E401"]
+    assert (
+        "closest passage (seeds/alpha-report.md line 10, 94% similar): "
+        "'No deliveries of the kind described have taken place'; quote has 'had', seed has 'No have'"
+    ) in "\n".join(messages)
+
+
+def test_word_diff_names_the_words_missing_from_either_side() -> None:
+    assert quotes.word_diff("counted some 400 missiles", "counted some 300 missiles") == (
+        "quote has '400', seed has '300'"
+    )
+    assert quotes.word_diff("sending air defence", "sending advanced air defense systems") == (
+        "quote has 'defence', seed has 'advanced defense systems'"
+    )
+    assert (
+        quotes.word_diff('said "no"', "said \u201cno\u201d.") == "the words are the same; punctuation differs"
+    )
+
+
+def test_all_lists_the_best_passage_of_every_seed_best_first(base_project: Path) -> None:
+    code, out, err = run(base_project, "--all", "die ersten Radaranlagen")
+    assert (code, err) == (0, "")
+    blocks = out.split("\n\n")
+    assert blocks[0] == "seeds/beta-bericht.md:9: 100% similar\ndie ersten Radaranlagen"
+    assert "seeds/alpha-report.md:" in out
+    assert out.index("seeds/beta-bericht.md") < out.index("seeds/alpha-report.md")
+    assert out.count("Paste under the fact's sources:") == 1  # alpha-report is not close enough
+
+
+def test_all_takes_no_seed_and_a_seed_needs_words(base_project: Path) -> None:
+    assert run(base_project, "--all", "alpha-report", "radar")[0] == 2
+    assert run(base_project, "radar")[0] == 2
+
+
+# --- bounded work ------------------------------------------------------------------------------
+def big_body(sentences: int = 100_000) -> str:
+    """About 6 MB of varied text, with one sentence in the middle about S-400 batteries."""
+    lines = [
+        f"Report {i} says convoy {i * 7 % 1000} moved near town {i % 313} on road {i % 97}."
+        for i in range(sentences)
+    ]
+    lines.insert(sentences // 2, "The Kremlin denied that any S-400 batteries had been shipped.")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_seed_is_searched_in_a_few_windows_and_says_when_it_gave_up() -> None:
+    folded = quotes.fold(big_body())
+    assert len(folded.text) > quotes.FULL_SEARCH_LIMIT * 50
+    quote = "the Kremlin confirmed S-400 batteries had been shipped"
+    near = quotes.closest(folded, quote)
+    assert (
+        folded.original[near.start : near.end]
+        == "The Kremlin denied that any S-400 batteries had been shipped."
+    )
+    # The work done is bounded by the budget, not by the seed's size.
+    assert 0 < near.examined <= quotes.MAX_WINDOWS * 4 * len(quote)
+    for absent_or_common in ("zebra crossing banana smoothie", "Report says convoy moved near town"):
+        gave_up = quotes.closest(folded, absent_or_common)
+        assert gave_up.gave_up.startswith("the seed is too large to compare in full")
+        assert gave_up.examined == 0
+    too_long = quotes.closest(folded, "word " * 1000)
+    assert too_long.gave_up == f"the quote is longer than {quotes.MAX_NEEDLE} characters"
+
+
+def test_check_reports_the_budget_in_e401(base_project: Path) -> None:
+    write_seed(base_project, "alpha-report", big_body())
+    facts = base_project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8").replace(
+        "The report counted some 300 missiles and drones.", "zebra crossing banana smoothie"
+    )
+    facts.write_text(text, "utf-8")
+    messages = [d.message for d in check(Project(base_project)).diagnostics if d.code == "E401"]
+    assert any(
+        m.startswith(
+            "quote not found in seed 'alpha-report'; no close passage searched: the seed is too large to compare in full"
+        )
+        for m in messages
+    )
+
+
+@settings(deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=80), st.text(st.characters(codec="utf-8"), max_size=80))
+def test_any_quote_against_any_body_gets_an_answer_and_a_span_inside_the_body(body: str, quote: str) -> None:
+    folded = quotes.fold(body)
+    found = quotes.locate(folded, quote)
+    near = quotes.closest(folded, quote)
+    assert 0 <= near.start <= near.end <= len(body)
+    if found is None and not near.gave_up:
+        assert isinstance(quotes.word_diff(quote, body[near.start : near.end]), str)
+
+
+def test_the_command_says_which_hedge_words_it_kept(base_project: Path) -> None:
+    write_seed(base_project, "kremlin", KREMLIN)
+    _, _, err = run(base_project, "kremlin", "deliveries of the kind described have taken place")
+    assert (
+        err == "note: the passage keeps 'No' from its clause; without it, it would say more than the seed\n"
+    )
+    _, _, err = run(base_project, "kremlin", "Russland liefert die Systeme")
+    assert (
+        err
+        == "note: the passage keeps 'nicht' from its clause; without it, it would say more than the seed\n"
+    )
+    assert run(base_project, "kremlin", "Moscow reacted on Tuesday.")[2] == ""

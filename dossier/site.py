@@ -1,19 +1,23 @@
-"""Stage 5: the site engine, run as a separate process.
+"""Stage 5: the site engine, run as a separate process: MkDocs (with Material) or Zensical.
 
-A subprocess keeps MkDocs' logging, plugins and global state out of ours, and runs exactly what a
-user would type (``mkdocs build --strict``), so the engine can be swapped for ``zensical build``
-on the same ``mkdocs.yml``. Nothing here knows about facts.
+A subprocess keeps the engine's logging, plugins and global state out of ours, and runs exactly
+what a user would type (``mkdocs build --strict``, ``zensical build --strict``) on the same
+``mkdocs.yml``. :class:`Engine` holds all that differs between the two; nothing here knows about
+facts. The pages must be rendered for the engine that builds them (see :mod:`dossier.urls`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from dossier import urls, yamlload
 from dossier.project import Project
 
 
@@ -21,9 +25,89 @@ class SiteError(Exception):
     """The site engine failed; its own output (already shown) says why."""
 
 
+@dataclass(frozen=True)
+class Engine:
+    """A site engine: how to run it on ``mkdocs.yml``, and where it writes the search index.
+
+    Everything that differs between engines is here (and, for raw-HTML links, in dossier.urls);
+    adding an engine is adding an instance to ENGINES and a branch there.
+    """
+
+    name: str
+    module: str  # run as ``python -m MODULE``, with the interpreter that runs dossier
+    build_args: tuple[str, ...]  # after ``build``; the strict flag makes any warning fail the build
+    site_dir_flag: str  # the flag that names the output folder, or "" (then mkdocs.yml's site_dir)
+    serve_args: tuple[str, ...]  # after ``serve --dev-addr ADDR``
+    quiet_args: tuple[str, ...]
+    search_index: str  # the search index, below site/: the site tests read it
+
+    def command(self, project: Project, *args: str) -> list[str]:
+        """``python -m ENGINE ARGS -f mkdocs.yml``."""
+        return [sys.executable, "-m", self.module, *args, "-f", str(project.mkdocs_file)]
+
+    def available(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+    def build(self, project: Project, *, quiet: bool = False) -> None:
+        """A strict build into ``site/``: any warning (a broken link, say) fails it."""
+        if not project.mkdocs_file.is_file():
+            raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
+        if not self.available():
+            raise SiteError(f"the {self.name} engine is not installed (pip install -e .)")
+        where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
+        cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
+        # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
+        if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
+            raise SiteError(f"{self.name} build --strict failed (see its messages above)")
+
+    def serve_command(self, project: Project, dev_addr: str) -> list[str]:
+        return self.command(project, "serve", "--dev-addr", dev_addr, *self.serve_args)
+
+
+ENGINES = {
+    # --dirty: rebuild only pages whose files changed (see serve).
+    "mkdocs": Engine(
+        "mkdocs",
+        "mkdocs",
+        ("--strict",),
+        "--site-dir",
+        ("--dirty",),
+        ("--quiet",),
+        "search/search_index.json",
+    ),
+    # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
+    # .cache/, so a page removed from docs/ is gone from site/ too.
+    "zensical": Engine("zensical", "zensical", ("--strict", "--clean"), "", (), (), "search.json"),
+}
+assert tuple(ENGINES) == urls.ENGINES
+
+
+def engine(name: str) -> Engine:
+    """The engine called ``name``; ValueError names the known ones."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown site engine {name!r}; known: {', '.join(ENGINES)}")
+    return ENGINES[name]
+
+
+def project_engine(project: Project) -> str:
+    """The project's engine: ``extra: dossier_engine:`` in mkdocs.yml, else the default (mkdocs).
+
+    mkdocs.yml is the one file both engines and dossier read, so the setting lives there; MkDocs
+    and Zensical ignore ``extra`` keys their theme does not use.
+    """
+    try:
+        text = project.mkdocs_file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return urls.DEFAULT_ENGINE
+    data = yamlload.parse(text).data
+    extra = data.get("extra") if isinstance(data, dict) else None
+    name = extra.get("dossier_engine") if isinstance(extra, dict) else None
+    return name if isinstance(name, str) else urls.DEFAULT_ENGINE
+
+
 def mkdocs_command(project: Project, *args: str) -> list[str]:
     """``python -m mkdocs ARGS -f mkdocs.yml``, with the interpreter that runs dossier."""
-    return [sys.executable, "-m", "mkdocs", *args, "-f", str(project.mkdocs_file)]
+    return ENGINES["mkdocs"].command(project, *args)
 
 
 def _env() -> dict[str, str]:
@@ -31,16 +115,9 @@ def _env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def build(project: Project, *, quiet: bool = False) -> None:
-    """``mkdocs build --strict`` into ``site/``: any warning (a broken link, say) fails it."""
-    if not project.mkdocs_file.is_file():
-        raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
-    cmd = mkdocs_command(project, "build", "--strict", "--site-dir", str(project.site_dir))
-    if quiet:
-        cmd.append("--quiet")
-    # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
-    if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
-        raise SiteError("mkdocs build --strict failed (see its messages above)")
+def build(project: Project, *, quiet: bool = False, engine_name: str | None = None) -> None:
+    """Build the site with the named engine (default: the project's setting)."""
+    engine(engine_name or project_engine(project)).build(project, quiet=quiet)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -66,17 +143,21 @@ def serve(
     *,
     dev_addr: str = "127.0.0.1:8000",
     interval: float = 0.2,
+    engine_name: str | None = None,
 ) -> int:
-    """Run ``mkdocs serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
+    """Run the engine's ``serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
 
-    MkDocs watches ``docs/`` itself and reloads the browser once regenerated pages land there.
+    The engine watches ``docs/`` itself and reloads the browser once regenerated pages land there.
     ``--dirty`` rebuilds only pages whose files changed, and the generator rewrites only pages
     whose text changed, so an edit to one fact rebuilds a handful of pages, not all of them (the
     theme's search keeps its full index across dirty rebuilds; the nav is static). Polling a few
     hundred file stamps costs well under a millisecond, so no watcher library is needed. Returns
     the server's exit code.
     """
-    cmd = mkdocs_command(project, "serve", "--dirty", "--dev-addr", dev_addr)
+    chosen = engine(engine_name or project_engine(project))
+    if not chosen.available():
+        raise SiteError(f"the {chosen.name} engine is not installed (pip install -e .)")
+    cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     server = subprocess.Popen(cmd, cwd=project.root, env=_env())

@@ -590,6 +590,9 @@ def split(
 ) -> list[Part[T]]:
     """``items`` in parts whose weights sum to at most ``budget``, in their order.
 
+    Items come ordered by their keys (the timeline by date, the facts index by status, then date),
+    so that each group is one run of the list and the parts read in the list's order.
+
     One part when the whole fits; else grouped by the first level's key, and each group split
     again by the remaining levels; past the last level, packed greedily into numbered pieces. A
     level whose key every item shares still names the part (``2024-08``), so a part's file name
@@ -697,7 +700,7 @@ def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -
     listing(
         "facts.md.j2",
         urls.FACTS,
-        facts,
+        sorted(facts, key=lambda f: STATUSES.index(f.status)),  # stable: each status in date order
         [lambda f: (f.status, f.status.capitalize()), lambda f: _year(f.date), lambda f: _month(f.date)],
     )
     entities = [e for _, _, group in view.entities_by_type() for e in group]

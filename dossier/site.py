@@ -102,7 +102,7 @@ def project_engine(project: Project) -> str:
     data = yamlload.parse(text).data
     extra = data.get("extra") if isinstance(data, dict) else None
     name = extra.get("dossier_engine") if isinstance(extra, dict) else None
-    return name if isinstance(name, str) else urls.DEFAULT_ENGINE
+    return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
 
 
 def mkdocs_command(project: Project, *args: str) -> list[str]:

@@ -24,7 +24,16 @@ from dossier import generated, render, site, urls
 from dossier.build import build
 from dossier.project import Project
 from dossier.quotes import fold_text
-from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, hostile_project, site_project, split_project
+from tests.sitefixtures import (
+    HOSTILE,
+    IMG,
+    MD_LINK,
+    ROOT,
+    SCRIPT,
+    hostile_project,
+    site_project,
+    split_project,
+)
 
 ENGINES = [
     pytest.param(
@@ -203,6 +212,14 @@ def broken_links(project: Path) -> list[str]:
 
 def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
     assert not broken_links(fixture_site), "\n".join(broken_links(fixture_site))
+
+
+def test_every_link_resolves_in_the_shipped_dossier(
+    tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> None:
+    project = _built(site_project(tmp_path_factory.mktemp(f"shipped-{engine}") / "project", ROOT), engine)
+    broken = broken_links(project)
+    assert not broken, "\n".join(broken[:20])
 
 
 def test_every_link_resolves_on_a_split_site(split_site: Path) -> None:

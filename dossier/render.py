@@ -13,7 +13,6 @@ gets hrefs written for the engine that builds the site.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -130,7 +129,7 @@ class View:
     # Pages repeat these thousands of times, so they are cached and built with escape.fill.
     # Links depend on the folder they are written from, so the caches key on it, not the page.
     def fact_link(self, fact: Fact, at: urls.Place) -> Markup:
-        key = (fact.id, posixpath.dirname(at.source))
+        key = (fact.id, at.folder)
         if key not in self._fact_links:
             self._fact_links[key] = escape.fill(
                 "[{}]({})", escape.md(fact.statement), at.md(urls.fact(fact.id))
@@ -138,7 +137,7 @@ class View:
         return self._fact_links[key]
 
     def entity_link(self, entity_id: str, at: urls.Place) -> Markup:
-        key = (entity_id, posixpath.dirname(at.source))
+        key = (entity_id, at.folder)
         if key not in self._entity_links:
             self._entity_links[key] = escape.fill(
                 "[{}]({})", escape.md(self.name(entity_id)), at.md(urls.entity(entity_id))
@@ -670,17 +669,21 @@ def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -
     def listing(template: str, index: str, items: list[T], levels: list[Level[T]], **context: Any) -> None:
         """A list page, split into parts beside it when too long for the search index (see split).
 
-        Each item is rendered once alone, by the template's ``item`` macro, to measure it; the
-        pages are then rendered once. Parts sit in the list page's folder, so links are the same.
+        Each item is rendered once, by the template's ``item`` macro: its words are counted, and
+        its text is printed as is on whichever page it lands (the template prints ``item_text``).
+        Parts sit in the list page's folder, so the items' links are the same on any of them.
         """
         tmpl = env.get_template(template)
         at = place(index)
         blank = {"v": view, "at": at, "part": "", "parts": (), "prev": None, "next": None, **context}
-        module = tmpl.make_module({**blank, "items": []})
+        module = tmpl.make_module({**blank, "items": [], "item_text": None})
         base = tokens(str(module))  # the page around the list: title, intro, links to the parts
         item = getattr(module, "item")  # noqa: B009 - a macro, unknown to the type checker
-        weights = {id(x): tokens(str(item(x))) for x in items}
-        parts = split(items, levels, lambda item: weights[id(item)], SEARCH_BUDGET - base)
+        # Each item's text, rendered once: measured here, and printed as is on whichever page.
+        texts = {id(x): Markup(item(x)) for x in items}  # noqa: S704 - template output, escaped inside
+        blank["item_text"] = lambda x: texts[id(x)]
+        weights = {key: tokens(text) for key, text in texts.items()}
+        parts = split(items, levels, lambda x: weights[id(x)], SEARCH_BUDGET - base)
         if len(parts) == 1:
             pages[index] = tmpl.render(blank, items=items)
             return

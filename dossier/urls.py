@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from markupsafe import Markup
 
@@ -123,7 +123,16 @@ def url(docs_relative: str) -> str:
 
 @cache
 def _relative(target: str, start_folder: str) -> str:
-    return posixpath.relpath(target or ".", start_folder or ".")
+    """``target`` relative to ``start_folder``; both are clean paths below one root (no ``..``).
+
+    posixpath.relpath would do, at the cost of two getcwd() calls each: too slow for every link.
+    """
+    to = [p for p in target.split("/") if p]
+    start = [p for p in start_folder.split("/") if p]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def _with_anchor(href: str, anchor: str) -> Markup:
@@ -146,11 +155,17 @@ class Place:
         """The place of a generated page (path below ``docs/generated/``)."""
         return cls(SITE_HOME if path == HOME else docs_path(path), engine)
 
+    @cached_property
+    def folder(self) -> str:
+        """The folder of the Markdown file: relative links start here."""
+        return posixpath.dirname(self.source)
+
     def md(self, path: str, anchor: str = "") -> Markup:
         """An href for a Markdown link to a generated page (path below ``docs/generated/``)."""
-        if path == posixpath.relpath(self.source, GENERATED) and anchor:
+        target = docs_path(path)
+        if target == self.source and anchor:
             return _with_anchor("", anchor)  # same page: the fragment alone
-        return _with_anchor(_relative(docs_path(path), posixpath.dirname(self.source)), anchor)
+        return _with_anchor(_relative(target, self.folder), anchor)
 
     def html(self, path: str, anchor: str = "") -> Markup:
         """An href for raw HTML (not rewritten by MkDocs, rewritten by Zensical): see the module."""

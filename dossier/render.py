@@ -683,7 +683,9 @@ def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -
         texts = {id(x): Markup(item(x)) for x in items}  # noqa: S704 - template output, escaped inside
         blank["item_text"] = lambda x: texts[id(x)]
         weights = {key: tokens(text) for key, text in texts.items()}
-        parts = split(items, levels, lambda x: weights[id(x)], SEARCH_BUDGET - base)
+        # What the list may fill: the budget less the page around it (at least half of it, so a
+        # page with a long fixed part still gets parts of a useful size).
+        parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 2))
         if len(parts) == 1:
             pages[index] = tmpl.render(blank, items=items)
             return
@@ -729,7 +731,18 @@ def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -
     seed_page = env.get_template("seed.md.j2")
     for entity in dossier.entities:
         path = urls.entity(entity.id)
-        pages[path] = entity_page.render(v=view, at=place(path), entity=entity)
+        facts_about = list(dossier.facts_about.get(entity.id, ()))
+        pages[path] = entity_page.render(
+            v=view, at=place(path), entity=entity, items=facts_about, part="", parts=(), prev=None, next=None
+        )
+        if tokens(pages[path]) > SEARCH_BUDGET:  # a hub: its facts are split like a list page
+            listing(
+                "entity.md.j2",
+                path,
+                facts_about,
+                [lambda f: _year(f.date), lambda f: _month(f.date)],
+                entity=entity,
+            )
     for fact in dossier.facts:
         path = urls.fact(fact.id)
         pages[path] = fact_page.render(v=view, at=place(path), fact=fact)

@@ -26,8 +26,9 @@ def site_project(dest: Path, data_from: Path = SITE_FIXTURE) -> Path:
     return dest
 
 
-def split_project(dest: Path, facts: int = 240, entities: int = 40, seeds: int = 12) -> Path:
-    """A buildable synthetic dossier (``benchmarks/synth.py``): big enough to split its lists."""
+def split_project(dest: Path, facts: int = 240, entities: int = 12, seeds: int = 12) -> Path:
+    """A buildable synthetic dossier (``benchmarks/synth.py``): big enough to split its lists, and
+    with few entities, so that each has dozens of facts (its facts split too)."""
     spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
     assert spec is not None and spec.loader is not None
     synth = importlib.util.module_from_spec(spec)

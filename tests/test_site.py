@@ -237,6 +237,13 @@ def test_long_lists_split_into_parts_that_list_every_item_once(split_site: Path)
         assert len(parts) > 2, f"{prefix}* did not split"
         listed = [_target(part, href)[0] for part in parts for href in pages[part].links]
         assert sorted(t for t in listed if t in facts) == facts, f"{prefix}*: every fact once"
+    hubs = sorted({p.split("/")[2].split("_")[0] for p in pages if re.match(r"generated/entities/[^/]+_", p)})
+    assert hubs, "no entity's facts were split"
+    for hub in hubs:
+        about = sorted(f"generated/facts/{f['id']}/index.html" for f in data["facts"] if hub in f["about"])
+        parts = [p for p in pages if p.startswith(f"generated/entities/{hub}_")]
+        listed = [_target(part, href)[0] for part in parts for href in pages[part].links]
+        assert sorted(t for t in listed if t in facts) == about, f"{hub}: every fact about it once"
     for path in generated_dir.rglob("*_*.md"):
         assert render.tokens(path.read_text("utf-8")) <= 1500, path.name
 

@@ -105,19 +105,9 @@ def project_engine(project: Project) -> str:
     return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
 
 
-def mkdocs_command(project: Project, *args: str) -> list[str]:
-    """``python -m mkdocs ARGS -f mkdocs.yml``, with the interpreter that runs dossier."""
-    return ENGINES["mkdocs"].command(project, *args)
-
-
 def _env() -> dict[str, str]:
     # Material prints an end-of-life banner on every run; the README already points to Zensical.
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def build(project: Project, *, quiet: bool = False, engine_name: str | None = None) -> None:
-    """Build the site with the named engine (default: the project's setting)."""
-    engine(engine_name or project_engine(project)).build(project, quiet=quiet)
 
 
 def _interrupt(signum: int, frame: object) -> None:

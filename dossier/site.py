@@ -53,7 +53,7 @@ class Engine:
         if not project.mkdocs_file.is_file():
             raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
         if not self.available():
-            raise SiteError(f"the {self.name} engine is not installed (pip install -e .)")
+            raise SiteError(_missing(self.name))
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
         cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
@@ -105,6 +105,10 @@ def project_engine(project: Project) -> str:
     return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
 
 
+def _missing(name: str) -> str:
+    return f"the {name} engine is not installed (pip install -e .; Zensical needs Python 3.11 or newer)"
+
+
 def _env() -> dict[str, str]:
     # Material prints an end-of-life banner on every run; the README already points to Zensical.
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -146,7 +150,7 @@ def serve(
     """
     chosen = engine(engine_name or project_engine(project))
     if not chosen.available():
-        raise SiteError(f"the {chosen.name} engine is not installed (pip install -e .)")
+        raise SiteError(_missing(chosen.name))
     cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)

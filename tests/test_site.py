@@ -9,6 +9,7 @@ HTML Zensical writes, so a link that only one engine resolves fails.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import posixpath
@@ -483,3 +484,19 @@ def test_cli_build_refuses_a_dossier_with_errors(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert "nothing was written" in done.output
     assert not (project / "docs/generated").exists()
+
+
+def test_a_missing_engine_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    project = site_project(tmp_path / "project")
+    absent = dataclasses.replace(site.ENGINES["zensical"], module="no_such_engine_module")
+    monkeypatch.setitem(site.ENGINES, "zensical", absent)
+    done = CliRunner().invoke(cli, ["build", "--engine", "zensical", "--project", str(project)])
+    assert done.exit_code == 1, done.output
+    assert "the zensical engine is not installed" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)

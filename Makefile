@@ -24,14 +24,16 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## site: check the dossier, generate its pages and build the static site into site/
+## (ENGINE=mkdocs or ENGINE=zensical overrides `extra: dossier_engine:` in mkdocs.yml)
+ENGINE ?=
 site: install
-	$(DOSSIER) build
+	$(DOSSIER) build $(if $(ENGINE),--engine $(ENGINE))
 
 build: site
 
 ## serve: live preview; edits to data/ and seeds/ regenerate pages and reload the browser
 serve: install
-	$(DOSSIER) serve
+	$(DOSSIER) serve $(if $(ENGINE),--engine $(ENGINE))
 
 ## check: verify every fact against its seeds (annotations in GitHub Actions)
 check: install

@@ -9,40 +9,53 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from dossier import export, generated, render, site
+from dossier import export, generated, render, site, urls
 from dossier.check import CheckResult, check
 from dossier.model import Dossier
 from dossier.project import Project
 
 
-def build(project: Project, *, with_site: bool = True, quiet: bool = False) -> CheckResult:
-    """Build the site; the check result tells the caller what was found (and, on error, why not)."""
+def build(
+    project: Project, *, with_site: bool = True, quiet: bool = False, engine: str | None = None
+) -> CheckResult:
+    """Build the site; the check result tells the caller what was found (and, on error, why not).
+
+    ``engine`` names the site engine (``mkdocs`` or ``zensical``); None means the project's setting.
+    The pages are written for it: raw-HTML links differ between engines (see dossier.urls).
+    """
+    engine = engine or site.project_engine(project)
     result = check(project)  # 1. judge the input; any error stops here
     if result.dossier is None:
         return result
-    generate(project, result.dossier)  # 2-3. render pages in memory, then write what changed
+    generate(project, result.dossier, engine=engine)  # 2-3. render pages in memory, write what changed
     if with_site:
-        site.build(project, quiet=quiet)  # 4. mkdocs build --strict
+        site.engine(engine).build(project, quiet=quiet)  # 4. the engine's strict build
     return result
 
 
-def pages(dossier: Dossier, *, built: str | None = None) -> dict[str, str]:
+def pages(dossier: Dossier, *, built: str | None = None, engine: str = urls.DEFAULT_ENGINE) -> dict[str, str]:
     """Every generated file, keyed by its path below ``docs/generated/``: pages and downloads."""
-    files = render.render(dossier, built=built or build_date())
-    files.update({f"downloads/{name}": text for name, text in export.files(dossier).items()})
-    return files
+    return {**render.render(dossier, built=built or build_date(), engine=engine), **downloads(dossier)}
 
 
-def generate(project: Project, dossier: Dossier, *, built: str | None = None) -> generated.Written:
+def downloads(dossier: Dossier) -> dict[str, str]:
+    """The download files (JSON, JSON Lines, CSV), keyed by their path below ``docs/generated/``."""
+    return {urls.download(name): text for name, text in export.files(dossier).items()}
+
+
+def generate(
+    project: Project, dossier: Dossier, *, built: str | None = None, engine: str = urls.DEFAULT_ENGINE
+) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed."""
-    files = pages(dossier, built=built)
-    generated.verify_front_matter(files, render.front_matter(dossier))
+    rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
+    files = {**rendered.pages, **downloads(dossier)}
+    generated.verify_front_matter(files, rendered.meta)
     return generated.write(project.generated_dir, files, project_root=project.root)
 
 
-def regenerate(project: Project) -> CheckResult:
+def regenerate(project: Project, engine: str | None = None) -> CheckResult:
     """Check and rewrite the pages, without the site engine (``serve`` runs its own)."""
-    return build(project, with_site=False)
+    return build(project, with_site=False, engine=engine)
 
 
 def build_date() -> str:

@@ -14,6 +14,7 @@ import click
 
 from dossier import __version__
 from dossier.project import Project
+from dossier.urls import ENGINES
 
 if TYPE_CHECKING:
     from dossier.quote import Passage
@@ -151,14 +152,37 @@ def _report(result: object) -> bool:
     return result.errors == 0
 
 
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Site engine; default: `extra: dossier_engine:` in mkdocs.yml, else mkdocs.",
+)
+
+
+def _chosen_engine(project: Project, engine: str | None) -> str:
+    """The engine to use: the option, else the project's setting, which must name a known one."""
+    from dossier.site import engine as find_engine
+    from dossier.site import project_engine
+
+    name = engine or project_engine(project)
+    try:
+        find_engine(name)
+    except ValueError as exc:
+        raise click.UsageError(f"mkdocs.yml: extra: dossier_engine: {exc}") from exc
+    return name
+
+
 @cli.command("build")
 @project_option
-@click.option("--no-site", is_flag=True, help="Only check and write docs/generated/; skip mkdocs.")
-def build_command(project_dir: str | None, no_site: bool) -> None:
+@click.option("--no-site", is_flag=True, help="Only check and write docs/generated/; skip the site engine.")
+@_engine_option
+def build_command(project_dir: str | None, no_site: bool, engine: str | None) -> None:
     """Check, generate the pages into docs/generated/, and build the site into site/.
 
     Any check error stops the build before anything is written. The site is built with
-    `mkdocs build --strict`, so a broken link fails it too.
+    `mkdocs build --strict` or `zensical build --strict`, so a broken link fails it too.
+    The pages are written for the engine: build with the one you publish with.
     """
     import time
 
@@ -168,9 +192,10 @@ def build_command(project_dir: str | None, no_site: bool) -> None:
     from dossier.site import SiteError
 
     project = _project(project_dir)
+    chosen = _chosen_engine(project, engine)
     started = time.perf_counter()
     try:
-        result = build(project, with_site=not no_site)
+        result = build(project, with_site=not no_site, engine=chosen)
     except (GeneratedFolderError, SiteError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
     if not _report(result):
@@ -182,7 +207,8 @@ def build_command(project_dir: str | None, no_site: bool) -> None:
 @cli.command("serve")
 @project_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve_command(project_dir: str | None, dev_addr: str) -> None:
+@_engine_option
+def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) -> None:
     """Preview the site; edits to data/ and seeds/ regenerate pages and reload the browser.
 
     A check error is printed and the last good pages stay up until it is fixed.
@@ -194,21 +220,22 @@ def serve_command(project_dir: str | None, dev_addr: str) -> None:
     from dossier.site import SiteError
 
     project = _project(project_dir)
+    chosen = _chosen_engine(project, engine)
 
     def again() -> None:
         try:
-            if _report(regenerate(project)):
+            if _report(regenerate(project, chosen)):
                 click.echo("pages regenerated", err=True)
         except (GeneratedFolderError, UnsafePath) as exc:
             click.echo(f"Error: {exc}", err=True)
 
     try:
-        if not _report(regenerate(project)):
+        if not _report(regenerate(project, chosen)):
             sys.exit(1)
     except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        sys.exit(site.serve(project, again, dev_addr=dev_addr))
+        sys.exit(site.serve(project, again, dev_addr=dev_addr, engine_name=chosen))
     except SiteError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
 from markupsafe import Markup
 
-from dossier.escape import attr, html, slug
+from dossier import urls
+from dossier.escape import attr, html
 from dossier.model import ENTITY_TYPES, Dossier
 
 WIDTH, HEIGHT, MARGIN = 900, 700, 80
@@ -209,16 +211,15 @@ def _overlap_area(a: tuple[float, float, float, float], b: tuple[float, float, f
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
-def _page(entity_id: str) -> Markup:
-    # As dossier.render.page_name (which imports this module): "index" would be the folder's index.
-    return slug(entity_id) + Markup("_") if entity_id == "index" else slug(entity_id)
+def _mkdocs_href(entity_id: str) -> Markup:
+    return urls.Place.of(urls.GRAPH).html(urls.entity(entity_id))
 
 
-def svg(graph: Graph, title: str, link_base: str = "../entities/") -> Markup:
+def svg(graph: Graph, title: str, href: Callable[[str], Markup] = _mkdocs_href) -> Markup:
     """The picture as one line of inline SVG (a blank line would end Markdown's raw HTML block).
 
-    Each node links to its entity page at ``link_base + id + "/"``: raw HTML is not rewritten by
-    MkDocs, so this is the final URL, relative to the graph page with directory URLs.
+    Each node links to its entity page at ``href(entity id)``: the SVG is raw HTML, whose links
+    the engines treat differently, so the caller asks :mod:`dossier.urls` for the engine's href.
     """
     where = {node.id: node for node in graph.nodes}
     parts = [
@@ -249,13 +250,12 @@ def svg(graph: Graph, title: str, link_base: str = "../entities/") -> Markup:
         facts = f"{node.facts} fact" if node.facts == 1 else f"{node.facts} facts"
         parts.append(
             Markup(
-                '<a class="graph-node graph-node--{}" href="{}{}/" aria-label="{}">'
+                '<a class="graph-node graph-node--{}" href="{}" aria-label="{}">'
                 '<title>{} ({}, {})</title><circle cx="{}" cy="{}" r="{}"/>'
                 '<text x="{}" y="{}" dy="0.35em" text-anchor="{}">{}</text></a>'
             ).format(
                 attr(node.type),
-                link_base,
-                _page(node.id),
+                href(node.id),
                 attr(node.name),
                 html(node.name),
                 html(node.type),

@@ -5,22 +5,25 @@
 Markdown, not HTML), so every value must pass an escaping filter from :mod:`dossier.escape`, and
 the environment's ``finalize`` refuses any printed value that did not.
 
-Pages link to each other with relative ``.md`` links, which MkDocs and Zensical check and rewrite.
-Only raw HTML (the highlighted seed text) carries final URLs, which assume directory URLs.
+Where pages live and how they link is :mod:`dossier.urls`'s business: each page is rendered with
+``at``, its :class:`~dossier.urls.Place`, and asks it for every href. Markdown links are relative
+``.md`` links, which both engines check and rewrite; raw HTML (the highlighted seed text, the graph)
+gets hrefs written for the engine that builds the site.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from dossier import escape, export, graph
+from dossier import escape, export, graph, urls
 from dossier.dates import FuzzyDate
 from dossier.model import (
     ENTITY_TYPES,
@@ -34,9 +37,6 @@ from dossier.model import (
     Seed,
     fact_order,
 )
-
-# Names MkDocs gives a meaning to: an entity called "index" must not become its folder's index page.
-_RESERVED = {"index"}
 
 TYPE_HEADINGS = {
     "person": "People",
@@ -77,10 +77,7 @@ LANGUAGES = {
 PRECISION_NOTE = {"day": "", "month": "day not stated", "year": "month not stated"}
 
 
-def page_name(entity_or_fact_id: object) -> Markup:
-    """The file name (without ``.md``) of an entity, fact or seed page; stable, never a path."""
-    name = escape.slug(entity_or_fact_id)
-    return name + Markup("_") if name in _RESERVED else name
+page_name = urls.page_name  # the renderer's tests and callers know it here too
 
 
 @dataclass(frozen=True)
@@ -93,8 +90,8 @@ class Mark:
     k: int
 
     @property
-    def anchor(self) -> str:
-        return f"q-{self.fact.id}-{self.n}"
+    def anchor(self) -> Markup:
+        return urls.passage(self.fact.id, self.n)
 
 
 @dataclass(frozen=True)
@@ -109,9 +106,10 @@ class FigureConflict:
 class View:
     """The dossier with the derived indexes the pages need, computed once per build."""
 
-    def __init__(self, dossier: Dossier, built: str) -> None:
+    def __init__(self, dossier: Dossier, built: str, engine: str = urls.DEFAULT_ENGINE) -> None:
         self.d = dossier
         self.built = built
+        self.engine = engine
         self._fact_links: dict[tuple[str, str], Markup] = {}
         self._entity_links: dict[tuple[str, str], Markup] = {}
         self._levels: dict[str, Markup] = {}
@@ -129,30 +127,28 @@ class View:
 
     # --- fragments the templates share; each returns escaped Markdown/HTML -----------------
     # Pages repeat these thousands of times, so they are cached and built with escape.fill.
-    def fact_link(self, fact: Fact, root: Markup) -> Markup:
-        key = (fact.id, root)
+    # Links depend on the folder they are written from, so the caches key on it, not the page.
+    def fact_link(self, fact: Fact, at: urls.Place) -> Markup:
+        key = (fact.id, at.folder)
         if key not in self._fact_links:
             self._fact_links[key] = escape.fill(
-                "[{}]({}facts/{}.md)", escape.md(fact.statement), root, page_name(fact.id)
+                "[{}]({})", escape.md(fact.statement), at.md(urls.fact(fact.id))
             )
         return self._fact_links[key]
 
-    def entity_link(self, entity_id: str, root: Markup) -> Markup:
-        key = (entity_id, root)
+    def entity_link(self, entity_id: str, at: urls.Place) -> Markup:
+        key = (entity_id, at.folder)
         if key not in self._entity_links:
             self._entity_links[key] = escape.fill(
-                "[{}]({}entities/{}.md)", escape.md(self.name(entity_id)), root, page_name(entity_id)
+                "[{}]({})", escape.md(self.name(entity_id)), at.md(urls.entity(entity_id))
             )
         return self._entity_links[key]
 
-    def seed_link(self, seed: Seed, root: Markup, anchor: str = "") -> Markup:
-        target = escape.fill("{}sources/{}.md", root, page_name(seed.id))
-        if anchor:
-            target = escape.fill("{}#{}", target, escape.slug(anchor))
-        return escape.fill("[{}]({})", self._md(seed.title), target)
+    def seed_link(self, seed: Seed, at: urls.Place, anchor: str = "") -> Markup:
+        return escape.fill("[{}]({})", self._md(seed.title), at.md(urls.seed(seed.id), anchor))
 
-    def entity_links(self, entity_ids: Iterable[str], root: Markup) -> Markup:
-        return escape.join(", ", (self.entity_link(e, root) for e in entity_ids))
+    def entity_links(self, entity_ids: Iterable[str], at: urls.Place) -> Markup:
+        return escape.join(", ", (self.entity_link(e, at) for e in entity_ids))
 
     def status(self, status: str) -> Markup:
         return _badge(status)
@@ -251,9 +247,11 @@ class View:
             ]
         return marks
 
-    def entities_by_type(self) -> list[tuple[str, str, list[Entity]]]:
+    def entities_by_type(
+        self, entities: Iterable[Entity] | None = None
+    ) -> list[tuple[str, str, list[Entity]]]:
         groups: dict[str, list[Entity]] = defaultdict(list)
-        for entity in self.d.entities:
+        for entity in self.d.entities if entities is None else entities:
             groups[entity.type].append(entity)
         return [
             (t, TYPE_HEADINGS[t], sorted(groups[t], key=lambda e: (e.name.lower(), e.id)))
@@ -261,8 +259,8 @@ class View:
             if groups.get(t)
         ]
 
-    def facts_with_status(self, status: str) -> list[Fact]:
-        return [f for f in self.sorted_facts if f.status == status]
+    def facts_with_status(self, status: str, facts: Iterable[Fact] | None = None) -> list[Fact]:
+        return [f for f in (self.sorted_facts if facts is None else facts) if f.status == status]
 
     @cached_property
     def sorted_facts(self) -> list[Fact]:
@@ -279,14 +277,14 @@ class View:
         }
         return sorted(self.d.facts, key=lambda f: (-score[f.id][0], -score[f.id][1], f.id))[:limit]
 
-    def timeline(self) -> list[tuple[str, str, list[Fact]]]:
+    def timeline(self, facts: Iterable[Fact] | None = None) -> list[tuple[str, str, list[Fact]]]:
         """Dated facts grouped by the month they start in (or the year, for year-only dates).
 
         A year-only fact gets its own group before that year's months, so it is never shown as
         happening in January. Returns (heading, anchor, facts).
         """
         groups: dict[tuple[str, str], list[Fact]] = {}
-        for fact in self.sorted_facts:
+        for fact in self.sorted_facts if facts is None else facts:
             if fact.date is None:
                 continue
             start = fact.date.start
@@ -297,8 +295,8 @@ class View:
             groups.setdefault(key, []).append(fact)
         return [(label, anchor, facts) for (label, anchor), facts in groups.items()]
 
-    def undated(self) -> list[Fact]:
-        return [f for f in self.sorted_facts if f.date is None]
+    def undated(self, facts: Iterable[Fact] | None = None) -> list[Fact]:
+        return [f for f in (self.sorted_facts if facts is None else facts) if f.date is None]
 
     def reported(self, fact: Fact) -> list[tuple[FuzzyDate, list[str]]]:
         """When the fact was reported: each publication date with the outlets that published then."""
@@ -384,8 +382,11 @@ class View:
     def json_ld(self, fact: Fact) -> Markup:
         return escape.json_ld(export.claim(self.d, fact))
 
-    def seed_text(self, seed: Seed) -> Markup:
-        return highlight(seed, self.marks(seed.id))
+    def seed_text(self, seed: Seed, at: urls.Place) -> Markup:
+        return highlight(seed, self.marks(seed.id), at)
+
+    def graph_svg(self, at: urls.Place, title: str) -> Markup:
+        return graph.svg(self.graph, title, lambda entity_id: at.html(urls.entity(entity_id)))
 
 
 def _n(count: int, noun: str) -> str:
@@ -401,15 +402,17 @@ _MONTHS = (
 )
 
 
-def highlight(seed: Seed, marks: list[Mark]) -> Markup:
+def highlight(seed: Seed, marks: list[Mark], at: urls.Place | None = None) -> Markup:
     """The seed body as escaped text, each cited span in a ``<mark>`` with the citation's anchor.
 
     Spans may nest or overlap; marks must nest, so a mark that outlives an inner one's parent is
     closed and reopened (the continuation carries no id). Each citation starts with its number
     ``[k]``, a link to its fact; passages are numbered by start offset (see :meth:`View.marks`).
     Line breaks become ``&#10;`` so the whole text is one line of raw HTML: a blank line would end
-    Markdown's raw block and let Markdown loose on the evidence.
+    Markdown's raw block and let Markdown loose on the evidence. The ``[k]`` links are raw HTML, so
+    their hrefs are written for the engine ``at`` names (see :mod:`dossier.urls`).
     """
+    at = at or urls.Place.of(urls.seed(seed.id))
     body = seed.body
     starts: dict[int, list[Mark]] = defaultdict(list)
     ends: dict[int, list[Mark]] = defaultdict(list)
@@ -433,12 +436,11 @@ def highlight(seed: Seed, marks: list[Mark]) -> Markup:
         for mark in sorted(starts.get(pos, ()), key=lambda m: (-m.citation.end, m.k)):
             out.append(
                 Markup(
-                    '<mark class="cite" id="{}"><a class="cite-ref" href="../../facts/{}/#source-{}" '
+                    '<mark class="cite" id="{}"><a class="cite-ref" href="{}" '
                     'title="{}"><span class="sr-only">passage </span>[{}]</a>'
                 ).format(
-                    escape.slug(mark.anchor),
-                    page_name(mark.fact.id),
-                    mark.n,
+                    mark.anchor,
+                    at.html(urls.fact(mark.fact.id), urls.source(mark.n)),
                     escape.attr(mark.fact.statement),
                     mark.k,
                 )
@@ -530,7 +532,6 @@ def environment() -> jinja2.Environment:
         "attr": escape.attr,
         "url": escape.url,
         "slug": escape.slug,
-        "page": page_name,
         "date": _date,
         "number": _number,
         "language": _language,
@@ -540,84 +541,279 @@ def environment() -> jinja2.Environment:
         STATUS_MEANING=STATUS_MEANING,
         LEVEL_MEANING=LEVEL_MEANING,
         STATUSES=STATUSES,
-        graph_svg=graph.svg,
+        urls=urls,
         external=_external,
         n=lambda count, noun: escape.md(_n(count, noun)),
     )
     return env
 
 
-# The titles of the index pages, by page; home.md has none (docs/index.md includes it).
-_TITLES = {
-    "entities/index.md": "Entities",
-    "facts/index.md": "Facts",
-    "sources/index.md": "Sources",
-    "timeline.md": "Timeline",
-    "disputes.md": "Disputes",
-    "graph.md": "Graph",
-    "downloads/index.md": "Downloads",
-}
+# --- long lists, split by size ----------------------------------------------------------------
+# Zensical refuses a page section whose search text exceeds 8192 token positions (0.0.73:
+# "exceeds the search index limit"), and a page of thousands of lines is no use to a reader either.
+# A list page is rendered whole; when its text is over the budget it is split by its natural
+# keys (year, then month; type, then letter), each part rendered and measured again, and a part
+# still over the budget at the finest key is cut into numbered pieces. The budget is measured
+# in the same unit as the limit, words of the page's text, with room to spare for what the
+# engine counts that we do not (headings, link targets, the page title).
+SEARCH_BUDGET = 4000
+_WORD = re.compile(r"\w+")
 
 
-def front_matter(dossier: Dossier) -> dict[str, dict[str, Any]]:
-    """What each page's front matter must say, keyed like :func:`render`'s pages.
+def tokens(text: str) -> int:
+    """Words in a page's Markdown: what a search index counts, near enough (links add a few)."""
+    return len(_WORD.findall(text))
 
-    A page with no entry has no front matter. :func:`dossier.generated.verify_front_matter` reads
-    every page back with MkDocs' own parser and compares it with this.
+
+T = TypeVar("T")
+Level = Callable[[T], tuple[str, str]]  # an item's key (a slug part) and its label at one level
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """One page of a split list: its key (for the file name), its label and the items on it."""
+
+    key: str
+    label: str
+    items: list[T]
+
+
+def split(
+    items: list[T],
+    levels: list[Level[T]],
+    weight: Callable[[T], int],
+    budget: int,
+    key: str = "",
+    label: str = "",
+) -> list[Part[T]]:
+    """``items`` in parts whose weights sum to at most ``budget``, in their order.
+
+    Items come ordered by their keys (the timeline by date, the facts index by status, then date),
+    so that each group is one run of the list and the parts read in the list's order.
+
+    One part when the whole fits; else grouped by the first level's key, and each group split
+    again by the remaining levels; past the last level, packed greedily into numbered pieces. A
+    level whose key every item shares still names the part (``2024-08``), so a part's file name
+    does not change when a second year arrives. Only a single item over the budget stays over it.
     """
-    meta: dict[str, dict[str, Any]] = {rel: {"title": title} for rel, title in _TITLES.items()}
-    for entity in dossier.entities:
-        # An entity's page is its hub: a search for "S-300" finds it before the facts.
-        meta[f"entities/{page_name(entity.id)}.md"] = {
-            "title": escape.title(entity.name),
-            "search": {"boost": 2},
-        }
-    for fact in dossier.facts:
-        meta[f"facts/{page_name(fact.id)}.md"] = {"title": escape.title(fact.statement)}
-    for seed in dossier.seeds:
-        meta[f"sources/{page_name(seed.id)}.md"] = {"title": escape.title(seed.title)}
-    return meta
+    if sum(weight(item) for item in items) <= budget or len(items) <= 1:
+        return [Part(key, label, items)]
+    if levels:
+        groups: dict[tuple[str, str], list[T]] = {}
+        for item in items:
+            groups.setdefault(levels[0](item), []).append(item)
+        return [
+            part
+            for (k, name), group in groups.items()
+            for part in split(group, levels[1:], weight, budget, _join(key, k), name)
+        ]
+    pieces: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        if pieces[-1] and used + weight(item) > budget:
+            pieces.append([])
+            used = 0
+        pieces[-1].append(item)
+        used += weight(item)
+    return [Part(_join(key, str(i)), _piece(label, i), piece) for i, piece in enumerate(pieces, 1)]
 
 
-def render(dossier: Dossier, *, built: str) -> dict[str, str]:
-    """Every generated page, keyed by its path below ``docs/generated/``.
+def _join(key: str, part: str) -> str:
+    return f"{key}-{part}" if key else part
+
+
+def _piece(label: str, n: int) -> str:
+    return f"{label}, part {n}" if label else f"Part {n}"
+
+
+def _letter(name: str) -> tuple[str, str]:
+    """The first letter of a name, for splitting an alphabetical list: ``a`` ... ``z``, ``other``."""
+    first = name[:1].lower()
+    return (first, first.upper()) if first.isascii() and first.isalnum() else ("other", "Other")
+
+
+def _year(date: FuzzyDate | None) -> tuple[str, str]:
+    return (str(date.start.year), str(date.start.year)) if date else ("undated", "Undated")
+
+
+def _month(date: FuzzyDate | None) -> tuple[str, str]:
+    if date is None:
+        return ("undated", "Undated")
+    if date.precision == "year":
+        return (f"{date.start.year}-year", f"{date.start.year} (month not stated)")
+    return (f"{date.start.month:02d}", f"{_MONTHS[date.start.month - 1]} {date.start.year}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The generated pages (front matter included) and what each page's front matter says.
+
+    ``meta`` is the intent: :func:`dossier.generated.verify_front_matter` reads every page back
+    with MkDocs' own parser and compares it with this. A page with no entry has no front matter.
+    """
+
+    pages: dict[str, str]
+    meta: dict[str, dict[str, Any]]
+
+
+def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> dict[str, str]:
+    """Every generated page, keyed by its path below ``docs/generated/`` (see :func:`render_site`)."""
+    return render_site(dossier, built=built, engine=engine).pages
+
+
+def front_matter(dossier: Dossier, engine: str = urls.DEFAULT_ENGINE) -> dict[str, dict[str, Any]]:
+    """What each page's front matter must say, keyed like :func:`render`'s pages."""
+    return render_site(dossier, built="", engine=engine).meta
+
+
+def render_site(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> Rendered:
+    """Every generated page and its front matter.
 
     ``built`` is the build date shown on the home page; passing it in keeps rendering pure.
-    Templates render the body; the front matter comes from :func:`front_matter`, emitted by
+    ``engine`` is the site engine the pages are for: raw-HTML links differ (see :mod:`dossier.urls`).
+    Templates render the bodies; the front matter is data, emitted by
     :func:`dossier.escape.front_matter` so that no value can break it.
     """
-    pages = _bodies(dossier, built)
-    for rel, meta in front_matter(dossier).items():
-        pages[rel] = escape.front_matter(meta) + pages[rel]
-    return pages
-
-
-def _bodies(dossier: Dossier, built: str) -> dict[str, str]:
-    env = environment()
-    view = View(dossier, built)
-
-    def page(template: str, **context: Any) -> str:
-        return env.get_template(template).render(v=view, **context)
-
-    # home.md is not a page of its own: docs/index.md includes it, so its links start at docs/.
+    bodies, meta = _bodies(dossier, built, engine)
     pages = {
-        "home.md": page("home.md.j2", root=Markup("generated/")),
-        "entities/index.md": page("entities.md.j2", root=Markup("../")),
-        "facts/index.md": page("facts.md.j2", root=Markup("../")),
-        "sources/index.md": page("sources.md.j2", root=Markup("../")),
-        "timeline.md": page("timeline.md.j2", root=Markup("")),
-        "disputes.md": page("disputes.md.j2", root=Markup("")),
-        "graph.md": page("graph.md.j2", root=Markup("")),
-        "downloads/index.md": page("downloads.md.j2", root=Markup("../"), files=export.FILE_NAMES),
+        rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
     }
+    return Rendered(pages, meta)
+
+
+def _title(base: str, part: str) -> dict[str, Any]:
+    """Front matter for a page titled ``base`` (and ``part`` of it, for a split list)."""
+    return {"title": escape.title(f"{base}: {part}" if part else base)}
+
+
+def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    env = environment()
+    view = View(dossier, built, engine)
+
+    def place(path: str) -> urls.Place:
+        return urls.Place.of(path, engine)
+
+    def page(template: str, path: str, **context: Any) -> str:
+        return env.get_template(template).render(v=view, at=place(path), **context)
+
+    # home.md has no front matter: docs/index.md includes it.
+    meta: dict[str, dict[str, Any]] = {
+        urls.GRAPH: _title("Graph", ""),
+        urls.DOWNLOADS: _title("Downloads", ""),
+    }
+    pages = {
+        urls.HOME: page("home.md.j2", urls.HOME),
+        urls.GRAPH: page("graph.md.j2", urls.GRAPH),
+        urls.DOWNLOADS: page("downloads.md.j2", urls.DOWNLOADS, files=export.FILE_NAMES),
+    }
+
+    def listing(
+        template: str,
+        index: str,
+        items: list[T],
+        levels: list[Level[T]],
+        title: str,
+        extra: dict[str, Any] | None = None,
+        **context: Any,
+    ) -> None:
+        """A list page, split into parts beside it when too long for the search index (see split).
+
+        Each item is rendered once, by the template's ``item`` macro: its words are counted, and
+        its text is printed as is on whichever page it lands (the template prints ``item_text``).
+        Parts sit in the list page's folder, so the items' links are the same on any of them.
+        """
+        tmpl = env.get_template(template)
+        at = place(index)
+        blank = {"v": view, "at": at, "part": "", "parts": (), "prev": None, "next": None, **context}
+        module = tmpl.make_module({**blank, "items": [], "item_text": None})
+        base = tokens(str(module))  # the page around the list: title, intro, links to the parts
+        item = getattr(module, "item")  # noqa: B009 - a macro, unknown to the type checker
+        # Each item's text, rendered once: measured here, and printed as is on whichever page.
+        texts = {id(x): Markup(item(x)) for x in items}  # noqa: S704 - template output, escaped inside
+        blank["item_text"] = lambda x: texts[id(x)]
+        weights = {key: tokens(text) for key, text in texts.items()}
+        # What the list may fill: the budget less the page around it (at least half of it, so a
+        # page with a long fixed part still gets parts of a useful size).
+        parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 2))
+        meta[index] = {**_title(title, ""), **(extra or {})}
+        if len(parts) == 1:
+            pages[index] = tmpl.render(blank, items=items)
+            return
+        nav = [(p.label, at.md(urls.part(index, p.key)), len(p.items)) for p in parts]
+        pages[index] = tmpl.render(blank, items=[], parts=nav)
+        for i, p in enumerate(parts):
+            meta[urls.part(index, p.key)] = {**_title(title, p.label), **(extra or {})}
+            pages[urls.part(index, p.key)] = tmpl.render(
+                blank,
+                items=p.items,
+                part=p.label,
+                prev=nav[i - 1] if i else None,
+                next=nav[i + 1] if i + 1 < len(nav) else None,
+            )
+
+    facts = view.sorted_facts
+    listing(
+        "timeline.md.j2",
+        urls.TIMELINE,
+        facts,
+        [lambda f: _year(f.date), lambda f: _month(f.date)],
+        "Timeline",
+    )
+    listing(
+        "facts.md.j2",
+        urls.FACTS,
+        sorted(facts, key=lambda f: STATUSES.index(f.status)),  # stable: each status in date order
+        [lambda f: (f.status, f.status.capitalize()), lambda f: _year(f.date), lambda f: _month(f.date)],
+        "Facts",
+    )
+    entities = [e for _, _, group in view.entities_by_type() for e in group]
+    listing(
+        "entities.md.j2",
+        urls.ENTITIES,
+        entities,
+        [lambda e: (e.type, TYPE_HEADINGS[e.type]), lambda e: _letter(e.name)],
+        "Entities",
+    )
+    listing("sources.md.j2", urls.SOURCES, view.outlets(), [lambda o: _letter(view.name(o[0]))], "Sources")
+    disputes = view.disputes()
+    listing(
+        "disputes.md.j2",
+        urls.DISPUTES,
+        disputes,
+        [lambda g: _year(g[0].date), lambda g: _month(g[0].date)],
+        "Disputes",
+        contested=len(view.disputed()),
+        dispute_count=len(disputes),
+        conflicts=view.figure_conflicts(),
+    )
     entity_page = env.get_template("entity.md.j2")
     fact_page = env.get_template("fact.md.j2")
     seed_page = env.get_template("seed.md.j2")
-    root = Markup("../")
+    # An entity's page is its hub: a search for "S-300" finds it before the facts.
+    boost = {"search": {"boost": 2}}
     for entity in dossier.entities:
-        pages[f"entities/{page_name(entity.id)}.md"] = entity_page.render(v=view, root=root, entity=entity)
+        path = urls.entity(entity.id)
+        meta[path] = {**_title(entity.name, ""), **boost}
+        facts_about = list(dossier.facts_about.get(entity.id, ()))
+        pages[path] = entity_page.render(
+            v=view, at=place(path), entity=entity, items=facts_about, part="", parts=(), prev=None, next=None
+        )
+        if tokens(pages[path]) > SEARCH_BUDGET:  # a hub: its facts are split like a list page
+            listing(
+                "entity.md.j2",
+                path,
+                facts_about,
+                [lambda f: _year(f.date), lambda f: _month(f.date)],
+                entity.name,
+                boost,
+                entity=entity,
+            )
     for fact in dossier.facts:
-        pages[f"facts/{page_name(fact.id)}.md"] = fact_page.render(v=view, root=root, fact=fact)
+        path = urls.fact(fact.id)
+        meta[path] = _title(fact.statement, "")
+        pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
     for seed in dossier.seeds:
-        pages[f"sources/{page_name(seed.id)}.md"] = seed_page.render(v=view, root=root, seed=seed)
-    return pages
+        path = urls.seed(seed.id)
+        meta[path] = _title(seed.title, "")
+        pages[path] = seed_page.render(v=view, at=place(path), seed=seed)
+    return pages, meta

@@ -1,21 +1,24 @@
-"""Stage 5: the site engine, run as a separate process.
+"""Stage 5: the site engine, run as a separate process: MkDocs (with Material) or Zensical.
 
-A subprocess keeps MkDocs' logging, plugins and global state out of ours, and runs exactly what a
-user would type (``mkdocs build --strict``), so the engine can be swapped for ``zensical build``
-on the same ``mkdocs.yml``. Nothing here knows about facts.
+A subprocess keeps the engine's logging, plugins and global state out of ours, and runs exactly
+what a user would type (``mkdocs build --strict``, ``zensical build --strict``) on the same
+``mkdocs.yml``. :class:`Engine` holds all that differs between the two; nothing here knows about
+facts. The pages must be rendered for the engine that builds them (see :mod:`dossier.urls`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from dossier import fs
+from dossier import fs, urls, yamlload
 from dossier.project import Project
 
 
@@ -23,9 +26,97 @@ class SiteError(Exception):
     """The site engine failed; its own output (already shown) says why."""
 
 
-def mkdocs_command(project: Project, *args: str) -> list[str]:
-    """``python -m mkdocs ARGS -f mkdocs.yml``, with the interpreter that runs dossier."""
-    return [sys.executable, "-m", "mkdocs", *args, "-f", str(project.mkdocs_file)]
+@dataclass(frozen=True)
+class Engine:
+    """A site engine: how to run it on ``mkdocs.yml``, and where it writes the search index.
+
+    Everything that differs between engines is here (and, for raw-HTML links, in dossier.urls);
+    adding an engine is adding an instance to ENGINES and a branch there.
+    """
+
+    name: str
+    module: str  # run as ``python -m MODULE``, with the interpreter that runs dossier
+    serve_module: str  # the module ``serve`` runs (for MkDocs, ours: it guards the dev server)
+    build_args: tuple[str, ...]  # after ``build``; the strict flag makes any warning fail the build
+    site_dir_flag: str  # the flag that names the output folder, or "" (then mkdocs.yml's site_dir)
+    serve_args: tuple[str, ...]  # after ``serve --dev-addr ADDR``
+    quiet_args: tuple[str, ...]
+    search_index: str  # the search index, below site/: the site tests read it
+
+    def command(self, project: Project, *args: str) -> list[str]:
+        """``python -m ENGINE ARGS -f mkdocs.yml``."""
+        return [sys.executable, "-m", self.module, *args, "-f", str(project.mkdocs_file)]
+
+    def available(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+    def build(self, project: Project, *, quiet: bool = False) -> None:
+        """A strict build into ``site/``: any warning (a broken link, say) fails it."""
+        check_layout(project)
+        if not project.mkdocs_file.is_file():
+            raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
+        if not self.available():
+            raise SiteError(_missing(self.name))
+        where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
+        cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
+        # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
+        if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
+            raise SiteError(f"{self.name} build --strict failed (see its messages above)")
+
+    def serve_command(self, project: Project, dev_addr: str) -> list[str]:
+        """``python -m SERVE_MODULE serve --dev-addr ADDR … -f mkdocs.yml``."""
+        args = ("serve", "--dev-addr", dev_addr, *self.serve_args)
+        return [sys.executable, "-m", self.serve_module, *args, "-f", str(project.mkdocs_file)]
+
+
+ENGINES = {
+    # --dirty: rebuild only pages whose files changed (see serve).
+    # MkDocs serves through this module, so its server answers malformed paths with 404 instead
+    # of a traceback (see _guard_dev_server).
+    "mkdocs": Engine(
+        "mkdocs",
+        "mkdocs",
+        "dossier.site",
+        ("--strict",),
+        "--site-dir",
+        ("--dirty",),
+        ("--quiet",),
+        "search/search_index.json",
+    ),
+    # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
+    # .cache/, so a page removed from docs/ is gone from site/ too.
+    "zensical": Engine(
+        "zensical", "zensical", "zensical", ("--strict", "--clean"), "", (), (), "search.json"
+    ),
+}
+assert tuple(ENGINES) == urls.ENGINES
+
+
+def engine(name: str) -> Engine:
+    """The engine called ``name``; ValueError names the known ones."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown site engine {name!r}; known: {', '.join(ENGINES)}")
+    return ENGINES[name]
+
+
+def project_engine(project: Project) -> str:
+    """The project's engine: ``extra: dossier_engine:`` in mkdocs.yml, else the default (mkdocs).
+
+    mkdocs.yml is the one file both engines and dossier read, so the setting lives there; MkDocs
+    and Zensical ignore ``extra`` keys their theme does not use.
+    """
+    try:
+        text = fs.read_text(project.mkdocs_file, root=project.root)
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return urls.DEFAULT_ENGINE
+    data = yamlload.parse(text).data
+    extra = data.get("extra") if isinstance(data, dict) else None
+    name = extra.get("dossier_engine") if isinstance(extra, dict) else None
+    return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
+
+
+def _missing(name: str) -> str:
+    return f"the {name} engine is not installed (pip install -e .; Zensical needs Python 3.11 or newer)"
 
 
 def _env() -> dict[str, str]:
@@ -74,26 +165,6 @@ def config_paths(project: Project) -> list[str]:
     return found
 
 
-def build(project: Project, *, quiet: bool = False) -> None:
-    """``mkdocs build --strict`` into ``site/``: any warning (a broken link, say) fails it."""
-    check_layout(project)
-    if not project.mkdocs_file.is_file():
-        raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
-    cmd = mkdocs_command(project, "build", "--strict", "--site-dir", str(project.site_dir))
-    if quiet:
-        cmd.append("--quiet")
-    # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
-    if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
-        raise SiteError("mkdocs build --strict failed (see its messages above)")
-
-
-def serve_command(project: Project, dev_addr: str) -> list[str]:
-    """``mkdocs serve --dirty``, run through this module so its server answers malformed paths
-    with 404 instead of a traceback (see :func:`_guard_dev_server`)."""
-    cmd = [sys.executable, "-m", "dossier.site", "serve", "--dirty", "--dev-addr", dev_addr]
-    return [*cmd, "-f", str(project.mkdocs_file)]
-
-
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -120,10 +191,11 @@ def serve(
     *,
     dev_addr: str = "127.0.0.1:8000",
     interval: float = 0.2,
+    engine_name: str | None = None,
 ) -> int:
-    """Run ``mkdocs serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
+    """Run the engine's ``serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
 
-    MkDocs watches ``docs/`` itself and reloads the browser once regenerated pages land there.
+    The engine watches ``docs/`` itself and reloads the browser once regenerated pages land there.
     ``--dirty`` rebuilds only pages whose files changed, and the generator rewrites only pages
     whose text changed, so an edit to one fact rebuilds a handful of pages, not all of them (the
     theme's search keeps its full index across dirty rebuilds; the nav is static). Polling a few
@@ -131,7 +203,10 @@ def serve(
     the server's exit code.
     """
     check_layout(project)
-    cmd = serve_command(project, dev_addr)
+    chosen = engine(engine_name or project_engine(project))
+    if not chosen.available():
+        raise SiteError(_missing(chosen.name))
+    cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     server = subprocess.Popen(cmd, cwd=project.root, env=_env())

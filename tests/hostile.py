@@ -236,5 +236,5 @@ def model_site(dest: Path, built: str = "2024-09-01") -> tuple[Path, Dossier]:
     assert checked is not None
     dossier = hostile_dossier(checked, [*PAYLOADS, *COLLISIONS, *generated_payloads(6)])
     build.generate(project, dossier, built=built)
-    site.build(project, quiet=True)
+    site.engine("mkdocs").build(project, quiet=True)
     return project.site_dir, dossier

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,17 @@ def site_project(dest: Path, data_from: Path = SITE_FIXTURE) -> Path:
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
     for part in ("data", "seeds"):
         shutil.copytree(data_from / part, dest / part)
+    return dest
+
+
+def split_project(dest: Path, facts: int = 240, entities: int = 12, seeds: int = 12) -> Path:
+    """A buildable synthetic dossier (``benchmarks/synth.py``): big enough to split its lists, and
+    with few entities, so that each has dozens of facts (its facts split too)."""
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    synth.generate(dest, facts, entities, seeds)  # copies mkdocs.yml and docs/ too
     return dest
 
 

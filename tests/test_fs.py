@@ -151,7 +151,7 @@ def test_site_engine_refuses_a_linked_site_folder_by_itself(base_project: Path, 
     (base_project / "site").symlink_to(outside, target_is_directory=True)
     project = Project(base_project)
     with pytest.raises(site.SiteError, match="site is a symbolic link"):
-        site.build(project)
+        site.engine("mkdocs").build(project)
     with pytest.raises(site.SiteError, match="site is a symbolic link"):
         site.serve(project, lambda: None)
     assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
@@ -179,7 +179,7 @@ def test_mkdocs_yml_cannot_move_the_engine_outside(
         config += "\n" + setting.format(outside=outside) + "\n"
     (base_project / "mkdocs.yml").write_text(config, "utf-8")
     with pytest.raises(site.SiteError) as refused:
-        site.build(Project(base_project))
+        site.engine("mkdocs").build(Project(base_project))
     assert refusal.format(outside=outside) in str(refused.value)
     assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
 
@@ -409,7 +409,9 @@ def test_dev_server_answers_malformed_paths_without_a_traceback(tmp_path: Path) 
     (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: t\n", "utf-8")
     port = _free_port()
-    cmd = site.serve_command(Project(tmp_path), f"127.0.0.1:{port}")  # exactly what serve runs
+    cmd = site.engine("mkdocs").serve_command(
+        Project(tmp_path), f"127.0.0.1:{port}"
+    )  # exactly what serve runs
     server = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         statuses = {}

@@ -1,12 +1,15 @@
 """The built site: links resolve, nothing loads from another host, hostile data stays text, exports parse.
 
 Each module-scoped fixture builds a copy of the project (the real ``mkdocs.yml`` and hand-written
-``docs/``, fixture data) with ``dossier.build.build`` — check, render, write, ``mkdocs build --strict``.
+``docs/``, fixture data) with ``dossier.build.build`` — check, render, write, the engine's strict
+build — once per site engine: every test here runs against the HTML MkDocs writes and against the
+HTML Zensical writes, so a link that only one engine resolves fails.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import posixpath
@@ -18,11 +21,30 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from dossier import generated
+from dossier import generated, render, site, urls
 from dossier.build import build
 from dossier.project import Project
 from dossier.quotes import fold_text
-from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, hostile_project, site_project
+from tests.sitefixtures import (
+    HOSTILE,
+    IMG,
+    MD_LINK,
+    ROOT,
+    SCRIPT,
+    hostile_project,
+    site_project,
+    split_project,
+)
+
+ENGINES = [
+    pytest.param(
+        name,
+        marks=pytest.mark.skipif(
+            not site.engine(name).available(), reason=f"{name} is not installed (pip install -e .)"
+        ),
+    )
+    for name in urls.ENGINES
+]
 
 # Attributes through which a page makes the browser fetch something (as opposed to <a href>).
 _LOADS = {
@@ -75,9 +97,10 @@ class _Parser(HTMLParser):
                 self.page.marks.add(a["id"] or "")
         if tag == "a" and a.get("name"):
             self.page.ids.add(a["name"] or "")
-        if tag == "a" and a.get("href") is not None:
-            self.page.links.append(a["href"] or "")
-            self.page.rels[a["href"] or ""] = a.get("rel") or ""
+        for key in ("href", "xlink:href"):  # an SVG <a> may carry either
+            if tag == "a" and a.get(key) is not None:
+                self.page.links.append(a[key] or "")
+                self.page.rels[a[key] or ""] = a.get("rel") or ""
         for t, attr in _LOADS:
             if tag == t and a.get(attr):
                 self.page.loads.append(a[attr] or "")
@@ -126,24 +149,54 @@ def _target(page: str, href: str) -> tuple[str, str]:
     return joined.lstrip("./") if joined != "." else "index.html", parts.fragment
 
 
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = site_project(tmp_path_factory.mktemp("site") / "project")
-    result = build(Project(project), quiet=True)
+def search_docs(project: Path, engine: str) -> tuple[dict[str, object], list[dict[str, str]]]:
+    """The engine's search index: its config and its documents (location, title, text)."""
+    index = json.loads((project / "site" / site.engine(engine).search_index).read_text("utf-8"))
+    return index["config"], index["docs" if engine == "mkdocs" else "items"]
+
+
+def search(project: Path, engine: str, query: str) -> list[str]:
+    """Locations whose title or text holds every word of ``query``, as the engine's search would."""
+    _, docs = search_docs(project, engine)
+    words = query.lower().split()
+    return [
+        doc["location"] for doc in docs if all(w in (doc["title"] + " " + doc["text"]).lower() for w in words)
+    ]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _built(project: Path, engine: str) -> Path:
+    result = build(Project(project), quiet=True, engine=engine)
     assert result.errors == 0, [str(d) for d in result.diagnostics]
     return project
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
-    result = build(Project(project), quiet=True)
-    assert result.errors == 0, [str(d) for d in result.diagnostics]
-    return project
+def fixture_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    return _built(site_project(tmp_path_factory.mktemp(f"site-{engine}") / "project"), engine)
 
 
-def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
-    site = fixture_site / "site"
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    return _built(hostile_project(tmp_path_factory.mktemp(f"hostile-{engine}") / "project"), engine)
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """A dossier of a few hundred facts, built with a small budget so that every long list splits."""
+    project = split_project(tmp_path_factory.mktemp(f"split-{engine}") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "SEARCH_BUDGET", 1500)
+        return _built(project, engine)
+
+
+def broken_links(project: Path) -> list[str]:
+    """Every link and load in the written HTML whose file or anchor is missing."""
+    site = project / "site"
     pages = parse_site(site)
     broken = []
     for name, page in pages.items():
@@ -155,7 +208,45 @@ def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
                 broken.append(f"{name}: {href} (no {target})")
             elif fragment and target in pages and fragment not in pages[target].ids:
                 broken.append(f"{name}: {href} (no #{fragment} in {target})")
-    assert not broken, "\n".join(broken)
+    return broken
+
+
+def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
+    assert not broken_links(fixture_site), "\n".join(broken_links(fixture_site))
+
+
+def test_every_link_resolves_in_the_shipped_dossier(
+    tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> None:
+    project = _built(site_project(tmp_path_factory.mktemp(f"shipped-{engine}") / "project", ROOT), engine)
+    broken = broken_links(project)
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_every_link_resolves_on_a_split_site(split_site: Path) -> None:
+    broken = broken_links(split_site)
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_long_lists_split_into_parts_that_list_every_item_once(split_site: Path) -> None:
+    generated_dir = split_site / "docs" / "generated"
+    data = json.loads((generated_dir / "downloads" / "dossier.json").read_text("utf-8"))
+    facts = sorted(f"generated/facts/{f['id']}/index.html" for f in data["facts"])
+    pages = parse_site(split_site / "site")
+    for prefix in ("generated/timeline_", "generated/facts/facts_"):
+        parts = sorted(p for p in pages if p.startswith(prefix))
+        assert len(parts) > 2, f"{prefix}* did not split"
+        listed = [_target(part, href)[0] for part in parts for href in pages[part].links]
+        assert sorted(t for t in listed if t in facts) == facts, f"{prefix}*: every fact once"
+    hubs = sorted({p.split("/")[2].split("_")[0] for p in pages if re.match(r"generated/entities/[^/]+_", p)})
+    assert hubs, "no entity's facts were split"
+    for hub in hubs:
+        about = sorted(f"generated/facts/{f['id']}/index.html" for f in data["facts"] if hub in f["about"])
+        parts = [p for p in pages if p.startswith(f"generated/entities/{hub}_")]
+        listed = [_target(part, href)[0] for part in parts for href in pages[part].links]
+        assert sorted(t for t in listed if t in facts) == about, f"{hub}: every fact about it once"
+    for path in generated_dir.rglob("*_*.md"):
+        assert render.tokens(path.read_text("utf-8")) <= 1500, path.name
 
 
 def test_passage_links_land_on_a_mark(fixture_site: Path) -> None:
@@ -214,6 +305,15 @@ def test_external_links_are_only_the_dossiers_own(fixture_site: Path) -> None:
     assert seen, "the fixture's seed and entity URLs are linked"
 
 
+def test_raw_html_links_are_the_same_in_both_engines(fixture_site: Path) -> None:
+    """The seed text's passage links and the graph's nodes are raw HTML, which only Zensical
+    rewrites; the pages are written for the engine, so the final hrefs come out the same."""
+    pages = parse_site(fixture_site / "site")
+    seed = pages["generated/sources/daily-example-radar/index.html"]
+    assert "../../facts/russia-delivers-s-300/#source-1" in seed.links
+    assert "../entities/s-300/" in pages["generated/graph/index.html"].links
+
+
 def test_graph_nodes_link_to_entity_pages(fixture_site: Path) -> None:
     pages = parse_site(fixture_site / "site")
     graph = "generated/graph/index.html"
@@ -224,14 +324,23 @@ def test_graph_nodes_link_to_entity_pages(fixture_site: Path) -> None:
         assert target.startswith("generated/entities/") and target in pages, href
 
 
-def test_search_index_covers_entities_facts_and_german_seed_text(fixture_site: Path) -> None:
-    index = json.loads((fixture_site / "site/search/search_index.json").read_text("utf-8"))
-    assert set(index["config"]["lang"]) == {"en", "de"}
-    locations = " ".join(doc["location"] for doc in index["docs"])
+def test_search_index_covers_entities_facts_and_german_seed_text(fixture_site: Path, engine: str) -> None:
+    config, docs = search_docs(fixture_site, engine)
+    # MkDocs' search stems English and German; Zensical 0.0.73 reads no language list (it
+    # indexes the German words as they are, so they are still found).
+    assert set(config["lang"]) == ({"en", "de"} if engine == "mkdocs" else {"en"})  # type: ignore[call-overload]
+    locations = " ".join(doc["location"] for doc in docs)
     assert "generated/entities/s-300/" in locations
     assert "generated/facts/russia-delivers-s-300/" in locations
-    texts = " ".join(doc["text"] for doc in index["docs"])
+    texts = " ".join(doc["text"] for doc in docs)
     assert "Augustwoche" in texts
+
+
+@pytest.mark.parametrize(
+    ("alias", "entity"), [("S-300PMU-2", "s-300"), ("Schoigu", "sergei-shoigu"), ("Teheran", "tehran")]
+)
+def test_search_finds_an_entity_by_an_alias(fixture_site: Path, engine: str, alias: str, entity: str) -> None:
+    assert f"generated/entities/{entity}/" in search(fixture_site, engine, alias)
 
 
 def test_fact_pages_carry_a_schema_org_claim(fixture_site: Path) -> None:
@@ -283,11 +392,11 @@ def test_hostile_strings_stay_text(hostile_site: Path) -> None:
     assert f"{SCRIPT} {IMG} title" in seed and "</div></mark><b>bold</b>" in seed
 
 
-def test_hostile_strings_stay_text_in_titles_and_search(hostile_site: Path) -> None:
+def test_hostile_strings_stay_text_in_titles_and_search(hostile_site: Path, engine: str) -> None:
     for html in (hostile_site / "site").rglob("*.html"):
         for title in re.findall(r"<title>(.*?)</title>", html.read_text("utf-8"), re.S):
             assert "<" not in title, f"{html}: {title}"
-    index = (hostile_site / "site/search/search_index.json").read_text("utf-8")
+    index = (hostile_site / "site" / site.engine(engine).search_index).read_text("utf-8")
     for text in HOSTILE[:2]:
         assert text not in index  # the search UI renders titles and text as HTML
 
@@ -375,3 +484,19 @@ def test_cli_build_refuses_a_dossier_with_errors(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert "nothing was written" in done.output
     assert not (project / "docs/generated").exists()
+
+
+def test_a_missing_engine_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    project = site_project(tmp_path / "project")
+    absent = dataclasses.replace(site.ENGINES["zensical"], module="no_such_engine_module")
+    monkeypatch.setitem(site.ENGINES, "zensical", absent)
+    done = CliRunner().invoke(cli, ["build", "--engine", "zensical", "--project", str(project)])
+    assert done.exit_code == 1, done.output
+    assert "the zensical engine is not installed" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)

@@ -1,44 +1,75 @@
-"""The same project builds with Zensical, Material for MkDocs' successor, from the same mkdocs.yml.
+"""Choosing the site engine: ``--engine``, the project's setting, and refusing an unknown one.
 
-Zensical runs no MkDocs plugins or hooks, so this proves the site needs none: the generated pages
-are plain Markdown files and the configuration uses only features Zensical supports.
+Zensical, Material for MkDocs' successor, builds the same ``mkdocs.yml``; every site test in
+``test_site.py`` runs against both engines' HTML. These tests cover how the engine is chosen.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from dossier.build import build
-from dossier.project import Project
+from dossier import site
+from dossier.cli import cli
 from tests.sitefixtures import site_project
 
 pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("zensical") is None,
-    reason="zensical is not installed (pip install -e '.[test]')",
+    not site.engine("zensical").available(), reason="zensical is not installed (pip install -e .)"
 )
 
 
-def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
+def _set_engine(project: Path, value: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "dossier_engine: mkdocs" in text  # the shipped setting, documented in the file
+    config.write_text(text.replace("dossier_engine: mkdocs", f"dossier_engine: {value}"), "utf-8")
+
+
+def _built_by(project: Path) -> str:
+    """Which engine wrote site/: each writes its search index to its own place."""
+    found = [name for name, e in site.ENGINES.items() if (project / "site" / e.search_index).is_file()]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_project_setting_chooses_the_engine(tmp_path: Path) -> None:
     project = site_project(tmp_path / "project")
-    result = build(Project(project), with_site=False)
-    assert result.errors == 0
-    done = subprocess.run(
-        [sys.executable, "-m", "zensical", "build", "--strict", "--clean"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    site = project / "site"
-    home = (site / "index.html").read_text("utf-8")
+    _set_engine(project, "zensical")
+    done = CliRunner().invoke(cli, ["build", "--project", str(project)])
+    assert done.exit_code == 0, done.output
+    assert _built_by(project) == "zensical"
+    home = (project / "site" / "index.html").read_text("utf-8")
     assert "Fixture dossier: S-300 deliveries" in home  # the generated home, included by snippets
-    seed = (site / "generated/sources/daily-example-radar/index.html").read_text("utf-8")
-    assert '<mark class="cite" id="q-russia-delivers-s-300-1">' in seed
-    assert (site / "generated/downloads/dossier.json").is_file()
-    assert "fonts.googleapis.com" not in home
+
+
+def test_the_engine_option_overrides_the_setting(tmp_path: Path) -> None:
+    project = site_project(tmp_path / "project")
+    _set_engine(project, "zensical")
+    done = CliRunner().invoke(cli, ["build", "--engine", "mkdocs", "--project", str(project)])
+    assert done.exit_code == 0, done.output
+    assert _built_by(project) == "mkdocs"
+
+
+def test_the_pages_are_written_for_the_engine(tmp_path: Path) -> None:
+    project = site_project(tmp_path / "project")
+    seed = project / "docs/generated/sources/daily-example-radar.md"
+    runner = CliRunner()
+    for engine, href in (
+        ("zensical", 'href="../facts/russia-delivers-s-300.md#source-1"'),
+        ("mkdocs", 'href="../../facts/russia-delivers-s-300/#source-1"'),
+    ):
+        done = runner.invoke(cli, ["build", "--no-site", "--engine", engine, "--project", str(project)])
+        assert done.exit_code == 0, done.output
+        assert href in seed.read_text("utf-8"), engine
+
+
+@pytest.mark.parametrize("value", ["hugo", "'[1, 2]'"])
+def test_an_unknown_engine_setting_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    project = site_project(tmp_path / "project")
+    _set_engine(project, value)
+    done = CliRunner().invoke(cli, ["build", "--no-site", "--project", str(project)])
+    assert done.exit_code == 2, done.output
+    assert "dossier_engine" in done.output and "mkdocs, zensical" in done.output
+    assert not (project / "docs" / "generated").exists()

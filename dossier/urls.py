@@ -1,0 +1,178 @@
+"""The URL scheme of the site: every generated page's path, the links between pages, and anchors.
+
+The one owner of where pages live. The renderer, the templates and the graph ask this module for
+paths, hrefs and anchor names; nobody else writes ``facts/`` or ``#q-`` by hand.
+
+Paths here are below ``docs/`` ("generated/facts/x.md"), the form both site engines read. A link
+is written from a :class:`Place`, the Markdown file it ends up in:
+
+- In Markdown (``[text](href)``) the href is the target's ``.md`` file relative to that file. MkDocs
+  and Zensical both check such links and rewrite them to the final URL, in the same way.
+- In raw HTML (the highlighted seed text, the inline SVG graph) the engines differ. MkDocs leaves
+  raw HTML alone, so the href must be the final URL relative to the page's own URL (with directory
+  URLs, one folder deeper than its Markdown file). Zensical resolves a raw-HTML href like a Markdown
+  link, relative to the Markdown file, and rewrites it (``.md`` included). So :meth:`Place.html`
+  writes for the engine: the final URL for MkDocs, the ``.md`` link for Zensical. Handing a page
+  written for one engine to the other breaks every raw-HTML link by one folder (issue 12).
+
+Site-absolute hrefs ("/generated/...") would be engine-neutral but break under a subpath deploy
+(GitHub Pages serves ``/<repo>/``), so they are never used.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from markupsafe import Markup
+
+from dossier import escape
+
+ENGINES = ("mkdocs", "zensical")
+DEFAULT_ENGINE = "mkdocs"
+
+GENERATED = "generated"  # the generator's folder below docs/
+SITE_HOME = "index.md"  # docs/index.md, the hand-written home page that includes HOME
+
+# Pages with a fixed place, below docs/generated/.
+HOME = "home.md"  # not a page: docs/index.md includes it, so its links start at docs/
+ENTITIES = "entities/index.md"
+FACTS = "facts/index.md"
+SOURCES = "sources/index.md"
+TIMELINE = "timeline.md"
+DISPUTES = "disputes.md"
+GRAPH = "graph.md"
+DOWNLOADS = "downloads/index.md"
+
+# Names the engines give a meaning to: an entity called "index" must not become its folder's index.
+_RESERVED = {"index"}
+
+
+def page_name(entity_or_fact_id: object) -> Markup:
+    """The file name (without ``.md``) of an entity, fact or seed page; stable, never a path."""
+    name = escape.slug(entity_or_fact_id)
+    return name + Markup("_") if name in _RESERVED else name
+
+
+def entity(entity_id: object) -> str:
+    return f"entities/{page_name(entity_id)}.md"
+
+
+def fact(fact_id: object) -> str:
+    return f"facts/{page_name(fact_id)}.md"
+
+
+def seed(seed_id: object) -> str:
+    return f"sources/{page_name(seed_id)}.md"
+
+
+def download(name: str) -> str:
+    return f"downloads/{name}"
+
+
+def part(list_page: str, key: object) -> str:
+    """A part of a split list page, in the list page's folder (so links from either are the same).
+
+    ``timeline.md`` and ``2024`` give ``timeline_2024.md``; ``facts/index.md`` and ``reported``
+    give ``facts/facts_reported.md``. The underscore keeps parts apart from entity, fact and seed
+    pages, whose names are slugs (``index_`` is the only name with one).
+    """
+    folder, name = posixpath.split(list_page)
+    stem = posixpath.splitext(name)[0]
+    if stem == "index":
+        stem = posixpath.basename(folder)
+    return posixpath.join(folder, f"{stem}_{escape.slug(key)}.md")
+
+
+# --- anchors: the fragment names pages carry, and links to them ------------------------------
+
+
+def passage(fact_id: object, n: int) -> Markup:
+    """On a seed page: the ``n``-th citation of a fact, the highlighted passage (``<mark id>``)."""
+    return escape.fill("q-{}-{}", escape.slug(fact_id), int(n))
+
+
+def source(n: int) -> Markup:
+    """On a fact page: the heading of its ``n``-th source."""
+    return escape.fill("source-{}", int(n))
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+def docs_path(path: str) -> str:
+    """A generated page's path below ``docs/``."""
+    return f"{GENERATED}/{path}"
+
+
+def url(docs_relative: str) -> str:
+    """The final URL (below the site root, directory URLs) of a file below ``docs/``.
+
+    ``generated/facts/x.md`` is served at ``generated/facts/x/``, an ``index.md`` at its folder,
+    anything else (a download) at its own path.
+    """
+    stem, ext = posixpath.splitext(docs_relative)
+    if ext != ".md":
+        return docs_relative
+    if posixpath.basename(stem) == "index":
+        folder = posixpath.dirname(stem)
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
+
+
+@cache
+def _relative(target: str, start_folder: str) -> str:
+    """``target`` relative to ``start_folder``; both are clean paths below one root (no ``..``).
+
+    posixpath.relpath would do, at the cost of two getcwd() calls each: too slow for every link.
+    """
+    to = [p for p in target.split("/") if p]
+    start = [p for p in start_folder.split("/") if p]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+
+
+def _with_anchor(href: str, anchor: str) -> Markup:
+    return escape.attr(f"{href}#{escape.slug(anchor)}" if anchor else href)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where links are written from: a Markdown file below ``docs/`` and the engine that reads it."""
+
+    source: str  # below docs/, e.g. "generated/facts/x.md", or "index.md" for the home page
+    engine: str = DEFAULT_ENGINE
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown site engine {self.engine!r}; known: {', '.join(ENGINES)}")
+
+    @classmethod
+    def of(cls, path: str, engine: str = DEFAULT_ENGINE) -> Place:
+        """The place of a generated page (path below ``docs/generated/``)."""
+        return cls(SITE_HOME if path == HOME else docs_path(path), engine)
+
+    @cached_property
+    def folder(self) -> str:
+        """The folder of the Markdown file: relative links start here."""
+        return posixpath.dirname(self.source)
+
+    def md(self, path: str, anchor: str = "") -> Markup:
+        """An href for a Markdown link to a generated page (path below ``docs/generated/``)."""
+        target = docs_path(path)
+        if target == self.source and anchor:
+            return _with_anchor("", anchor)  # same page: the fragment alone
+        return _with_anchor(_relative(target, self.folder), anchor)
+
+    def html(self, path: str, anchor: str = "") -> Markup:
+        """An href for raw HTML (not rewritten by MkDocs, rewritten by Zensical): see the module."""
+        if self.engine == "zensical":
+            return self.md(path, anchor)
+        target = url(docs_path(path))
+        href = _relative(target.rstrip("/"), url(self.source).rstrip("/"))
+        if target.endswith("/"):
+            href = "./" if href == "." else href + "/"
+        return _with_anchor(href, anchor)

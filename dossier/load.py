@@ -11,7 +11,15 @@ from dossier.diagnostics import Diagnostic, diag
 from dossier.project import Project
 from dossier.yamlload import YamlProblem, parse
 
-_PROBLEM_CODES = {"syntax": "E101", "duplicate-key": "E102", "alias-bomb": "E103"}
+_PROBLEM_CODES = {
+    "syntax": "E101",
+    "duplicate-key": "E102",
+    "alias-bomb": "E103",
+    "control": "E107",
+    "too-deep": "E108",
+    "tag": "E109",
+    "bad-number": "E206",
+}
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,20 @@ def read(path: Path) -> SeedFile:
     except OSError as exc:
         return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}", "E106")
     parts = split(raw)
+    if parts is None and raw.startswith(b"\xef\xbb\xbf---"):
+        # Editors on Windows add a byte order mark; the message says so rather than "no front matter".
+        return SeedFile(
+            seed_id,
+            path,
+            None,
+            "",
+            hashlib.sha256(raw).hexdigest(),
+            1,
+            (),
+            "the file starts with a byte order mark (U+FEFF) before '---': "
+            "save it as UTF-8 without BOM (the body and its sha256 stay the same)",
+            "E601",
+        )
     if parts is None:
         return SeedFile(
             seed_id,

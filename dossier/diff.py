@@ -185,6 +185,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class CitationChange:
+    """A citation kept on both sides (same seed, and the same quote or the only one from that
+    seed) whose fields changed: a new quote, attribution, note, translation."""
+
+    fact: str
+    seed: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class FigureChange:
     fact: str
     old: dict[str, Any] | None
@@ -204,6 +215,7 @@ class Changes:
     status_changes: list[tuple[str, Any, Any]] = field(default_factory=list)
     citations_added: list[Citation] = field(default_factory=list)
     citations_removed: list[Citation] = field(default_factory=list)
+    citations_changed: list[CitationChange] = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     other: list[str] = field(default_factory=list)  # top-level fields (title, summary) changed
     # Seeds, compared only between git revisions (or the working tree); by id.
@@ -279,13 +291,41 @@ def _by_id(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _citations(fact_id: str, fact: dict[str, Any]) -> list[Citation]:
+def _sources(fact: dict[str, Any]) -> list[dict[str, Any]]:
     sources = fact.get("sources")
-    if not isinstance(sources, list):
-        return []
-    return [
-        Citation(fact_id, str(s.get("seed")), str(s.get("quote"))) for s in sources if isinstance(s, dict)
-    ]
+    return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+
+
+def _citation_of(fact_id: str, source: dict[str, Any]) -> Citation:
+    return Citation(fact_id, str(source.get("seed")), str(source.get("quote")))
+
+
+def _citation_changes(
+    fact_id: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> tuple[list[Citation], list[Citation], list[CitationChange]]:
+    """Citations added, removed and changed in one fact.
+
+    A source that differs is paired with one on the other side that has the same seed and
+    quote; failing that, with the only other changed source from the same seed. Paired sources
+    are changes, so a reviewer sees a new ``attributed_to`` or ``note`` as what it is.
+    """
+    gone = [s for s in old if s not in new]
+    came = [s for s in new if s not in old]
+    changed = []
+    for same in (lambda s: (str(s.get("seed")), str(s.get("quote"))), lambda s: str(s.get("seed"))):
+        for source in list(came):
+            twins = [g for g in gone if same(g) == same(source)]
+            if len(twins) == 1 and sum(same(c) == same(source) for c in came) == 1:
+                gone.remove(twins[0])
+                came.remove(source)
+                changed.append(CitationChange(fact_id, str(source.get("seed")), twins[0], source))
+    order = {id(s): i for i, s in enumerate(new)}
+    changed.sort(key=lambda c: order[id(c.new)])
+    return (
+        [_citation_of(fact_id, s) for s in came],
+        [_citation_of(fact_id, s) for s in gone],
+        changed,
+    )
 
 
 def _figures(fact: dict[str, Any]) -> list[dict[str, Any]]:
@@ -321,9 +361,10 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> Changes:
     # Citations and figures: per fact id, over the union of both sides, head order first.
     for fact_id in [*new_facts, *(i for i in old_facts if i not in new_facts)]:
         old_fact, new_fact = old_facts.get(fact_id, {}), new_facts.get(fact_id, {})
-        old_cites, new_cites = _citations(fact_id, old_fact), _citations(fact_id, new_fact)
-        changes.citations_added += [c for c in new_cites if c not in old_cites]
-        changes.citations_removed += [c for c in old_cites if c not in new_cites]
+        added, removed, changed = _citation_changes(fact_id, _sources(old_fact), _sources(new_fact))
+        changes.citations_added += added
+        changes.citations_removed += removed
+        changes.citations_changed += changed
         changes.figures += _figure_changes(fact_id, _figures(old_fact), _figures(new_fact))
     return changes
 
@@ -384,13 +425,20 @@ def _value(value: Any) -> str:
     return md(_clip(value))
 
 
-def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """One line per changed field: old → new for short ones, the names of the rest."""
+def _field_changes(old: dict[str, Any], new: dict[str, Any], quoted: tuple[str, ...] = ()) -> list[str]:
+    """One line per changed field: old → new for short ones, the names of the rest.
+
+    A field in ``quoted`` (a quote) is shown in full, since a change past the clip would
+    otherwise read as no change.
+    """
     lines = []
     for key in [*new, *(k for k in old if k not in new)]:
         if key in ("id", "sources", "figures") or old.get(key) == new.get(key):
             continue
         before, after = old.get(key), new.get(key)
+        if key in quoted and isinstance(before, str) and isinstance(after, str):
+            lines.append(f"{md(key)}: “{md(before)}” → “{md(after)}”")
+            continue
         lists = (before is None or isinstance(before, list)) and (after is None or isinstance(after, list))
         if key in ("about", "aliases", "tags", "contradicts", "attributed_to") and lists:
             plus = [v for v in after or [] if v not in (before or [])]
@@ -438,7 +486,7 @@ def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = Fa
         f"| Entities | {_count(len(changes.entities_added))} | {_count(len(changes.entities_removed))} | {_count(len(changes.entities_changed))} |",
         f"| Facts | {_count(len(changes.facts_added))} | {_count(len(changes.facts_removed))} | {_count(len(changes.facts_changed))} |",
         f"| Status changes | | | {_count(len(changes.status_changes))} |",
-        f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | |",
+        f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | {_count(len(changes.citations_changed))} |",
         f"| Figures | {_count(sum(f.old is None for f in changes.figures))} | {_count(sum(f.new is None for f in changes.figures))} | {_count(sum(f.old is not None and f.new is not None for f in changes.figures))} |",
     ]
     if with_seeds:
@@ -488,6 +536,12 @@ def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = Fa
         out.append("")
     _section(out, "Citations added", (_citation(c) for c in changes.citations_added))
     _section(out, "Citations removed", (_citation(c) for c in changes.citations_removed))
+    if changes.citations_changed:
+        out += ["### Citations changed", ""]
+        for change in changes.citations_changed:
+            out.append(f"- {code(change.fact)} ← {code(change.seed)}")
+            out += [f"  - {line}" for line in _field_changes(change.old, change.new, quoted=("quote",))]
+        out.append("")
     figure_lines = []
     for change in changes.figures:
         if change.old and change.new:

@@ -538,9 +538,9 @@ def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = Fa
     _section(out, "Citations removed", (_citation(c) for c in changes.citations_removed))
     if changes.citations_changed:
         out += ["### Citations changed", ""]
-        for change in changes.citations_changed:
-            out.append(f"- {code(change.fact)} ← {code(change.seed)}")
-            out += [f"  - {line}" for line in _field_changes(change.old, change.new, quoted=("quote",))]
+        for cited in changes.citations_changed:
+            out.append(f"- {code(cited.fact)} ← {code(cited.seed)}")
+            out += [f"  - {line}" for line in _field_changes(cited.old, cited.new, quoted=("quote",))]
         out.append("")
     figure_lines = []
     for change in changes.figures:

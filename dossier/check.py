@@ -185,6 +185,14 @@ def _slug_message(value: str, named: str) -> str:
     return f"{named} is not a slug: use a-z, 0-9 and single hyphens"
 
 
+def front_matter_diagnostics(path: str, meta: YMap) -> list[Diagnostic]:
+    """Schema findings for a seed's front matter (a schema error is E601 there)."""
+    return [
+        d if d.code != "E201" else diag(d.path, d.line, d.column, "E601", d.message)
+        for d in schema_diagnostics(path, meta, "seed.schema.json", "front matter")
+    ]
+
+
 def _kind_of(value: Any) -> str:
     if value is None:
         return "null"
@@ -251,10 +259,7 @@ class _Checker:
                     )
                 continue
             meta = file.meta
-            for d in schema_diagnostics(path, meta, "seed.schema.json", "front matter"):
-                self.found.append(
-                    d if d.code != "E201" else diag(d.path, d.line, d.column, "E601", d.message)
-                )
+            self.found += front_matter_diagnostics(path, meta)
             if isinstance(meta.get("sha256"), str) and meta["sha256"] != file.body_sha256:
                 self.add(
                     meta.value_pos["sha256"],
@@ -658,14 +663,15 @@ def control_character_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 
     Seed bodies are evidence and keep whatever characters the source had.
     """
-    found = _control_characters(loaded.facts_path, loaded.data, "top level")
+    found = control_characters(loaded.facts_path, loaded.data, "top level")
     for file in loaded.seeds:
         if isinstance(file.meta, YMap):
-            found += _control_characters(seed_path(loaded, file), file.meta, "front matter")
+            found += control_characters(seed_path(loaded, file), file.meta, "front matter")
     return found
 
 
-def _control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
+def control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
+    """E107 for each key and text below ``data`` (a YMap or YSeq) that holds a control character."""
     found = []
 
     def scan(text: str, pos: tuple[int, int], what: str) -> None:

@@ -464,9 +464,10 @@ class _Checker:
         for _, source in _entries(fact, "sources"):
             seed_id = source.get("seed")
             seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
-            if seed is None:
-                return  # an unknown seed is reported already; its outlet is unknown
-            outlets.add(seed.meta.get("outlet"))
+            outlet = seed.meta.get("outlet") if seed is not None else None
+            if not isinstance(outlet, str):
+                return  # an unknown seed or a malformed outlet is reported already
+            outlets.add(outlet)
         if len(outlets) == 1:
             self._warn(
                 fact,

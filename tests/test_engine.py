@@ -338,3 +338,42 @@ def test_relative_dates_resolve_against_publication() -> None:
         assert fact.date is not None
         assert fact.date_resolved is not None
         assert fact.date.start <= dossier.seed[fact.date_resolved.seed].published.end, fact.id
+
+
+# --- the loader refuses what later stages cannot handle ---------------------------------------
+def test_a_merge_key_before_the_entrys_own_keys_is_not_a_duplicate() -> None:
+    parsed = parse("base: &b {type: outlet, name: A}\nentry:\n  <<: *b\n  name: B\n  id: x\n")
+    assert parsed.problems == ()
+    assert parsed.data["entry"] == {"type": "outlet", "name": "B", "id": "x"}
+    # A key written twice by hand is still a duplicate, merge or not.
+    twice = parse("base: &b {name: A}\nentry:\n  <<: *b\n  name: B\n  name: C\n")
+    assert [p.kind for p in twice.problems] == ["duplicate-key"]
+
+
+def test_aliases_cannot_nest_past_the_depth_limit() -> None:
+    """Each alias adds its anchor's depth: 30 levels twice are 60, without recursion."""
+    text = "a: &a " + "[" * 30 + "]" * 30 + "\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n"
+    problems = parse(text).problems
+    assert [(p.line, p.column, p.kind) for p in problems] == [(2, 34, "too-deep")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "column"),
+    [
+        ("a: " + "9" * 5000, "bad-number", 4),  # Python refuses int() of 4,300+ digits
+        ("a: 0x" + "f" * 5000, "bad-number", 4),
+        ("a: 1000000000000001", "bad-number", 4),
+        ("a: -.INF", "bad-number", 4),
+        ("a: ! 12", "tag", 4),
+        ("a: !foo {b: 1}", "tag", 4),
+        ("a: b\x00c", "control", 5),
+    ],
+)
+def test_the_loader_locates_what_it_refuses(text: str, kind: str, column: int) -> None:
+    problems = parse(text).problems
+    assert [(p.line, p.column, p.kind) for p in problems] == [(1, column, kind)]
+    assert "Exceeds" not in problems[0].message and "position" not in problems[0].message
+
+
+def test_the_largest_allowed_number_is_allowed() -> None:
+    assert parse("a: 1000000000000000\nb: -1e15\nc: 0.5").problems == ()

@@ -54,3 +54,19 @@ def test_http_url(url: str, ok: bool) -> None:
 )
 def test_slug(value: object, ok: bool) -> None:
     assert ids.is_slug(value) is ok
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["s-300\n", "s-300\r\n", " s-300", "ѕ-300", "s-３００", "a" * 101, "", "https://a.example\n"],
+)
+def test_an_id_is_the_whole_value(value: str) -> None:
+    # Python's '$' also matches before a final newline; ids are matched in full.
+    assert not ids.is_slug(value)
+    assert ids.is_slug("a" * 100)
+
+
+@pytest.mark.parametrize("url", ["https://a.example\n", "https://a.example/\r\n"])
+def test_a_url_is_the_whole_value(url: str) -> None:
+    assert not ids.is_http_url(url)
+    assert ids.HTTP_URL.match(url) is None

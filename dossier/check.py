@@ -29,7 +29,7 @@ from dossier.model import (
 )
 from dossier.project import Project
 from dossier.seeds import SeedFile
-from dossier.yamlload import YMap, YSeq, char_name
+from dossier.yamlload import CONTROL, YMap, YSeq, char_name
 
 
 @dataclass(frozen=True)
@@ -654,11 +654,6 @@ def check_loaded(loaded: Loaded, *, build: bool = True) -> CheckResult:
     return result
 
 
-# C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional controls that
-# make text display in another order than it is stored (U+202E turns "did not" into "ton did").
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def control_character_diagnostics(loaded: Loaded) -> list[Diagnostic]:
     """E107 for every key and text value of the facts file and of seed front matter.
 
@@ -676,7 +671,7 @@ def control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
     found = []
 
     def scan(text: str, pos: tuple[int, int], what: str) -> None:
-        hits = [m.start() for m in _CONTROL.finditer(text)]
+        hits = [m.start() for m in CONTROL.finditer(text)]
         if hits:
             more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
             message = (

@@ -22,7 +22,7 @@ from typing import Any
 
 from dossier import escape, seeds
 from dossier.project import Project
-from dossier.yamlload import parse
+from dossier.yamlload import CONTROL, parse
 
 FACTS_PATH = "data/facts.yaml"
 SEEDS_PATH = "seeds"
@@ -394,17 +394,24 @@ _GITHUB_EXTRA = re.compile(r"~|\$|://|(?i:www)\.|@")
 _GITHUB_SAFE = {"~": "\\~", "$": "&#36;", "://": ":&#47;&#47;", "@": "&#64;"}
 
 
+def _visible(text: str) -> str:
+    """Control and bidirectional characters shown as ``<U+202E>``: a reviewer must see that a
+    statement holds one, not read it the way the character makes it display."""
+    return CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def md(value: Any) -> str:
     """Text for inline GitHub Markdown, safe in a list item or a table cell: one line, HTML
     escaped, no emphasis, link, heading, table cell, strikethrough, math or autolink."""
     return _GITHUB_EXTRA.sub(
-        lambda m: _GITHUB_SAFE.get(m.group(), m.group()[:-1] + "&#46;"), str(escape.md(value))
+        lambda m: _GITHUB_SAFE.get(m.group(), m.group()[:-1] + "&#46;"),
+        str(escape.md(_visible(str(value)))),
     )
 
 
 def code(value: Any) -> str:
     """A code span that shows ``value`` literally, whatever backticks it holds (not for tables)."""
-    text = " ".join(str(value).split())
+    text = " ".join(_visible(str(value)).split())
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -131,7 +131,9 @@ def records(dossier: Dossier) -> dict[str, Any]:
 def to_json(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
     """The whole dossier as one JSON document."""
     # No indent: only the compact form uses json's C encoder, and 10,000 facts make it count.
-    return json.dumps(data or records(dossier), ensure_ascii=False) + "\n"
+    # allow_nan=False: NaN or Infinity would make the file invalid JSON. The check refuses such
+    # numbers (E206), so this only ever stops a bug from publishing a broken file.
+    return json.dumps(data or records(dossier), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
@@ -142,7 +144,7 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
         *({"kind": "seed", **s} for s in data["seeds"]),
         *({"kind": "fact", **f} for f in data["facts"]),
     ]
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return "".join(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in rows)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula: `=HYPERLINK(...)` in a

@@ -160,6 +160,11 @@ def _unprintable(text: str, first_line: int) -> YamlProblem | None:
     return YamlProblem(line, column, "control", f"{char_name(char)} is not allowed in YAML text; delete it")
 
 
+# Characters refused in every text and key (E107): C0 controls except tab and line feed, DEL,
+# C1 controls, and the bidirectional controls that make text display in another order than it
+# is stored (U+202E turns "did not" into "ton did").
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 _CONTROL_NAMES = {
     0x00: "NULL",
     0x07: "BELL",

@@ -257,3 +257,9 @@ def test_every_changed_field_of_a_citation_is_shown(tmp_path: Path) -> None:
         "  - quote: “Alt.” → “Neu.”",
         "  - translation: Old. → New.",
     ]
+
+
+def test_control_and_bidi_characters_are_shown_not_obeyed() -> None:
+    """U+202E would make "did not deliver" display as something else in the PR comment."""
+    assert md("did \u202etoN\u202c deliver") == "did &lt;U+202E&gt;toN&lt;U+202C&gt; deliver"
+    assert code("a\u2066b\x07") == "`a<U+2066>b<U+0007>`"

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from dossier import seeds
 from dossier.cli import cli
+from dossier.diff import SeedVersion, load_side
 from dossier.yamlload import parse
 from tests.conftest import FIXTURES, ROOT, copy_project
 
@@ -39,18 +40,10 @@ class Raw:
     text: str
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-FACTS = _plain(parse((BASE / "data" / "facts.yaml").read_text("utf-8")).data)
+FACTS = load_side("base", (BASE / "data" / "facts.yaml").read_text("utf-8"))
 SEED_FILE = BASE / "seeds" / "alpha-report.md"
 SEED = seeds.read(SEED_FILE)
-SEED_META = _plain(SEED.meta)
+SEED_META = SeedVersion.of(SEED.id, SEED_FILE.read_bytes()).meta
 
 
 def _flow(value: Any) -> str:

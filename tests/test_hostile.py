@@ -40,10 +40,38 @@ class Raw:
     text: str
 
 
-FACTS = load_side("base", (BASE / "data" / "facts.yaml").read_text("utf-8"))
 SEED_FILE = BASE / "seeds" / "alpha-report.md"
 SEED = seeds.read(SEED_FILE)
-SEED_META = SeedVersion.of(SEED.id, SEED_FILE.read_bytes()).meta
+
+
+def _sound_base() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The base fixture with every optional field filled in, so that each can be fuzzed."""
+    facts = load_side("base", (BASE / "data" / "facts.yaml").read_text("utf-8"))
+    facts["summary"] = "What the mini dossier covers."
+    facts["entities"][2].update(description="Air defence radars.", url="https://radar.example/", notes="n")
+    fact = facts["facts"][0]
+    fact["date_resolved"]["note"] = "Monday before publication."
+    fact["figures"][0].update(min=250, max=350.5)
+    fact["sources"][0].update(attributed_to=["alpha-news"], note="the second official")
+    fact.update(contradicts=["radars-denied"], tags=["air-defence"], notes="n")
+    denied = {**fact, "id": "radars-denied", "status": "denied", "contradicts": ["radars-arrived"]}
+    denied.update(sources=fact["sources"][:2], acknowledge={"W401": "Only Alpha reports the denial."})
+    facts["facts"].append({k: v for k, v in denied.items() if k != "date_resolved"})
+    meta = SeedVersion.of(SEED.id, SEED_FILE.read_bytes()).meta or {}
+    meta.update(same_as="beta-bericht", received_as="a.txt", inferred={"title": "first line"}, notes="n")
+    return facts, meta
+
+
+FACTS, SEED_META = _sound_base()
+
+
+def _write(root: Path, facts: dict[str, Any], meta: dict[str, Any]) -> None:
+    text = "\n".join(_block(facts)) + "\n"
+    (root / "data" / "facts.yaml").write_bytes(text.encode("utf-8", "surrogatepass"))
+    front = "\n".join(_block(meta)) + "\n"
+    (root / "seeds" / SEED_FILE.name).write_bytes(
+        b"---\n" + front.encode("utf-8", "surrogatepass") + b"---\n" + SEED.body.encode("utf-8")
+    )
 
 
 def _flow(value: Any) -> str:
@@ -192,31 +220,35 @@ def test_no_field_value_crashes_any_command(
     tmp_path_factory: pytest.TempPathFactory, in_seed: bool, which: int, value: Any
 ) -> None:
     root = copy_project(BASE, tmp_path_factory.mktemp("hostile"))
-    facts_file = root / "data" / "facts.yaml"
-    original = facts_file.read_text("utf-8")
+    facts, meta = FACTS, SEED_META
     if in_seed:
         places = _paths(SEED_META)
         meta = _replace(SEED_META, places[which % len(places)], value)
-        front = "\n".join(_block(meta)) + "\n"
-        (root / "seeds" / SEED_FILE.name).write_bytes(
-            b"---\n" + front.encode("utf-8", "surrogatepass") + b"---\n" + SEED.body.encode("utf-8")
-        )
     else:
         places = _paths(FACTS)
-        data = _replace(FACTS, places[which % len(places)], value)
-        facts_file.write_text("\n".join(_block(data)) + "\n", "utf-8", errors="surrogatepass")
+        facts = _replace(FACTS, places[which % len(places)], value)
+    _write(root, facts, meta)
     project = ["--project", str(root)]
     accepted = _ok(["check", *project, "--no-cache"]) == 0
     _ok(["fmt", *project, "--check"])
-    _ok(["export", *project, "--out", str(root / "out")])
+    exported = _ok(["export", *project, "--out", str(root / "out")])
+    assert exported == (0 if accepted else 1)
     base = root / "base.yaml"
-    base.write_text(original, "utf-8")
-    _ok(["diff", *project, str(base), str(facts_file)])
-    if accepted:
+    base.write_text("\n".join(_block(FACTS)) + "\n", "utf-8")
+    _ok(["diff", *project, str(base), str(root / "data" / "facts.yaml")])
+    if accepted:  # what the check accepts, every later stage must handle
         _ok(["build", *project, "--no-site"], allowed=(0,))
-        exported = _ok(["export", *project, "--format", "json", "--out", str(root / "json")], allowed=(0,))
-        assert exported == 0
-        json.loads((root / "json" / "dossier.json").read_text("utf-8"), parse_constant=_refuse_constant)
+        json.loads((root / "out" / "dossier.json").read_text("utf-8"), parse_constant=_refuse_constant)
+
+
+def test_the_fuzzed_base_is_sound(tmp_path: Path) -> None:
+    """Every optional field is present and the whole passes the check: each mutation is the
+    only thing wrong with its input."""
+    root = copy_project(BASE, tmp_path)
+    _write(root, FACTS, SEED_META)
+    result = CliRunner().invoke(cli, ["check", "--project", str(root), "--no-cache"])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert len(_paths(FACTS)) > 100 and len(_paths(SEED_META)) > 20
 
 
 def _refuse_constant(name: str) -> Any:

@@ -659,7 +659,7 @@ def control_character_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 
     Seed bodies are evidence and keep whatever characters the source had.
     """
-    found = control_characters(loaded.facts_path, loaded.data, "top level")
+    found = control_characters(loaded.facts_path, loaded.data, "top level") if loaded.may_hold_control else []
     for file in loaded.seeds:
         if isinstance(file.meta, YMap):
             found += control_characters(seed_path(loaded, file), file.meta, "front matter")
@@ -669,33 +669,37 @@ def control_character_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 def control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
     """E107 for each key and text below ``data`` (a YMap or YSeq) that holds a control character."""
     found = []
+    search = CONTROL.search
 
-    def scan(text: str, pos: tuple[int, int], what: str) -> None:
+    def report(text: str, pos: tuple[int, int], what: str) -> None:
         hits = [m.start() for m in CONTROL.finditer(text)]
-        if hits:
-            more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-            message = (
-                f"{char_name(text[hits[0]])} at offset {hits[0]} of {what}{more}: "
-                "control and bidirectional characters are not allowed here; delete it"
-            )
-            found.append(diag(path, *pos, "E107", message))
+        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+        message = (
+            f"{char_name(text[hits[0]])} at offset {hits[0]} of {what}{more}: "
+            "control and bidirectional characters are not allowed here; delete it"
+        )
+        found.append(diag(path, *pos, "E107", message))
 
-    # An explicit stack, not recursion: nesting is bounded by the loader, but cheaply so.
+    # An explicit stack, not recursion: nesting is bounded by the loader, but cheaply so. Paths
+    # are described only for a hit: this walks every string of a 10,000-fact file.
     stack: list[tuple[Any, list[Any]]] = [(data, [])]
     while stack:
         node, where = stack.pop()
         if isinstance(node, YMap):
             for key, value in node.items():
-                scan(key, node.key_pos[key], f"the key {_describe([*where, key], root)!r}")
+                if search(key):
+                    report(key, node.key_pos[key], f"the key {_describe([*where, key], root)!r}")
                 if isinstance(value, str):
-                    scan(value, node.value_pos[key], _describe([*where, key], root))
-                else:
+                    if search(value):
+                        report(value, node.value_pos[key], _describe([*where, key], root))
+                elif isinstance(value, (YMap, YSeq)):
                     stack.append((value, [*where, key]))
         elif isinstance(node, YSeq):
-            for i, (value, pos) in enumerate(zip(node, node.item_pos, strict=True)):
+            for i, value in enumerate(node):
                 if isinstance(value, str):
-                    scan(value, pos, _describe([*where, i], root))
-                else:
+                    if search(value):
+                        report(value, node.item_pos[i], _describe([*where, i], root))
+                elif isinstance(value, (YMap, YSeq)):
                     stack.append((value, [*where, i]))
     return found
 

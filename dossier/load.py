@@ -9,7 +9,7 @@ from typing import Any
 from dossier import seeds
 from dossier.diagnostics import Diagnostic, diag
 from dossier.project import Project
-from dossier.yamlload import YamlProblem, parse
+from dossier.yamlload import YamlProblem, may_hold_control, parse
 
 _PROBLEM_CODES = {
     "syntax": "E101",
@@ -30,6 +30,9 @@ class Loaded:
     data: Any  # the facts tree (YMap) or None
     seeds: tuple[seeds.SeedFile, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # Whether a value of the facts file can hold a control character at all (see
+    # :func:`dossier.yamlload.may_hold_control`); False spares the check a walk over every text.
+    may_hold_control: bool = True
 
 
 def problem_diagnostics(path: str, problems: tuple[YamlProblem, ...]) -> list[Diagnostic]:
@@ -42,6 +45,7 @@ def load(project: Project) -> Loaded:
     path = project.rel(project.facts_file)
     found: list[Diagnostic] = []
     data: Any = None
+    controls = True
     try:
         if project.facts_file.is_symlink():
             raise OSError(0, "it is a symbolic link; the facts file must be a regular file")
@@ -58,6 +62,7 @@ def load(project: Project) -> Loaded:
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             found.append(diag(path, line, col, "E105", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"))
         else:
+            controls = may_hold_control(text)
             parsed = parse(text.removeprefix("\ufeff"))
             found += problem_diagnostics(path, parsed.problems)
             data = parsed.data
@@ -79,4 +84,4 @@ def load(project: Project) -> Loaded:
                 data = None
     if not project.seeds_dir.is_dir():
         found.append(diag(project.rel(project.seeds_dir), 0, 0, "E106", "no seeds folder: create seeds/"))
-    return Loaded(path, data, tuple(seeds.read_all(project.seeds_dir)), tuple(found))
+    return Loaded(path, data, tuple(seeds.read_all(project.seeds_dir)), tuple(found), controls)

@@ -165,6 +165,16 @@ def _unprintable(text: str, first_line: int) -> YamlProblem | None:
 # is stored (U+202E turns "did not" into "ton did").
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+# A control character reaches a loaded value only written as itself or as a double-quoted
+# escape (\x07, \u202e, \e, \N, ...). A text with neither needs no per-value scan.
+_CONTROL_OR_ESCAPE = re.compile(f"{CONTROL.pattern}|\\\\[0abefrvxuUN]")
+
+
+def may_hold_control(text: str) -> bool:
+    """Whether a value parsed from ``text`` can hold a :data:`CONTROL` character."""
+    return _CONTROL_OR_ESCAPE.search(text) is not None
+
+
 _CONTROL_NAMES = {
     0x00: "NULL",
     0x07: "BELL",

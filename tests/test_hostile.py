@@ -344,3 +344,22 @@ def test_fmt_writes_every_float_the_check_accepts(number: float) -> None:
 
     text = f"figures:\n  - value: {number!r}\n    min: {number:e}\n"
     assert parse(format_text(text)).data == parse(text).data
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(HOSTILE_CHARS), st.characters(codec="utf-8")), max_size=20))
+def test_the_control_scan_shortcut_misses_no_escape(text: str) -> None:
+    """The check walks the facts file's texts only when its raw text could produce a control
+    character; every escape form that can must be seen by that test."""
+    from dossier.fmt import double_quoted
+    from dossier.yamlload import CONTROL, may_hold_control
+
+    for doc in (
+        f"a: {double_quoted(text)}\n",
+        f"a: {json.dumps(text)}\n",
+        f"a: {json.dumps(text, ensure_ascii=False)}\n",
+    ):
+        parsed = parse(doc)
+        value = parsed.data["a"] if isinstance(parsed.data, dict) else ""
+        if CONTROL.search(value):
+            assert may_hold_control(doc), doc

@@ -116,7 +116,7 @@ _FIXES = {
     "E106": "Create the missing file or folder, or run the command from the project root (`--project DIR`).",
     "E107": "Delete the character. Bidirectional controls (U+202E and its kin) make text display differently "
     "from what it says; control characters have no place in prose. Seed bodies are evidence and may hold them.",
-    "E108": "Flatten the structure: the facts file needs five levels of nesting at most.",
+    "E108": "Flatten the structure: the facts file needs six levels of nesting at most.",
     "E109": "Remove the tag: put text in quotes and write numbers, true/false and null plainly.",
     "E201": "Use the fields and values the schema allows; editors with the YAML language server show them as you type.",
     "E202": "Give each entity, fact and seed its own id; merge true duplicates.",

@@ -30,7 +30,7 @@ from ruamel.yaml.events import (
 # An alias may stand for at most this many nodes in total. Real files use few aliases; a
 # "billion laughs" document needs millions. Counting sizes, not expanding, keeps the guard O(n).
 MAX_ALIAS_NODES = 10_000
-# Mappings and lists nest at most this deep (the facts file needs five levels). Deeper input is
+# Mappings and lists nest at most this deep (the facts file needs six levels). Deeper input is
 # skipped event by event, so neither this builder nor the checks after it can exhaust the stack.
 MAX_DEPTH = 32
 # Numbers must be finite and at most this large: JSON has no NaN or infinity, and JavaScript
@@ -292,7 +292,7 @@ class _Builder:
                 *pos,
                 "too-deep",
                 f"lists and mappings nest more than {MAX_DEPTH} levels deep here; "
-                "the facts file needs five at most",
+                "the facts file needs six at most",
             )
         )
 

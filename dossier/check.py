@@ -147,6 +147,10 @@ def schema_diagnostics(path: str, data: Any, schema_name: str, root: str = "top 
                 "E205",
                 f"{error.instance!r} is not an http(s) URL; only http and https links are allowed",
             )
+            if error.instance != error.instance.strip():
+                message = (
+                    f"{error.instance!r} is not an http(s) URL: remove the spaces or line breaks around it"
+                )
         elif error.validator == "pattern" and field_name in ("date", "published"):
             code, message = (
                 "E501",

@@ -363,3 +363,36 @@ def test_the_control_scan_shortcut_misses_no_escape(text: str) -> None:
         value = parsed.data["a"] if isinstance(parsed.data, dict) else ""
         if CONTROL.search(value):
             assert may_hold_control(doc), doc
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=st.one_of(st.none(), texts),
+    first_line=texts,
+    url=st.one_of(st.none(), st.sampled_from(["https://a.example/x", "https://a.example/\n", "http://a b"])),
+    published=st.sampled_from(["2024", "2024-08-06", "0000", "２０２４", "2024\n"]),
+)
+def test_add_seed_writes_only_what_the_check_accepts(
+    tmp_path_factory: pytest.TempPathFactory,
+    title: str | None,
+    first_line: str,
+    url: str | None,
+    published: str,
+) -> None:
+    root = copy_project(BASE, tmp_path_factory.mktemp("addseed"))
+    article = root / "article.txt"
+    article.write_bytes(f"{first_line}\nRadars arrived, officials said.\n".encode("utf-8", "surrogatepass"))
+    args = ["add-seed", "--project", str(root), str(article), "--outlet", "alpha-news", "--language", "en"]
+    args += ["--published", published, "--id", "new-seed"]
+    args += [*(["--title", title] if title is not None else []), *(["--url", url] if url is not None else [])]
+    code = _ok(args, allowed=(0, 1, 2))
+    written = root / "seeds" / "new-seed.md"
+    assert written.exists() == (code == 0)
+    if code == 0:
+        result = CliRunner().invoke(cli, ["check", "--project", str(root), "--no-cache"])
+        errors = [
+            line
+            for line in result.stdout.splitlines()
+            if line.startswith("seeds/new-seed.md") and ": E" in line
+        ]
+        assert errors == []

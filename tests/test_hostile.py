@@ -402,3 +402,20 @@ def test_add_seed_writes_only_what_the_check_accepts(
             if line.startswith("seeds/new-seed.md") and ": E" in line
         ]
         assert errors == []
+
+
+def test_a_control_character_in_a_key_is_located_at_the_key(base_project: Path) -> None:
+    facts = base_project / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace("    name: Radar units", '    "na\\u2066me": Radar units')
+    )
+    seed = base_project / "seeds" / "alpha-report.md"
+    seed.write_bytes(seed.read_bytes().replace(b"language: en", b'"lang\\x1buage": en'))
+    result = CliRunner().invoke(cli, ["check", "--project", str(base_project), "--no-cache"])
+    e107 = [line for line in result.stdout.splitlines() if " E107 " in line]
+    assert e107 == [
+        "data/facts.yaml:12:5: E107 U+2066 (LEFT-TO-RIGHT ISOLATE) at offset 2 of the key "
+        "'entities[2].na\\u2066me': control and bidirectional characters are not allowed here; delete it",
+        "seeds/alpha-report.md:5:1: E107 U+001B (ESCAPE) at offset 4 of the key 'lang\\x1buage': "
+        "control and bidirectional characters are not allowed here; delete it",
+    ]

@@ -29,7 +29,7 @@ NEAR_DUPLICATE = 65
 _MIN_LENGTH_SHARE = 0.6
 _WORDS = re.compile(r"\w+")
 _MAX_ID = 60
-_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_LANGUAGE = re.compile(r"[a-z]{2}")  # matched in full: '$' would allow a final line break
 _PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as")  # slugs, codes and hex: never need quotes
 
 
@@ -187,6 +187,27 @@ def read_source(source: Path) -> bytes:
         raise SeedImportError(f"cannot read {source}: {exc.strerror}") from exc
 
 
+def _refuse_what_check_refuses(shown: str, front: bytes) -> None:
+    """Read the front matter back as ``dossier check`` reads it; refuse it with the check's
+    messages (a title with a control character, a language code with a line break ...) rather
+    than write a seed that the check then rejects."""
+    from dossier.check import control_characters, front_matter_diagnostics
+    from dossier.diagnostics import format_text
+    from dossier.load import problem_diagnostics
+    from dossier.yamlload import YMap, parse
+
+    parsed = parse(front.decode("utf-8"), first_line=2)
+    found = problem_diagnostics(shown, parsed.problems)
+    if isinstance(parsed.data, YMap):
+        found += front_matter_diagnostics(shown, parsed.data)
+        found += control_characters(shown, parsed.data, "front matter")
+    if found:
+        raise SeedImportError(
+            "nothing was written: dossier check would refuse this seed's front matter:\n"
+            + format_text(found).rstrip("\n")
+        )
+
+
 def add_seed(
     project: Project,
     source: Path,
@@ -206,7 +227,7 @@ def add_seed(
         dates.parse_point(published)
     except ValueError as exc:
         raise SeedImportError(str(exc), "--published") from exc
-    if not _LANGUAGE.match(language.lower()):
+    if not _LANGUAGE.fullmatch(language.lower()):
         raise SeedImportError(
             f"{language!r} is not a two-letter ISO 639-1 code such as en or de", "--language"
         )
@@ -266,6 +287,7 @@ def add_seed(
     parts = seeds.split(data)
     if parts is None or parts[1] != body:  # the text must read back byte for byte
         raise SeedImportError(f"{source} cannot be stored as a seed: its text would not read back unchanged")
+    _refuse_what_check_refuses(f"seeds/{seed_id}.md", parts[0])
 
     try:
         # Written only into the project's own seeds/ folder, never through a link.

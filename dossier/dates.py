@@ -12,7 +12,8 @@ from typing import Literal
 
 Precision = Literal["year", "month", "day"]
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: Python's \d also takes fullwidth and Arabic-Indic digits, which int() reads.
+_PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _MONTHS = [
     "January",
     "February",
@@ -76,10 +77,12 @@ def _human_point(day: dt.date, precision: Precision) -> str:
 
 def parse_point(text: str) -> tuple[dt.date, dt.date]:
     """First and last day covered by one date of any precision; ``ValueError`` says what is wrong."""
-    m = _PART.match(text)
+    m = _PART.fullmatch(text)
     if not m:
         raise ValueError(f"{text!r} is not a date: write 2024, 2024-08 or 2024-08-05")
     year = int(m[1])
+    if year < dt.MINYEAR:
+        raise ValueError(f"{text!r}: there is no year 0; the calendar starts at year 0001")
     if m[2] is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     month = int(m[2])
@@ -96,7 +99,8 @@ def parse_point(text: str) -> tuple[dt.date, dt.date]:
 
 def parse(value: object) -> FuzzyDate:
     """Parse a date or a ``start/end`` range; an int is read as a year."""
-    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    # No stripping: the schema refuses spaces and line breaks around a date, and so does this.
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not text:
         raise ValueError(f"{value!r} is not a date: write 2024, 2024-08 or 2024-08-05")
     parts = text.split("/")

@@ -51,6 +51,14 @@ _RULES = [
     Rule("E105", "not-utf8", Severity.ERROR, "The file is not valid UTF-8."),
     Rule("E106", "unreadable", Severity.ERROR, "The file or folder cannot be read."),
     Rule(
+        "E107",
+        "control-character",
+        Severity.ERROR,
+        "A text or key holds a control character or an invisible bidirectional control.",
+    ),
+    Rule("E108", "too-deep", Severity.ERROR, "Lists and mappings nest deeper than the loader allows."),
+    Rule("E109", "yaml-tag", Severity.ERROR, "A value carries an explicit YAML tag (`!!int`, `!foo`)."),
+    Rule(
         "E110",
         "unsafe-path",
         Severity.ERROR,
@@ -64,6 +72,7 @@ _RULES = [
     ),
     Rule("E204", "no-sources", Severity.ERROR, "A fact cites no source."),
     Rule("E205", "bad-url", Severity.ERROR, "A URL is not http(s)."),
+    Rule("E206", "bad-number", Severity.ERROR, "A number is not finite, or too large to publish exactly."),
     # 3xx: references
     Rule("E301", "unknown-entity", Severity.ERROR, "A reference names no known entity."),
     Rule("E302", "unknown-seed", Severity.ERROR, "A reference names no seed in seeds/."),
@@ -163,11 +172,16 @@ _FIXES = {
     "E110": "Replace the link (or FIFO, socket, device) with the real file or folder, inside the project: "
     "`dossier` never follows links below the project root, so a pull request cannot make a build read, "
     "overwrite or delete files elsewhere. See the [security model](security.md#filesystem).",
+    "E107": "Delete the character. Bidirectional controls (U+202E and its kin) make text display differently "
+    "from what it says; control characters have no place in prose. Seed bodies are evidence and may hold them.",
+    "E108": "Flatten the structure: the facts file needs six levels of nesting at most.",
+    "E109": "Remove the tag: put text in quotes and write numbers, true/false and null plainly.",
     "E201": "Use the fields and values the schema allows; editors with the YAML language server show them as you type.",
     "E202": "Give each entity, fact and seed its own id; merge true duplicates.",
     "E203": "Write ids as lower-case words joined by single hyphens: `s-300`, `shoigu-visits-tehran`.",
     "E204": "Cite at least one seed with a verbatim quote under `sources:`.",
     "E205": "Link only http:// or https:// addresses.",
+    "E206": "Write a finite number of at most 10^15 in magnitude; leave the field out where the text gives none.",
     "E301": "Add the entity to `entities:` or correct the id (the message suggests a close match).",
     "E302": "Import the source with `dossier add-seed`, or correct the seed id (the file name in `seeds/` without `.md`).",
     "E303": "Point `contradicts:` at an existing fact id.",

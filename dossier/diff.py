@@ -22,7 +22,7 @@ from typing import Any
 
 from dossier import escape, fs, seeds
 from dossier.project import Project
-from dossier.yamlload import parse
+from dossier.yamlload import CONTROL, parse
 
 FACTS_PATH = "data/facts.yaml"
 SEEDS_PATH = "seeds"
@@ -191,6 +191,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class CitationChange:
+    """A citation kept on both sides (same seed, and the same quote or the only one from that
+    seed) whose fields changed: a new quote, attribution, note, translation."""
+
+    fact: str
+    seed: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class FigureChange:
     fact: str
     old: dict[str, Any] | None
@@ -210,6 +221,7 @@ class Changes:
     status_changes: list[tuple[str, Any, Any]] = field(default_factory=list)
     citations_added: list[Citation] = field(default_factory=list)
     citations_removed: list[Citation] = field(default_factory=list)
+    citations_changed: list[CitationChange] = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     other: list[str] = field(default_factory=list)  # top-level fields (title, summary) changed
     # Seeds, compared only between git revisions (or the working tree); by id.
@@ -285,13 +297,41 @@ def _by_id(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _citations(fact_id: str, fact: dict[str, Any]) -> list[Citation]:
+def _sources(fact: dict[str, Any]) -> list[dict[str, Any]]:
     sources = fact.get("sources")
-    if not isinstance(sources, list):
-        return []
-    return [
-        Citation(fact_id, str(s.get("seed")), str(s.get("quote"))) for s in sources if isinstance(s, dict)
-    ]
+    return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+
+
+def _citation_of(fact_id: str, source: dict[str, Any]) -> Citation:
+    return Citation(fact_id, str(source.get("seed")), str(source.get("quote")))
+
+
+def _citation_changes(
+    fact_id: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> tuple[list[Citation], list[Citation], list[CitationChange]]:
+    """Citations added, removed and changed in one fact.
+
+    A source that differs is paired with one on the other side that has the same seed and
+    quote; failing that, with the only other changed source from the same seed. Paired sources
+    are changes, so a reviewer sees a new ``attributed_to`` or ``note`` as what it is.
+    """
+    gone = [s for s in old if s not in new]
+    came = [s for s in new if s not in old]
+    changed = []
+    for same in (lambda s: (str(s.get("seed")), str(s.get("quote"))), lambda s: str(s.get("seed"))):
+        for source in list(came):
+            twins = [g for g in gone if same(g) == same(source)]
+            if len(twins) == 1 and sum(same(c) == same(source) for c in came) == 1:
+                gone.remove(twins[0])
+                came.remove(source)
+                changed.append(CitationChange(fact_id, str(source.get("seed")), twins[0], source))
+    order = {id(s): i for i, s in enumerate(new)}
+    changed.sort(key=lambda c: order[id(c.new)])
+    return (
+        [_citation_of(fact_id, s) for s in came],
+        [_citation_of(fact_id, s) for s in gone],
+        changed,
+    )
 
 
 def _figures(fact: dict[str, Any]) -> list[dict[str, Any]]:
@@ -327,9 +367,10 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> Changes:
     # Citations and figures: per fact id, over the union of both sides, head order first.
     for fact_id in [*new_facts, *(i for i in old_facts if i not in new_facts)]:
         old_fact, new_fact = old_facts.get(fact_id, {}), new_facts.get(fact_id, {})
-        old_cites, new_cites = _citations(fact_id, old_fact), _citations(fact_id, new_fact)
-        changes.citations_added += [c for c in new_cites if c not in old_cites]
-        changes.citations_removed += [c for c in old_cites if c not in new_cites]
+        added, removed, changed = _citation_changes(fact_id, _sources(old_fact), _sources(new_fact))
+        changes.citations_added += added
+        changes.citations_removed += removed
+        changes.citations_changed += changed
         changes.figures += _figure_changes(fact_id, _figures(old_fact), _figures(new_fact))
     return changes
 
@@ -359,17 +400,24 @@ _GITHUB_EXTRA = re.compile(r"~|\$|://|(?i:www)\.|@")
 _GITHUB_SAFE = {"~": "\\~", "$": "&#36;", "://": ":&#47;&#47;", "@": "&#64;"}
 
 
+def _visible(text: str) -> str:
+    """Control and bidirectional characters shown as ``<U+202E>``: a reviewer must see that a
+    statement holds one, not read it the way the character makes it display."""
+    return CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def md(value: Any) -> str:
     """Text for inline GitHub Markdown, safe in a list item or a table cell: one line, HTML
     escaped, no emphasis, link, heading, table cell, strikethrough, math or autolink."""
     return _GITHUB_EXTRA.sub(
-        lambda m: _GITHUB_SAFE.get(m.group(), m.group()[:-1] + "&#46;"), str(escape.md(value))
+        lambda m: _GITHUB_SAFE.get(m.group(), m.group()[:-1] + "&#46;"),
+        str(escape.md(_visible(str(value)))),
     )
 
 
 def code(value: Any) -> str:
     """A code span that shows ``value`` literally, whatever backticks it holds (not for tables)."""
-    text = " ".join(str(value).split())
+    text = " ".join(_visible(str(value)).split())
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -390,13 +438,20 @@ def _value(value: Any) -> str:
     return md(_clip(value))
 
 
-def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """One line per changed field: old → new for short ones, the names of the rest."""
+def _field_changes(old: dict[str, Any], new: dict[str, Any], quoted: tuple[str, ...] = ()) -> list[str]:
+    """One line per changed field: old → new for short ones, the names of the rest.
+
+    A field in ``quoted`` (a quote) is shown in full, since a change past the clip would
+    otherwise read as no change.
+    """
     lines = []
     for key in [*new, *(k for k in old if k not in new)]:
         if key in ("id", "sources", "figures") or old.get(key) == new.get(key):
             continue
         before, after = old.get(key), new.get(key)
+        if key in quoted and isinstance(before, str) and isinstance(after, str):
+            lines.append(f"{md(key)}: “{md(before)}” → “{md(after)}”")
+            continue
         lists = (before is None or isinstance(before, list)) and (after is None or isinstance(after, list))
         if key in ("about", "aliases", "tags", "contradicts", "attributed_to") and lists:
             plus = [v for v in after or [] if v not in (before or [])]
@@ -444,7 +499,7 @@ def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = Fa
         f"| Entities | {_count(len(changes.entities_added))} | {_count(len(changes.entities_removed))} | {_count(len(changes.entities_changed))} |",
         f"| Facts | {_count(len(changes.facts_added))} | {_count(len(changes.facts_removed))} | {_count(len(changes.facts_changed))} |",
         f"| Status changes | | | {_count(len(changes.status_changes))} |",
-        f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | |",
+        f"| Citations | {_count(len(changes.citations_added))} | {_count(len(changes.citations_removed))} | {_count(len(changes.citations_changed))} |",
         f"| Figures | {_count(sum(f.old is None for f in changes.figures))} | {_count(sum(f.new is None for f in changes.figures))} | {_count(sum(f.old is not None and f.new is not None for f in changes.figures))} |",
     ]
     if with_seeds:
@@ -494,6 +549,12 @@ def to_markdown(changes: Changes, base: str, head: str, *, with_seeds: bool = Fa
         out.append("")
     _section(out, "Citations added", (_citation(c) for c in changes.citations_added))
     _section(out, "Citations removed", (_citation(c) for c in changes.citations_removed))
+    if changes.citations_changed:
+        out += ["### Citations changed", ""]
+        for cited in changes.citations_changed:
+            out.append(f"- {code(cited.fact)} ← {code(cited.seed)}")
+            out += [f"  - {line}" for line in _field_changes(cited.old, cited.new, quoted=("quote",))]
+        out.append("")
     figure_lines = []
     for change in changes.figures:
         if change.old and change.new:

@@ -389,7 +389,30 @@ class _Constructor(RoundTripConstructor):
     """
 
 
+class _FloatText(float):
+    """A float that remembers how it was written. ruamel rewrites some floats it reads back
+    (``2.357013406468805e-76`` loses digits), so the formatter writes each as it stood."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> _FloatText:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
+def _construct_float(constructor: Any, node: Any) -> Any:
+    value = constructor.construct_yaml_float(node)
+    return _FloatText(value, node.value) if isinstance(value, float) and not node.anchor else value
+
+
+def _represent_float(representer: Any, data: _FloatText) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:float", data.text)
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Representer.add_representer(_FloatText, _represent_float)
 
 
 def round_trip_yaml() -> YAML:

@@ -9,9 +9,17 @@ from typing import Any
 from dossier import fs, seeds
 from dossier.diagnostics import Diagnostic, diag
 from dossier.project import Project
-from dossier.yamlload import YamlProblem, parse
+from dossier.yamlload import YamlProblem, may_hold_control, parse
 
-_PROBLEM_CODES = {"syntax": "E101", "duplicate-key": "E102", "alias-bomb": "E103"}
+_PROBLEM_CODES = {
+    "syntax": "E101",
+    "duplicate-key": "E102",
+    "alias-bomb": "E103",
+    "control": "E107",
+    "too-deep": "E108",
+    "tag": "E109",
+    "bad-number": "E206",
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,9 @@ class Loaded:
     data: Any  # the facts tree (YMap) or None
     seeds: tuple[seeds.SeedFile, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # Whether a value of the facts file can hold a control character at all (see
+    # :func:`dossier.yamlload.may_hold_control`); False spares the check a walk over every text.
+    may_hold_control: bool = True
 
 
 def problem_diagnostics(path: str, problems: tuple[YamlProblem, ...]) -> list[Diagnostic]:
@@ -38,6 +49,7 @@ def load(project: Project) -> Loaded:
     # and nothing is read through it.
     refused = fs.survey(project)
     found += [unsafe_path(project, r) for r in refused]
+    controls = True
     try:
         raw = fs.read_bytes(project.facts_file, root=project.root)
     except fs.UnsafePath:
@@ -54,6 +66,7 @@ def load(project: Project) -> Loaded:
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             found.append(diag(path, line, col, "E105", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"))
         else:
+            controls = may_hold_control(text)
             parsed = parse(text.removeprefix("\ufeff"))
             found += problem_diagnostics(path, parsed.problems)
             data = parsed.data
@@ -75,7 +88,9 @@ def load(project: Project) -> Loaded:
                 data = None
     if not project.seeds_dir.is_dir() and not any(r.path == project.seeds_dir for r in refused):
         found.append(diag(project.rel(project.seeds_dir), 0, 0, "E106", "no seeds folder: create seeds/"))
-    return Loaded(path, data, tuple(seeds.read_all(project.seeds_dir, root=project.root)), tuple(found))
+    return Loaded(
+        path, data, tuple(seeds.read_all(project.seeds_dir, root=project.root)), tuple(found), controls
+    )
 
 
 def unsafe_path(project: Project, refused: fs.UnsafePath) -> Diagnostic:

@@ -71,17 +71,13 @@ def read(path: Path, *, root: Path | None = None) -> SeedFile:
         return SeedFile(seed_id, path, None, "", "", 1, (), f"cannot read: {exc.strerror}", "E106")
     parts = split(raw)
     if parts is None:
-        return SeedFile(
-            seed_id,
-            path,
-            None,
-            "",
-            hashlib.sha256(raw).hexdigest(),
-            1,
-            (),
-            "no front matter: the file must start with a '---' line and close it with another",
-            "E601",
-        )
+        why = "no front matter: the file must start with a '---' line and close it with another"
+        if raw.startswith(b"\xef\xbb\xbf---"):  # editors on Windows add a byte order mark
+            why = (
+                "the file starts with a byte order mark (U+FEFF) before '---': "
+                "save it as UTF-8 without BOM (the body and its sha256 stay the same)"
+            )
+        return SeedFile(seed_id, path, None, "", hashlib.sha256(raw).hexdigest(), 1, (), why, "E601")
     front, body_bytes, body_line = parts
     digest = hashlib.sha256(body_bytes).hexdigest()
     try:

@@ -121,6 +121,9 @@ FIX_OUTLET = "add the outlet to data/facts.yaml first, under entities: with 'id:
         (["--published", "2024-02-30"], "'2024-02-30': February 2024 has 29 days"),
         (["--published", "2024-13-06"], "'2024-13-06': there is no month 13"),
         (["--language", "eng"], "'eng' is not a two-letter ISO 639-1 code such as en or de"),
+        (["--language", "en\n"], "'en\\n' is not a two-letter ISO 639-1 code such as en or de"),
+        (["--published", "0000"], "'0000': there is no year 0; the calendar starts at year 0001"),
+        (["--published", "２０２４"], "'２０２４' is not a date: write 2024, 2024-08 or 2024-08-05"),
         (["--language", "english"], "'english' is not a two-letter ISO 639-1 code such as en or de"),
         (["--outlet", "Alpha News"], "'Alpha News' is not an entity id: use a-z, 0-9 and single hyphens"),
         (
@@ -255,3 +258,36 @@ def test_an_excerpt_is_not_flagged_through_the_cli(base_project: Path, tmp_path:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Radars \u202edelivered\u202c",
+            "seeds/radars-delivered.md:2:8: E107 U+202E (RIGHT-TO-LEFT OVERRIDE) at offset 7 of title "
+            "(and 1 more): control and bidirectional characters are not allowed here; delete it",
+        ),
+        (
+            " ",
+            "seeds/x.md:2:8: E601 title is blank: write the text, or leave the field out where it is optional",
+        ),
+    ],
+)
+def test_writes_no_seed_that_the_check_would_refuse(
+    base_project: Path, article: Path, title: str, expected: str
+) -> None:
+    extra = ["--id", "x"] if not title.strip() else []
+    code, out, err = run(
+        base_project, str(article), "--outlet", "alpha-news", "--published", "2024", "--language", "en",
+        "--title", title, *extra,
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == f"Error: nothing was written: dossier check would refuse this seed's front matter:\n{expected}\n"
+    )
+    assert sorted(p.name for p in (base_project / "seeds").iterdir()) == [
+        "alpha-report.md",
+        "beta-bericht.md",
+    ]

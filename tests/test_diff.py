@@ -155,7 +155,7 @@ def test_a_seed_text_changed_with_its_sha256_is_reported(repo: Path) -> None:
         "## Changes to `data/facts.yaml` and `seeds/`\n\nFrom `main~1` to `main`.\n\n"
         "| | Added | Removed | Changed |\n| --- | ---: | ---: | ---: |\n"
         "| Entities | – | – | – |\n| Facts | – | – | – |\n| Status changes | | | – |\n"
-        "| Citations | – | – | |\n| Figures | – | – | – |\n| Seeds | – | – | 1 |\n\n"
+        "| Citations | – | – | – |\n| Figures | – | – | – |\n| Seeds | – | – | 1 |\n\n"
         "> ⚠ the text of seed `kept` changed after vetting: every quote from it must be re-vetted\n\n"
         "### Seed texts changed\n\n"
         f"- `kept`: sha256 of the text `{old_sha}` → `{new_sha}`\n\n"
@@ -226,3 +226,40 @@ def test_seed_front_matter_that_cannot_be_read_is_reported() -> None:
     assert "- `a`: unreadable on one side\n- `b`: unreadable on one side\n" in to_markdown(
         changes, "x", "y", with_seeds=True
     )
+
+
+def test_every_changed_field_of_a_citation_is_shown(tmp_path: Path) -> None:
+    """A new attribution or note is a change a reviewer must see, not "sources: see citations"."""
+    fact = (
+        "facts:\n  - id: f\n    statement: S.\n    sources:\n"
+        "      - seed: a\n        quote: Q one.\n{a}"
+        "      - seed: b\n        quote: {quote}\n        translation: {translation}\n"
+    )
+    base, head = tmp_path / "base.yaml", tmp_path / "head.yaml"
+    base.write_text(fact.format(a="", quote="Alt.", translation="Old."), "utf-8")
+    head.write_text(
+        fact.format(
+            a="        attributed_to: [\"[x](javascript:x)\", y]\n        note: '*see* <b>me</b>'\n",
+            quote="Neu.",
+            translation="New.",
+        ),
+        "utf-8",
+    )
+    code_, out, _ = run(str(base), str(head))
+    assert code_ == 0
+    assert "| Citations | – | – | 2 |" in out
+    section = out.split("### Citations changed\n\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines() == [
+        "- `f` ← `a`",
+        "  - attributed\\_to: + `[x](javascript:x)`, + `y`",
+        "  - note: *none* → \\*see\\* &lt;b&gt;me&lt;/b&gt;",
+        "- `f` ← `b`",
+        "  - quote: “Alt.” → “Neu.”",
+        "  - translation: Old. → New.",
+    ]
+
+
+def test_control_and_bidi_characters_are_shown_not_obeyed() -> None:
+    """U+202E would make "did not deliver" display as something else in the PR comment."""
+    assert md("did \u202etoN\u202c deliver") == "did &lt;U+202E&gt;toN&lt;U+202C&gt; deliver"
+    assert code("a\u2066b\x07") == "`a<U+2066>b<U+0007>`"

@@ -95,10 +95,14 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
     for f in range(facts):
         cited = sorted({rng.randrange(seeds) for _ in range(rng.choice((1, 2, 2, 3)))})
         about = sorted({f"entity-{rng.randrange(entities)}" for _ in range(rng.choice((1, 2, 3)))})
+        # Dated on the earliest publication among its sources (a later date is W502), and
+        # inferred, since no synthetic quote states a date (E502).
+        first = min(cited, key=lambda s: (s % 12, s % 28))
         lines += [
             f"  - id: fact-{f}",
             f"    statement: {_sentence(rng, 16)}",
-            f'    date: "2024-{1 + f % 12:02d}-{1 + f % 28:02d}"',
+            f'    date: "2024-{1 + first % 12:02d}-{1 + first % 28:02d}"',
+            '    date_inferred: "Synthetic: the publication date of its earliest source."',
             f"    about: [{', '.join(about)}]",
             f"    status: {rng.choice(('reported', 'reported', 'confirmed', 'disputed'))}",
             "    sources:",

@@ -234,16 +234,17 @@ def add_seed(
     language = language.lower()
     if url is not None:
         check_url(url)
-    if seed_id is not None and not SLUG.match(seed_id):
-        raise SeedImportError(f"{seed_id!r} is not a slug: use a-z, 0-9 and single hyphens", "--id")
+    # Length first: a long id fails the slug pattern too, and "too long" is the useful reason.
     too_long = fs.check_name(seed_id or "")
     if too_long:
         raise SeedImportError(f"the id {too_long}: choose a shorter --id", "--id")
-    if same_as is not None and not SLUG.match(same_as):
-        raise SeedImportError(f"{same_as!r} is not a seed id: use a-z, 0-9 and single hyphens", "--same-as")
+    if seed_id is not None and not SLUG.match(seed_id):
+        raise SeedImportError(f"{seed_id!r} is not a slug: use a-z, 0-9 and single hyphens", "--id")
     too_long = fs.check_name(same_as or "")
     if too_long:
         raise SeedImportError(f"the id {too_long}: no seed has such a name", "--same-as")
+    if same_as is not None and not SLUG.match(same_as):
+        raise SeedImportError(f"{same_as!r} is not a seed id: use a-z, 0-9 and single hyphens", "--same-as")
     if same_as is not None and not (project.seeds_dir / f"{same_as}.md").is_file():
         raise SeedImportError(f"{same_as!r} names no seed: seeds/{same_as}.md does not exist", "--same-as")
     check_outlet(project, outlet)

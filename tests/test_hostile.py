@@ -53,9 +53,11 @@ def _sound_base() -> tuple[dict[str, Any], dict[str, Any]]:
     fact["date_resolved"]["note"] = "Monday before publication."
     fact["figures"][0].update(min=250, max=350.5)
     fact["sources"][0].update(attributed_to=["alpha-news"], note="the second official")
-    fact.update(contradicts=["radars-denied"], tags=["air-defence"], notes="n")
+    fact.update(contradicts=["radars-denied"], tags=["air-defence"], notes="n", status="disputed")
+    fact["sources"][0]["anonymous"] = True
     denied = {**fact, "id": "radars-denied", "status": "denied", "contradicts": ["radars-arrived"]}
     denied.update(sources=fact["sources"][:2], acknowledge={"W401": "Only Alpha reports the denial."})
+    denied["date_inferred"] = "the Monday before publication, as the other fact resolves it"
     facts["facts"].append({k: v for k, v in denied.items() if k != "date_resolved"})
     meta = SeedVersion.of(SEED.id, SEED_FILE.read_bytes()).meta or {}
     meta.update(same_as="beta-bericht", received_as="a.txt", inferred={"title": "first line"}, notes="n")

@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
+import dossier.check
 from dossier import build, escape, export, generated, render
 from dossier.check import check
 from dossier.cli import cli
@@ -256,8 +257,10 @@ def test_front_matter_that_would_not_parse_stops_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = site_project(tmp_path / "project")
-    # Two layers off: the old encoder (JSON with raw non-ASCII, which PyYAML refuses for U+007F),
-    # and no visible() to turn U+007F into U+FFFD first. The read-back must still stop the build.
+    # Three layers off: the check's E107 refusal of control characters, the old encoder (JSON
+    # with raw non-ASCII, which PyYAML refuses for U+007F), and no visible() to turn U+007F into
+    # U+FFFD first. The read-back must still stop the build.
+    monkeypatch.setattr(dossier.check, "control_characters", lambda *args: [])
     monkeypatch.setattr(escape, "yaml_str", lambda value: json.dumps(value, ensure_ascii=False))
     monkeypatch.setattr(escape, "visible", str)
     facts = root / "data" / "facts.yaml"

@@ -65,16 +65,20 @@ def read_side(project: Project, spec: str | None, param: str = "BASE") -> Side:
     """
     if spec is None:
         return Side("working tree", _read_file(project.facts_file, project.root), working_tree=True)
-    as_file = Path(spec)
-    if as_file.is_file():
-        return Side(spec, _read_file(as_file))
+    # A revision first: a pull request can commit a file named like the base branch
+    # ("origin/main"), and reading that file instead would let it choose what the diff compares.
     try:
         verify = _git(project, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
-    except OSError as exc:
-        raise DiffInputError(
-            f"{spec!r} is not a file, and git cannot be run to read it as a revision"
-        ) from exc
-    if verify.returncode != 0:
+    except OSError:
+        verify = None  # no git: only a file can be meant
+    if verify is None or verify.returncode != 0:
+        as_file = Path(spec)
+        if as_file.is_file():
+            inside = as_file.absolute().is_relative_to(project.root)
+            # Inside the project, no link anywhere below the root (dossier.fs).
+            return Side(spec, _read_file(as_file, project.root if inside else None))
+        if verify is None:
+            raise DiffInputError(f"{spec!r} is not a file, and git cannot be run to read it as a revision")
         raise UnknownSide(f"{spec!r} is neither a file nor a git revision", param)
     commit = verify.stdout.decode("ascii").strip()
     # './' makes the path relative to the project root even when the repository starts higher up.

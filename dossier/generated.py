@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -136,6 +137,15 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
                 "(the generator owns that folder and replaces only its own files)"
             )
         targets[rel] = target
+    foreign = _foreign(root, owned | set(files))
+    if foreign:
+        shown = ", ".join(f"{folder.name}/{rel}" for rel in foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        raise GeneratedFolderError(
+            f"refusing to build: {shown}{more} in {folder} were not written by dossier, and the site "
+            "would publish them as they are (raw HTML and script included); delete them: the "
+            "generator owns that folder"
+        )
     stale_files: dict[str, Path] = {}
     for rel in sorted(owned - set(files)):
         # The manifest is only a file in the folder: an entry behind a link must not make the
@@ -168,6 +178,22 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
         _prune(stale.parent, root)
     _write_manifest(folder, set(files))
     return Written(tuple(sorted(changed)), unchanged, tuple(removed))
+
+
+def _foreign(root: Path, ours: set[str]) -> list[str]:
+    """Files below ``root`` that the generator neither wrote nor is about to write.
+
+    A pull request can commit files into the git-ignored ``docs/generated/``; the engine would
+    publish them beside the generated pages, so they are refused, not left in place. The walk
+    follows no link (links there are refused on their own, see dossier.fs).
+    """
+    found = []
+    for here, _dirs, names in os.walk(root, followlinks=False):
+        for name in names:
+            rel = (Path(here) / name).relative_to(root).as_posix()
+            if rel != MANIFEST and rel not in ours:
+                found.append(rel)
+    return sorted(found)
 
 
 def _prune(folder: Path, root: Path) -> None:

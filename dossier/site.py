@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -53,6 +54,7 @@ class Engine:
     def build(self, project: Project, *, quiet: bool = False) -> None:
         """A strict build into ``site/``: any warning (a broken link, say) fails it."""
         check_layout(project)
+        clear_site(project)
         if not project.mkdocs_file.is_file():
             raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
         if not self.available():
@@ -163,6 +165,17 @@ def config_paths(project: Project) -> list[str]:
     if "INHERIT" in data:
         found.append("mkdocs.yml inherits another file (INHERIT), which could live outside the project")
     return found
+
+
+def clear_site(project: Project) -> None:
+    """Empty ``site/`` before the engine writes it.
+
+    MkDocs cleans ``site_dir`` itself, but with ``ignore_errors``: a link inside it that it cannot
+    remove stays, and the build then writes through it, outside the project. ``shutil.rmtree``
+    removes links without following them. :func:`check_layout` has refused ``site`` as a link.
+    """
+    if project.site_dir.is_dir() and not project.site_dir.is_symlink():
+        shutil.rmtree(project.site_dir)
 
 
 def _interrupt(signum: int, frame: object) -> None:

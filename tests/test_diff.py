@@ -198,6 +198,23 @@ def test_a_revision_without_the_facts_file_reads_as_empty(repo: Path) -> None:
     assert "| Facts | 2 | – | – |" in out
 
 
+def test_a_file_named_like_a_revision_does_not_replace_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request commits files named like the revisions CI compares, holding the base's
+    facts: the diff must still compare the revisions, not report "No changes"."""
+    honest = run("--project", str(repo), "main~1", "main")[1]
+    base_facts = subprocess.run(
+        ["git", "show", "main~1:data/facts.yaml"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    (repo / "main").write_text(base_facts, "utf-8")
+    (repo / "main~1").write_text(base_facts, "utf-8")
+    monkeypatch.chdir(repo)  # where CI runs it, so the planted files are found as paths
+    code_, out, _ = run("--project", str(repo), "main~1", "main")
+    assert code_ == 0
+    assert out == honest and "No changes" not in out
+
+
 def test_an_unknown_revision_is_an_error(repo: Path) -> None:
     code_, out, err = run("--project", str(repo), "no-such-branch")
     assert (code_, out) == (2, "")

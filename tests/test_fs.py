@@ -144,6 +144,33 @@ def test_site_folder_linked_outside_is_left_alone(tmp_path: Path) -> None:
     assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
 
 
+@pytest.mark.parametrize("inner", ["generated", "assets"])
+def test_a_link_inside_site_is_removed_not_written_through(tmp_path: Path, inner: str) -> None:
+    # MkDocs' own clean of site_dir ignores errors: a link it cannot remove stayed, and the build
+    # wrote its pages through it into the folder it points at.
+    outside = _outside(tmp_path)
+    project = site_project(tmp_path / "project")
+    (project / "site").mkdir()
+    (project / "site" / inner).symlink_to(outside, target_is_directory=True)
+    done = _run("build", "--project", str(project))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _listing(outside) == {"sentinel.txt": SECRET.encode()}
+    assert not (project / "site" / inner).is_symlink() and (project / "site" / inner).is_dir()
+
+
+def test_files_the_generator_did_not_write_are_refused(tmp_path: Path) -> None:
+    # docs/generated/ is git-ignored, but a pull request can still commit a page there; the site
+    # would publish its raw HTML and script beside the generated pages.
+    project = site_project(tmp_path / "project")
+    evil = project / "docs" / "generated" / "facts" / "zz.md"
+    evil.parent.mkdir(parents=True)
+    evil.write_text('<img src=x onerror="alert(1)">\n', "utf-8")
+    done = _run("build", "--project", str(project))
+    assert done.returncode == 1
+    assert "generated/facts/zz.md" in done.stderr and "were not written by dossier" in done.stderr
+    assert not (project / "site").exists()
+
+
 def test_site_engine_refuses_a_linked_site_folder_by_itself(base_project: Path, tmp_path: Path) -> None:
     # Defence in depth: site.build (and serve) refuse before the engine starts even when the
     # check was skipped, so no caller can let MkDocs clean a folder elsewhere.

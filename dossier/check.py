@@ -6,12 +6,14 @@ see a dangling reference or an unanchored quote.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from dossier import dates, parallel, quotes
 from dossier.diagnostics import Diagnostic, Severity, diag, sort_key
@@ -297,6 +299,14 @@ class _Checker:
             self._check_date(fact, raised)
             self._check_sources(fact, raised)
             self._check_corroboration(fact, raised)
+            self._check_contradictions(fact)
+            self._check_resolved_date(fact, raised)
+            self._check_date_after_sources(fact, raised)
+            self._check_date_stated(fact)
+            self._check_anonymous(fact, raised)
+            self._check_quote_length(fact, raised)
+            self._check_numbers(fact, raised)
+            self._check_entities_quoted(fact, raised)
             self._check_acknowledgements(fact, raised)
 
     def _warn(self, fact: YMap, pos: tuple[int, int], code: str, message: str, raised: set[str]) -> None:
@@ -440,6 +450,267 @@ class _Checker:
                 raised,
             )
 
+    # --- editorial consistency (issue 7) -------------------------------------------------
+    def _check_contradictions(self, fact: YMap) -> None:
+        """E307: ``contradicts`` runs both ways, and both sides are disputed or denied."""
+        refs = fact.get("contradicts")
+        if not isinstance(refs, YSeq):
+            return
+        fact_id = fact.get("id")
+        known = [r for r in refs if isinstance(r, str) and r in self.facts and r != fact_id]
+        status = fact.get("status")
+        if known and isinstance(status, str) and status not in _CONTESTED:
+            self.add(
+                fact.value_pos["status"],
+                "E307",
+                f"fact {fact_id!r} contradicts {known[0]!r} but its status is {status!r}: "
+                "set 'status: disputed' (or 'denied' where a party it concerns denies it)",
+            )
+        for ref, pos in zip(refs, refs.item_pos, strict=True):
+            other = self.facts.get(ref) if isinstance(ref, str) else None
+            if other is None:
+                continue  # E303 reports an unknown id
+            if ref == fact_id:
+                self.add(pos, "E307", f"fact {ref!r} lists itself in 'contradicts': remove it")
+                continue
+            if fact_id not in _strs(other.get("contradicts")):
+                fix = f"add {fact_id!r} to the 'contradicts' of {ref!r} (line {other.pos[0]})"
+                if other.get("status") not in _CONTESTED:
+                    fix += f" and change its status {other.get('status')!r} to disputed or denied"
+                self.add(pos, "E307", f"one-sided contradiction: {ref!r} does not list {fact_id!r}; {fix}")
+
+    def _fact_date(self, fact: YMap) -> dates.FuzzyDate | None:
+        """The fact's date, or None where it is missing or malformed (E501 says so)."""
+        value = fact.get("date")
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            return None
+        try:
+            return dates.parse(value)
+        except ValueError:
+            return None
+
+    def _resolution(self, fact: YMap) -> tuple[str, _Seed, dates.Phrase] | None:
+        """The ``date_resolved`` seed id, seed and phrase, where all are usable and dated."""
+        resolved = fact.get("date_resolved")
+        if not isinstance(resolved, YMap) or not isinstance(resolved.get("phrase"), str):
+            return None
+        seed_id = resolved.get("seed")
+        seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
+        if seed is None or seed.published is None or not isinstance(seed_id, str):
+            return None
+        return seed_id, seed, dates.read_phrase(resolved["phrase"])
+
+    def _check_resolved_date(self, fact: YMap, raised: set[str]) -> None:
+        """W501: the date agrees with the weekday, month or period its phrase names."""
+        when, resolution = self._fact_date(fact), self._resolution(fact)
+        if when is None or resolution is None:
+            return
+        seed_id, seed, phrase = resolution
+        published = seed.published
+        assert published is not None  # _resolution returns dated seeds only
+        problems = []
+        if phrase.weekdays:
+            if when.precision != "day":
+                problems.append(f"names {_weekday_names(phrase.weekdays)} but the date is not a day")
+            else:
+                off = [d for d in {when.start, when.end} if d.weekday() not in phrase.weekdays]
+                problems += [
+                    f"names {_weekday_names(phrase.weekdays)} but {d.isoformat()} is a {dates.DAY_NAMES[d.weekday()]}"
+                    for d in sorted(off)
+                ]
+        if phrase.months and {when.start.month, when.end.month} - phrase.months:
+            problems.append(f"names {_month_names(phrase.months)} but the date {when.text!r} is not in it")
+        days = dates.candidates(phrase, published)
+        if days and not problems:
+            # A day must be one the phrase can mean; a coarser date must contain one of them.
+            ok = (
+                all(d in days for d in (when.start, when.end))
+                if when.precision == "day"
+                else any(when.start <= d <= when.end for d in days)
+            )
+            if not ok:
+                words = phrase.period_words or _weekday_names(phrase.weekdays)
+                span = (
+                    days[0].isoformat()
+                    if len(days) == 1
+                    else f"{days[0].isoformat()} … {days[-1].isoformat()}"
+                )
+                problems.append(
+                    f"means {span} ({words!r} relative to {seed_id!r}, published {published.text}), "
+                    f"but the date is {when.text!r}"
+                )
+        for problem in problems:
+            self._warn(
+                fact,
+                fact.value_pos["date"],
+                "W501",
+                f"date_resolved phrase {phrase.text!r} {problem}: correct the date or the phrase",
+                raised,
+            )
+
+    def _source_seeds(self, fact: YMap) -> list[_Seed] | None:
+        """The seeds the fact cites, or None when one of them is unknown (reported elsewhere)."""
+        found = []
+        for _, source in _entries(fact, "sources"):
+            seed_id = source.get("seed")
+            seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
+            if seed is None:
+                return None
+            found.append(seed)
+        return found
+
+    def _check_date_after_sources(self, fact: YMap, raised: set[str]) -> None:
+        """W502: a fact dated after every source that reports it."""
+        when, seeds = self._fact_date(fact), self._source_seeds(fact)
+        if when is None or not seeds or any(s.published is None for s in seeds):
+            return
+        start = (when.start, when.start_precision)
+        if all(_later(start, (s.published.start, s.published.precision)) for s in seeds if s.published):
+            latest = max(seeds, key=lambda s: s.published.start if s.published else when.start)
+            self._warn(
+                fact,
+                fact.value_pos["date"],
+                "W502",
+                f"date {when.text!r} is later than the publication of every source (the latest, "
+                f"{latest.file.id!r}, is dated {latest.published.text if latest.published else '?'}): "
+                "correct the date, or if the sources announce a future event, acknowledge: {W502: reason}",
+                raised,
+            )
+
+    def _cited_texts(self, fact: YMap) -> list[str]:
+        """The fact's quotes and their translations."""
+        texts = []
+        for _, source in _entries(fact, "sources"):
+            texts += [source[k] for k in ("quote", "translation") if isinstance(source.get(k), str)]
+        return texts
+
+    def _check_date_stated(self, fact: YMap) -> None:
+        """E502: each year, month and day of the date is stated by a cited text or recorded as inferred."""
+        when = self._fact_date(fact)
+        if when is None or isinstance(fact.get("date_inferred"), str):
+            return
+        texts = self._cited_texts(fact)
+        resolution = self._resolution(fact)
+        resolved = fact.get("date_resolved")
+        if isinstance(resolved, YMap) and resolution is None:
+            return  # the phrase's seed is broken or unknown (reported elsewhere): nothing to judge by
+        days: list[dt.date] = []  # the days the date_resolved phrase can mean
+        if resolution is not None:
+            _, seed, phrase = resolution
+            texts.append(phrase.text)  # verbatim from the seed (E403 checks)
+            if seed.published and "published" not in _ack_map(seed.meta.get("inferred")):
+                days = dates.candidates(phrase, seed.published)
+        missing = []
+        for day, precision in when.points:
+            wanted: list[tuple[Part, str]] = [("year", str(day.year))]
+            if precision != "year":
+                wanted.append(("month", dates.MONTH_NAMES[day.month - 1]))
+            if precision == "day":
+                wanted.append(("day", f"{day.day} {dates.MONTH_NAMES[day.month - 1]}"))
+            for part, label in wanted:
+                if not _phrase_states(days, part, day, precision) and not any(
+                    _states(text, part, day) for text in texts
+                ):
+                    missing.append(f"the {part} ({label})")
+        if missing:
+            self.add(
+                fact.value_pos["date"],
+                "E502",
+                f"date {when.text!r}: {', '.join(dict.fromkeys(missing))} "
+                f"{'is' if len(missing) == 1 else 'are'} in no cited quote"
+                f"{' and not given by the date_resolved phrase' if resolution else ''}: "
+                'add date_inferred: "how the date was inferred", or cite a quote that states it',
+            )
+
+    def _check_anonymous(self, fact: YMap, raised: set[str]) -> None:
+        """W410: a fact that rests only on unnamed sources cannot be confirmed."""
+        sources = [s for _, s in _entries(fact, "sources")]
+        if fact.get("status") == "confirmed" and sources and all(s.get("anonymous") is True for s in sources):
+            self._warn(
+                fact,
+                fact.value_pos["status"],
+                "W410",
+                "status is 'confirmed' but every citation credits anonymous sources: "
+                "use 'reported', cite a named source, or acknowledge: {W410: reason}",
+                raised,
+            )
+
+    def _check_quote_length(self, fact: YMap, raised: set[str]) -> None:
+        """W407: a quote too short to check in context."""
+        for _, source in _entries(fact, "sources"):
+            quote = source.get("quote")
+            if isinstance(quote, str) and 0 < len(quote.split()) < SHORT_QUOTE_WORDS:
+                self._warn(
+                    fact,
+                    source.value_pos["quote"],
+                    "W407",
+                    f"quote {quote!r} has {len(quote.split())} word(s): quote at least "
+                    f"{SHORT_QUOTE_WORDS} so a reader can check it in context, or acknowledge: {{W407: reason}}",
+                    raised,
+                )
+
+    def _entity_names(self) -> dict[str, list[str]]:
+        """Entity id -> its name and aliases."""
+        return {
+            entity_id: [
+                n
+                for n in [entity.get("name"), *_strs(entity.get("aliases"))]
+                if isinstance(n, str) and n.strip()
+            ]
+            for entity_id, entity in self.entities.items()
+        }
+
+    def _check_numbers(self, fact: YMap, raised: set[str]) -> None:
+        """W409: each number in the statement is in a cited quote, a translation or a figure."""
+        statement = fact.get("statement")
+        if not isinstance(statement, str):
+            return
+        for names in self._entity_names().values():  # S-300 is a name, not a number
+            for name in names:
+                statement = _proper_name(name).sub(" ", statement)
+        covered = set()
+        for text in self._cited_texts(fact):
+            covered |= _numbers(text, words=_ALL_NUMBER_WORDS)
+        for _, figure in _entries(fact, "figures"):
+            covered |= {_num(figure[k]) for k in ("value", "min", "max") if _is_number(figure.get(k))}
+        when = self._fact_date(fact)
+        if when is not None:  # "5 August 2024" is the fact's date, checked by E502
+            for day, precision in when.points:
+                covered.add(_num(day.year))
+                if precision == "day":
+                    covered.add(_num(day.day))
+        for number in sorted(_numbers(statement, words=_STATEMENT_NUMBER_WORDS) - covered):
+            self._warn(
+                fact,
+                fact.value_pos["statement"],
+                "W409",
+                f"the statement's number {number} is in no cited quote, translation or figure: "
+                "cite the words that give it, or acknowledge: {W409: reason}",
+                raised,
+            )
+
+    def _check_entities_quoted(self, fact: YMap, raised: set[str]) -> None:
+        """W408: each entity the statement names is mentioned by a quote, a credit or an outlet."""
+        statement = fact.get("statement")
+        seeds = self._source_seeds(fact)
+        if not isinstance(statement, str) or seeds is None:
+            return
+        vouched = {s.meta.get("outlet") for s in seeds}  # "according to The Moscow Times"
+        for _, source in _entries(fact, "sources"):
+            vouched.update(_strs(source.get("attributed_to")))
+        texts = self._cited_texts(fact)
+        names = self._entity_names()
+        for entity_id in _named_in(statement, names):
+            if entity_id not in vouched and not any(_mentions(t, n) for t in texts for n in names[entity_id]):
+                self._warn(
+                    fact,
+                    fact.value_pos["statement"],
+                    "W408",
+                    f"the statement names {names[entity_id][0]!r} ({entity_id}), which no cited quote or translation "
+                    "mentions: cite words that name it, or acknowledge: {W408: reason}",
+                    raised,
+                )
+
     def _check_acknowledgements(self, fact: Any, raised: set[str]) -> None:
         ack = fact.get("acknowledge")
         if not isinstance(ack, YMap):
@@ -526,6 +797,7 @@ class _Checker:
                     attributed_to=tuple(s.get("attributed_to") or ()),
                     translation=s.get("translation"),
                     note=s.get("note") or "",
+                    anonymous=s.get("anonymous") is True,
                 )
             )
         resolved = f.get("date_resolved")
@@ -539,6 +811,7 @@ class _Checker:
             date_resolved=DateResolution(resolved["phrase"], resolved["seed"], resolved.get("note") or "")
             if resolved
             else None,
+            date_inferred=f.get("date_inferred") or "",
             contradicts=tuple(f.get("contradicts") or ()),
             figures=tuple(
                 Figure(
@@ -624,3 +897,154 @@ def _structure_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 def check(project: Project, *, build: bool = True) -> CheckResult:
     """Load and check a project; ``build=False`` skips building the model (``dossier check``)."""
     return check_loaded(load(project), build=build)
+
+
+# --- editorial consistency helpers -----------------------------------------------------------
+_CONTESTED = ("disputed", "denied")
+SHORT_QUOTE_WORDS = 4  # fewer words than this are too little to check in context
+Part = Literal["year", "month", "day"]
+
+
+def _ack_map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _weekday_names(days: frozenset[int]) -> str:
+    return " or ".join(dates.DAY_NAMES[d] for d in sorted(days))
+
+
+def _month_names(months: frozenset[int]) -> str:
+    return " or ".join(dates.MONTH_NAMES[m - 1] for m in sorted(months))
+
+
+def _later(a: tuple[dt.date, dates.Precision], b: tuple[dt.date, dates.Precision]) -> bool:
+    """Whether date ``a`` is later than ``b`` at the coarser of their precisions."""
+    rank = min(dates.PRECISION_RANK[a[1]], dates.PRECISION_RANK[b[1]])
+    key = (lambda d: (d.year,), lambda d: (d.year, d.month), lambda d: (d.year, d.month, d.day))[rank]
+    return key(a[0]) > key(b[0])
+
+
+def _phrase_states(days: list[dt.date], part: Part, day: dt.date, precision: dates.Precision) -> bool:
+    """Whether a phrase that can mean ``days`` determines ``part`` of the date ``day``.
+
+    A day-precise date that is one of the days is stated whole (that is the resolution); otherwise
+    a part is stated when every day the phrase can mean shares it ("im Juni" has no days, so it
+    states nothing beyond the month name itself; "last month" states that month and its year).
+    """
+    if not days:
+        return False
+    if precision == "day" and day in days:
+        return True
+    if part == "year":
+        return {d.year for d in days} == {day.year}
+    if part == "month":
+        return {(d.year, d.month) for d in days} == {(day.year, day.month)}
+    return set(days) == {day}
+
+
+def _states(text: str, part: Part, day: dt.date) -> bool:
+    """Whether ``text`` states the year, the month, or the day (with its month) of ``day``."""
+    d, m, y = day.day, day.month, day.year
+    names = [name for name, number in dates.MONTHS.items() if number == m]
+    numeric = [  # 2024-08-05, 05.08.2024 / 5. 8., 8/5/2024
+        rf"\b{y}-0?{m}-0?{d}\b",
+        rf"\b0?{d}\.\s?0?{m}\.",
+        rf"\b0?{m}/0?{d}/(?:\d{{2}}|\d{{4}})\b",
+    ]
+    if part == "year":
+        return re.search(rf"(?<![\d,.]){y}(?![\d])", text) is not None
+    if part == "month":
+        month_numeric = [rf"\b{y}-0?{m}\b", rf"\b\d{{1,2}}\.\s?0?{m}\.", rf"\b0?{m}/\d{{1,2}}/\d{{2,4}}\b"]
+        return m in dates.read_phrase(text).months or any(re.search(p, text) for p in month_numeric)
+    named = "|".join(map(re.escape, names))
+    by_name = [
+        rf"\b0?{d}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?:{named})\b",
+        rf"\b(?:{named})\.?\s+0?{d}(?:st|nd|rd|th)?\b(?![.,]?\d)",
+    ]
+    return any(re.search(p, text) for p in by_name + numeric)
+
+
+@cache
+def _whole_word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _proper_name(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
+    """The entities a statement names, as written (case counts: "US" is not "us").
+
+    A name inside a longer name of another entity does not count: "the Times of Israel" does not
+    name the New York Times (alias "the Times").
+    """
+    spans = [
+        (m.start(), m.end(), entity_id)
+        for entity_id, entity_names in names.items()
+        for name in entity_names
+        for m in _proper_name(name).finditer(statement)
+    ]
+    return list(
+        dict.fromkeys(
+            entity_id
+            for start, end, entity_id in spans
+            if not any(
+                s <= start and end <= e and (e - s) > (end - start) and other != entity_id
+                for s, e, other in spans
+            )
+        )
+    )
+
+
+@cache
+def _word_start(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}")
+
+
+def _mentions(text: str, name: str) -> bool:
+    """A name in a quote: a whole word in any case, or the start of a word ("Iranian" names Iran)."""
+    return bool(_whole_word(name).search(text) or _word_start(name).search(text))
+
+
+_SMALL = (
+    ("zero", "null"),
+    ("one", "eins"),
+    ("two", "zwei"),
+    ("three", "drei"),
+    ("four", "vier"),
+    ("five", "fünf"),
+    ("six", "sechs"),
+    ("seven", "sieben"),
+    ("eight", "acht"),
+    ("nine", "neun"),
+    ("ten", "zehn"),
+    ("eleven", "elf"),
+    ("twelve", "zwölf"),
+)
+# Number words a quote may use for a small number; a statement's own words are checked too, but
+# not "one"/"zero" ("one of the ..." is no count).
+_ALL_NUMBER_WORDS = {word: str(n) for n, words in enumerate(_SMALL) for word in words}
+_STATEMENT_NUMBER_WORDS = {word: str(n) for n, (word, _) in enumerate(_SMALL) if n >= 2}
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+
+
+def _num(value: object) -> str:
+    """A number in one spelling: ``300``, ``1200``, ``2.5``."""
+    text = str(value)
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)  # thousands separators, English or German
+    number = float(text.replace(",", "."))
+    return str(int(number)) if number.is_integer() else str(number)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numbers(text: str, *, words: dict[str, str]) -> set[str]:
+    """The numbers in ``text``: digits (in any grouping) and the given number words."""
+    found = {_num(m[0]) for m in _NUMBER_RE.finditer(text)}
+    found |= {words[w.lower()] for w in re.findall(r"\w+", text) if w.lower() in words}
+    return found

@@ -37,6 +37,16 @@ class FuzzyDate:
     precision: Precision
 
     @property
+    def start_precision(self) -> Precision:
+        """The precision of the first date of a range (of the date itself otherwise)."""
+        return _precision(self.text.split("/")[0])
+
+    @property
+    def points(self) -> tuple[tuple[dt.date, Precision], ...]:
+        """Each date as written with its precision: one, or the two ends of a range."""
+        return tuple((parse_point(part)[0], _precision(part)) for part in self.text.split("/"))
+
+    @property
     def is_range(self) -> bool:
         return "/" in self.text
 
@@ -98,3 +108,130 @@ def parse(value: object) -> FuzzyDate:
             raise ValueError(f"{text!r}: the range ends before it starts")
         precision = min(precision, _precision(parts[1]), key=("year", "month", "day").index)
     return FuzzyDate(start, end, text, precision)
+
+
+# --- what a relative phrase says ("on Monday", "im Juni", "last week") -----------------------
+# Weekday and month names in the seeds' languages (English, German).
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = tuple(_MONTHS)
+_TAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+WEEKDAYS: dict[str, int] = {
+    **{name: i for i, name in enumerate(DAY_NAMES)},
+    **{name: i for i, name in enumerate(_TAGE)},
+    "Sonnabend": 5,
+}
+MONTHS: dict[str, int] = {
+    **{name: i for i, name in enumerate(_MONTHS, 1)},
+    **{
+        name: i
+        for i, name in enumerate(
+            (
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ),
+            1,
+        )
+    },
+    "Jänner": 1,
+}
+# Capitalised, whole words; a month may also open a German compound ("Augustwoche"). Names are
+# matched case-sensitively so the verb "may" is not the month May.
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")(?:(?![a-zäöüß])|(?=woche))")
+
+Period = Literal["day", "week", "month", "year"]
+# Words naming a period relative to the publication date: (pattern, period, offset in periods).
+# Longer phrases come first ("the day before yesterday" is not "yesterday").
+_RELATIVE_WORDS: tuple[tuple[str, Period, int], ...] = (
+    (r"\bday before yesterday\b|\bvorgestern\b", "day", -2),
+    (r"\byesterday\b|\bgestern\b", "day", -1),
+    (r"\btoday\b|\bheute\b", "day", 0),
+    (r"\btomorrow\b", "day", 1),
+    (r"\b(last|previous) week\b|\b(vergangene|letzte|vorige)[nr]? woche\b", "week", -1),
+    (r"\bthis week\b|\bdiese[rn]? woche\b", "week", 0),
+    (r"\bnext week\b|\bnächste[nr]? woche\b", "week", 1),
+    (r"\b(last|previous) month\b|\b(vergangene|letzte|vorige)[nm]? monat\b|\bvormonat", "month", -1),
+    (r"\bthis month\b|\bdiese[nms]? monat", "month", 0),
+    (r"\bnext month\b|\bnächste[nm]? monat\b", "month", 1),
+    (r"\b(last|previous) year\b|\b(vergangene|letzte|vorige)[nms]? jahr|\bvorjahr", "year", -1),
+    (r"\bthis year\b|\bdiese[nms]? jahr", "year", 0),
+    (r"\bnext year\b|\bnächste[nms]? jahr", "year", 1),
+)
+_RELATIVE = tuple(
+    (re.compile(pattern, re.IGNORECASE), period, offset) for pattern, period, offset in _RELATIVE_WORDS
+)
+# How precise a publication date must be to place each period.
+PERIOD_NEEDS: dict[Period, Precision] = {"day": "day", "week": "day", "month": "month", "year": "year"}
+PRECISION_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """What a relative date phrase names: weekdays, months, and a period relative to publication."""
+
+    text: str
+    weekdays: frozenset[int]
+    months: frozenset[int]
+    period: Period | None = None
+    period_words: str = ""
+    offset: int = 0
+
+
+def read_phrase(text: str) -> Phrase:
+    """The weekdays, months and relative period ("last week") that ``text`` names."""
+    weekdays = frozenset(WEEKDAYS[m[1]] for m in _WEEKDAY_RE.finditer(text))
+    months = frozenset(MONTHS[m[1]] for m in MONTH_RE.finditer(text))
+    for pattern, period, offset in _RELATIVE:
+        found = pattern.search(text)
+        if found:
+            return Phrase(text, weekdays, months, period, found[0], offset)
+    return Phrase(text, weekdays, months)
+
+
+def period_span(phrase: Phrase, published: FuzzyDate) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the phrase's relative period, or None where the publication date
+    is too coarse to place it (a week needs a day-precise date) or the phrase names no period."""
+    if (
+        phrase.period is None
+        or PRECISION_RANK[published.precision] < PRECISION_RANK[PERIOD_NEEDS[phrase.period]]
+    ):
+        return None
+    day = published.start
+    if phrase.period == "day":
+        one = day + dt.timedelta(days=phrase.offset)
+        return one, one
+    if phrase.period == "week":  # Monday to Sunday, as the seeds' calendars count
+        monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(weeks=phrase.offset)
+        return monday, monday + dt.timedelta(days=6)
+    if phrase.period == "month":
+        index = day.year * 12 + day.month - 1 + phrase.offset
+        year, month = divmod(index, 12)
+        return parse_point(f"{year:04d}-{month + 1:02d}")
+    return parse_point(f"{day.year + phrase.offset:04d}")
+
+
+def candidates(phrase: Phrase, published: FuzzyDate) -> list[dt.date]:
+    """The days a phrase can mean relative to its seed's publication date, in order.
+
+    A relative period ("last week", "gestern", "im vergangenen Jahr") gives its days, only those on
+    a named weekday if any ("Wednesday last week"); a bare weekday ("Monday") means that weekday in
+    the six days before or after publication, so it needs a day-precise date. An empty list: the
+    phrase names no period, or the publication date is too coarse to place it.
+    """
+    span = period_span(phrase, published)
+    if span is None and phrase.weekdays and phrase.period is None and published.precision == "day":
+        span = (published.start - dt.timedelta(days=6), published.start + dt.timedelta(days=6))
+    if span is None:
+        return []
+    days = [span[0] + dt.timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]
+    return [d for d in days if not phrase.weekdays or d.weekday() in phrase.weekdays]

@@ -67,12 +67,24 @@ _RULES = [
         "E305", "missing-translation", Severity.ERROR, "A quote from a non-English seed has no translation."
     ),
     Rule("E306", "outlet-not-outlet", Severity.ERROR, "A seed's outlet is not an entity of type outlet."),
+    Rule(
+        "E307",
+        "one-sided-contradiction",
+        Severity.ERROR,
+        "A contradiction is listed on one side only, or a contradicted fact is not disputed or denied.",
+    ),
     # 4xx: quotes and corroboration
     Rule("E401", "quote-not-found", Severity.ERROR, "A quote does not occur in its seed."),
     Rule("E402", "figure-not-in-quote", Severity.ERROR, "A figure's words are not in a quote from its seed."),
     Rule("E403", "phrase-not-found", Severity.ERROR, "A date_resolved phrase does not occur in its seed."),
     # 5xx: dates
     Rule("E501", "bad-date", Severity.ERROR, "A date is malformed, impossible, or a range runs backwards."),
+    Rule(
+        "E502",
+        "date-not-stated",
+        Severity.ERROR,
+        "A year, month or day of a fact's date is stated by no cited quote and not recorded as inferred.",
+    ),
     # 6xx: seeds
     Rule("E601", "seed-front-matter", Severity.ERROR, "A seed's front matter is missing or malformed."),
     Rule(
@@ -95,6 +107,37 @@ _RULES = [
         Severity.WARNING,
         "A relative date is resolved more precisely than its seed's publication date allows.",
     ),
+    Rule("W407", "short-quote", Severity.WARNING, "A quote has fewer than four words."),
+    Rule(
+        "W408",
+        "entity-not-quoted",
+        Severity.WARNING,
+        "A statement names an entity that no quote, credit or outlet of the fact mentions.",
+    ),
+    Rule(
+        "W409",
+        "number-not-quoted",
+        Severity.WARNING,
+        "A number in a statement is in no cited quote, translation, figure or the fact's date.",
+    ),
+    Rule(
+        "W410",
+        "anonymous-confirmed",
+        Severity.WARNING,
+        "A fact resting only on anonymous sources is marked confirmed.",
+    ),
+    Rule(
+        "W501",
+        "resolved-date-mismatch",
+        Severity.WARNING,
+        "A date disagrees with the weekday, month or period its date_resolved phrase names.",
+    ),
+    Rule(
+        "W502",
+        "date-after-sources",
+        Severity.WARNING,
+        "A fact is dated after the publication of every source that reports it.",
+    ),
 ]
 # How to fix each finding: shown in docs/rules.md next to a real example.
 _FIXES = {
@@ -116,10 +159,15 @@ _FIXES = {
     "E304": "Cite the seed under the fact's `sources:`, or attach the figure to the seed that states it.",
     "E305": "Add `translation:` with an English rendering of the quote.",
     "E306": "Make the seed's `outlet:` an entity of `type: outlet`.",
+    "E307": "List each fact in the other's `contradicts:` and give both `status: disputed` "
+    "(or `denied` where a party it concerns denies it).",
     "E401": 'Copy the words exactly from the seed; `dossier quote SEED "words"` prints the closest passage ready to paste.',
     "E402": "Make the figure's `text` the exact words of one of the fact's quotes from that seed.",
     "E403": 'Copy the relative phrase ("Monday", "last week") exactly as the seed has it.',
     "E501": "Write 2024, 2024-08 or 2024-08-05, or a range `start/end` that runs forwards.",
+    "E502": "Cite a quote that states the missing part (the year, the month, the day), or record how it was "
+    'inferred: `date_inferred: "year from the publication date of the article"`. Or make the date '
+    "only as precise as the sources.",
     "E601": "Give the seed front matter with title, outlet, published, language, url and sha256.",
     "E602": "Restore the original text. If the change is deliberate, re-vet every quote and record the new sha256.",
     "W401": 'Cite a second outlet, or add `acknowledge: {W401: "why one outlet is enough"}` to the fact.',
@@ -129,6 +177,14 @@ _FIXES = {
     "W405": "Remove the stale entry from `acknowledge:`.",
     "W406": "Resolve against a seed with a day-precise date, or say in `date_resolved.note` where the day comes from "
     "and add `acknowledge: {W406: reason}`.",
+    "W407": "Quote at least four words, enough for a reader to find and judge the passage.",
+    "W408": "Quote words that name the entity (a name or alias in `entities:`), credit it with "
+    "`attributed_to:`, or leave it out of the statement.",
+    "W409": "Quote the words that give the number, record it as a figure, or write the statement without it.",
+    "W410": "Mark the fact `reported`, cite a named source, or add `acknowledge: {W410: reason}`.",
+    "W501": 'Correct the date (a weekday phrase resolves to that weekday; "last week" to the week before '
+    "publication) or the phrase.",
+    "W502": "Correct the date; where the sources announce a planned event, add `acknowledge: {W502: reason}`.",
 }
 RULES: dict[str, Rule] = {rule.code: replace(rule, fix=_FIXES[rule.code]) for rule in _RULES}
 

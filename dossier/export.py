@@ -76,6 +76,7 @@ def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
             "seed": fact.date_resolved.seed,
             "note": fact.date_resolved.note,
         },
+        "date_inferred": fact.date_inferred,
         "about": list(fact.about),
         "status": fact.status,
         "contradicts": list(fact.contradicts),
@@ -110,6 +111,7 @@ def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
                 "end": c.end,
                 "attributed_to": list(c.attributed_to),
                 "translation": c.translation,
+                "anonymous": c.anonymous,
                 "note": c.note,
             }
             for n, c in enumerate(fact.sources, 1)
@@ -196,6 +198,7 @@ def to_csv(dossier: Dossier) -> dict[str, str]:
                 "date_start",
                 "date_end",
                 "date_precision",
+                "date_inferred",
                 "status",
                 "about",
                 "contradicts",
@@ -214,6 +217,7 @@ def to_csv(dossier: Dossier) -> dict[str, str]:
                     f.date.start.isoformat() if f.date else None,
                     f.date.end.isoformat() if f.date else None,
                     f.date.precision if f.date else None,
+                    f.date_inferred,
                     f.status,
                     " ".join(f.about),
                     " ".join(f.contradicts),
@@ -228,7 +232,18 @@ def to_csv(dossier: Dossier) -> dict[str, str]:
             ),
         ),
         "citations.csv": _table(
-            ["fact", "n", "seed", "start", "end", "quote", "translation", "attributed_to", "note"],
+            [
+                "fact",
+                "n",
+                "seed",
+                "start",
+                "end",
+                "quote",
+                "translation",
+                "attributed_to",
+                "anonymous",
+                "note",
+            ],
             (
                 [
                     f.id,
@@ -239,6 +254,7 @@ def to_csv(dossier: Dossier) -> dict[str, str]:
                     c.quote,
                     c.translation,
                     " ".join(c.attributed_to),
+                    "true" if c.anonymous else "",
                     c.note,
                 ]
                 for f in dossier.facts

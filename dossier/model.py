@@ -67,6 +67,8 @@ class Citation:
     attributed_to: tuple[str, ...] = ()
     translation: str | None = None
     note: str = ""
+    # The seed credits unnamed sources ("officials said") for this quote.
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class Fact:
     sources: tuple[Citation, ...]
     date: FuzzyDate | None = None
     date_resolved: DateResolution | None = None
+    # How the parts of ``date`` that no cited text states were inferred.
+    date_inferred: str = ""
     contradicts: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
     tags: tuple[str, ...] = ()

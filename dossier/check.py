@@ -539,12 +539,12 @@ class _Checker:
                     f"means {span} ({words!r} relative to {seed_id!r}, published {published.text}), "
                     f"but the date is {when.text!r}"
                 )
-        for problem in problems:
+        if problems:  # one finding per fact: findings at one place have no stable order
             self._warn(
                 fact,
                 fact.value_pos["date"],
                 "W501",
-                f"date_resolved phrase {phrase.text!r} {problem}: correct the date or the phrase",
+                f"date_resolved phrase {phrase.text!r} {'; and '.join(problems)}: correct the date or the phrase",
                 raised,
             )
 
@@ -598,7 +598,8 @@ class _Checker:
         if resolution is not None:
             _, seed, phrase = resolution
             texts.append(phrase.text)  # verbatim from the seed (E403 checks)
-            if seed.published and "published" not in _ack_map(seed.meta.get("inferred")):
+            inferred = seed.meta.get("inferred")
+            if seed.published and not (isinstance(inferred, dict) and "published" in inferred):
                 days = dates.candidates(phrase, seed.published)
         missing = []
         for day, precision in when.points:
@@ -668,9 +669,9 @@ class _Checker:
         for names in self._entity_names().values():  # S-300 is a name, not a number
             for name in names:
                 statement = _proper_name(name).sub(" ", statement)
-        covered = set()
+        covered: set[str] = set()
         for text in self._cited_texts(fact):
-            covered |= _numbers(text, words=_ALL_NUMBER_WORDS)
+            covered.update(_numbers(text, words=_ALL_NUMBER_WORDS))
         for _, figure in _entries(fact, "figures"):
             covered |= {_num(figure[k]) for k in ("value", "min", "max") if _is_number(figure.get(k))}
         when = self._fact_date(fact)
@@ -679,12 +680,14 @@ class _Checker:
                 covered.add(_num(day.year))
                 if precision == "day":
                     covered.add(_num(day.day))
-        for number in sorted(_numbers(statement, words=_STATEMENT_NUMBER_WORDS) - covered):
+        written = _numbers(statement, words=_STATEMENT_NUMBER_WORDS)
+        unquoted = [repr(written[n]) for n in sorted(written.keys() - covered, key=float)]
+        if unquoted:
             self._warn(
                 fact,
                 fact.value_pos["statement"],
                 "W409",
-                f"the statement's number {number} is in no cited quote, translation or figure: "
+                f"the statement's {_plural(unquoted, 'number')} in no cited quote, translation or figure: "
                 "cite the words that give it, or acknowledge: {W409: reason}",
                 raised,
             )
@@ -700,16 +703,21 @@ class _Checker:
             vouched.update(_strs(source.get("attributed_to")))
         texts = self._cited_texts(fact)
         names = self._entity_names()
-        for entity_id in _named_in(statement, names):
-            if entity_id not in vouched and not any(_mentions(t, n) for t in texts for n in names[entity_id]):
-                self._warn(
-                    fact,
-                    fact.value_pos["statement"],
-                    "W408",
-                    f"the statement names {names[entity_id][0]!r} ({entity_id}), which no cited quote or translation "
-                    "mentions: cite words that name it, or acknowledge: {W408: reason}",
-                    raised,
-                )
+        unquoted = [
+            f"{names[entity_id][0]!r} ({entity_id})"
+            for entity_id in _named_in(statement, names)
+            if entity_id not in vouched and not any(_mentions(t, n) for t in texts for n in names[entity_id])
+        ]
+        if unquoted:
+            them = "it" if len(unquoted) == 1 else "them"
+            self._warn(
+                fact,
+                fact.value_pos["statement"],
+                "W408",
+                f"the statement names {', '.join(unquoted)}, which no cited quote or translation mentions: "
+                f"cite words that name {them}, credit {them} in attributed_to, or acknowledge: {{W408: reason}}",
+                raised,
+            )
 
     def _check_acknowledgements(self, fact: Any, raised: set[str]) -> None:
         ack = fact.get("acknowledge")
@@ -838,7 +846,7 @@ def seed_path(loaded: Loaded, file: SeedFile) -> str:
     return f"{loaded.facts_path.rsplit('data/', 1)[0]}seeds/{file.path.name}"
 
 
-_PRECISION = {"year": 0, "month": 1, "day": 2}
+_PRECISION = dates.PRECISION_RANK
 
 
 def _ack(fact: Any) -> dict[str, Any]:
@@ -905,8 +913,11 @@ SHORT_QUOTE_WORDS = 4  # fewer words than this are too little to check in contex
 Part = Literal["year", "month", "day"]
 
 
-def _ack_map(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+def _plural(items: list[str], noun: str) -> str:
+    """``number 12 is`` or ``numbers 7, 12 are``."""
+    if len(items) == 1:
+        return f"{noun} {items[0]} is"
+    return f"{noun}s {', '.join(items)} are"
 
 
 def _weekday_names(days: frozenset[int]) -> str:
@@ -919,7 +930,7 @@ def _month_names(months: frozenset[int]) -> str:
 
 def _later(a: tuple[dt.date, dates.Precision], b: tuple[dt.date, dates.Precision]) -> bool:
     """Whether date ``a`` is later than ``b`` at the coarser of their precisions."""
-    rank = min(dates.PRECISION_RANK[a[1]], dates.PRECISION_RANK[b[1]])
+    rank = min(_PRECISION[a[1]], _PRECISION[b[1]])
     key = (lambda d: (d.year,), lambda d: (d.year, d.month), lambda d: (d.year, d.month, d.day))[rank]
     return key(a[0]) > key(b[0])
 
@@ -952,7 +963,8 @@ def _states(text: str, part: Part, day: dt.date) -> bool:
         rf"\b0?{m}/0?{d}/(?:\d{{2}}|\d{{4}})\b",
     ]
     if part == "year":
-        return re.search(rf"(?<![\d,.]){y}(?![\d])", text) is not None
+        # Not inside a longer number (12,024), but after a day and month (05.08.2024).
+        return re.search(rf"(?<!\d)(?<!\d,){y}(?!\d)", text) is not None
     if part == "month":
         month_numeric = [rf"\b{y}-0?{m}\b", rf"\b\d{{1,2}}\.\s?0?{m}\.", rf"\b0?{m}/\d{{1,2}}/\d{{2,4}}\b"]
         return m in dates.read_phrase(text).months or any(re.search(p, text) for p in month_numeric)
@@ -977,7 +989,7 @@ def _proper_name(name: str) -> re.Pattern[str]:
 def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
     """The entities a statement names, as written (case counts: "US" is not "us").
 
-    A name inside a longer name of another entity does not count: "the Times of Israel" does not
+    A name overlapping a longer name of another entity does not count: "the Times of Israel" does not
     name the New York Times (alias "the Times").
     """
     spans = [
@@ -991,7 +1003,7 @@ def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
             entity_id
             for start, end, entity_id in spans
             if not any(
-                s <= start and end <= e and (e - s) > (end - start) and other != entity_id
+                s < end and start < e and (e - s) > (end - start) and other != entity_id
                 for s, e, other in spans
             )
         )
@@ -1043,8 +1055,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _numbers(text: str, *, words: dict[str, str]) -> set[str]:
-    """The numbers in ``text``: digits (in any grouping) and the given number words."""
-    found = {_num(m[0]) for m in _NUMBER_RE.finditer(text)}
-    found |= {words[w.lower()] for w in re.findall(r"\w+", text) if w.lower() in words}
+def _numbers(text: str, *, words: dict[str, str]) -> dict[str, str]:
+    """The numbers in ``text`` (digits in any grouping, and the given number words), each in one
+    spelling mapped to how ``text`` first writes it."""
+    found = {_num(m[0]): m[0] for m in reversed(list(_NUMBER_RE.finditer(text)))}
+    for word in reversed(re.findall(r"\w+", text)):
+        if word.lower() in words:
+            found[words[word.lower()]] = word
     return found

@@ -120,28 +120,13 @@ WEEKDAYS: dict[str, int] = {
     **{name: i for i, name in enumerate(_TAGE)},
     "Sonnabend": 5,
 }
+GERMAN_MONTH_NAMES = (
+    *("Januar", "Februar", "März", "April", "Mai", "Juni"),
+    *("Juli", "August", "September", "Oktober", "November", "Dezember"),
+)
 MONTHS: dict[str, int] = {
-    **{name: i for i, name in enumerate(_MONTHS, 1)},
-    **{
-        name: i
-        for i, name in enumerate(
-            (
-                "Januar",
-                "Februar",
-                "März",
-                "April",
-                "Mai",
-                "Juni",
-                "Juli",
-                "August",
-                "September",
-                "Oktober",
-                "November",
-                "Dezember",
-            ),
-            1,
-        )
-    },
+    **{name: i for i, name in enumerate(MONTH_NAMES, 1)},
+    **{name: i for i, name in enumerate(GERMAN_MONTH_NAMES, 1)},
     "Jänner": 1,
 }
 # Capitalised, whole words; a month may also open a German compound ("Augustwoche"). Names are

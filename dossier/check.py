@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -681,7 +682,7 @@ class _Checker:
                 if precision == "day":
                     covered.add(_num(day.day))
         written = _numbers(statement, words=_STATEMENT_NUMBER_WORDS)
-        unquoted = [repr(written[n]) for n in sorted(written.keys() - covered, key=float)]
+        unquoted = [repr(written[n]) for n in sorted(written.keys() - covered, key=_digits)]
         if unquoted:
             self._warn(
                 fact,
@@ -1043,12 +1044,21 @@ _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 
 
 def _num(value: object) -> str:
-    """A number in one spelling: ``300``, ``1200``, ``2.5``."""
+    """A number in one spelling: ``300``, ``1200``, ``2.5``; anything else (``05.08.2024``) as written."""
     text = str(value)
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
         text = re.sub(r"[.,]", "", text)  # thousands separators, English or German
+    if not re.fullmatch(r"\d+(?:[.,]\d+)?|\d+\.\d+(?:e[+-]?\d+)?", text):
+        return text
     number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        return text
     return str(int(number)) if number.is_integer() else str(number)
+
+
+def _digits(number: str) -> list[int]:
+    """Sort key: numbers in numeric order, whatever their spelling."""
+    return [int(part) for part in re.findall(r"\d+", number)]
 
 
 def _is_number(value: object) -> bool:

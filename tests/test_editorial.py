@@ -7,13 +7,14 @@ property tests pin the date arithmetic the rules rest on.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dossier import dates
-from dossier.check import _later, _numbers, _phrase_states, _states
+from dossier.check import _later, _named_in, _numbers, _phrase_states, _states
 from tests.test_rules import run_check
 
 PUBLISHED = dates.parse("2024-08-06")  # a Tuesday
@@ -248,3 +249,52 @@ def test_anonymous_and_named_sources_may_confirm(base_project: Path) -> None:
         "        anonymous: true\n        quote: The report counted",
     )
     assert _check(base_project) == ""
+
+
+def test_names_are_read_as_written_and_the_longest_wins() -> None:
+    names = {
+        "new-york-times": ["The New York Times", "the Times"],
+        "times-of-israel": ["The Times of Israel", "Times of Israel"],
+        "united-states": ["United States", "US"],
+        "israel": ["Israel"],
+    }
+    assert _named_in("as the Times of Israel told us", names) == ["times-of-israel"]
+    assert _named_in("the Times said the US and Israel", names) == [
+        "new-york-times",
+        "united-states",
+        "israel",
+    ]
+
+
+@given(st.text())
+@example("am 05.08.2024, Version 1.2.3, 1e999")
+def test_reading_any_text_never_fails(text: str) -> None:
+    _numbers(text, words={"two": "2"})
+    phrase = dates.read_phrase(text)
+    dates.candidates(phrase, PUBLISHED)
+    assert all(
+        isinstance(_states(text, part, dt.date(2024, 8, 5)), bool) for part in ("year", "month", "day")
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    statement=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40),
+    phrase=st.sampled_from(["on Monday", "Officials said", "the capital", "radar units"]),
+    date=st.sampled_from(["2024", "2024-08", "2024-08-05", "2024-07/2024-08-06", "1999-01-01"]),
+)
+def test_the_editorial_rules_never_crash_the_check(
+    base_project: Path, statement: str, phrase: str, date: str
+) -> None:
+    facts = base_project / "data" / "facts.yaml"
+    original = facts.read_text("utf-8")
+    try:
+        text = original.replace("The first radar units arrived in the capital.", json.dumps(statement))
+        text = text.replace("phrase: on Monday", f"phrase: {phrase}").replace(
+            '"2024-08-05"', json.dumps(date)
+        )
+        facts.write_text(text, "utf-8")
+        code, output = run_check(base_project, "--strict")
+        assert code in (0, 1) and "Traceback" not in output
+    finally:
+        facts.write_text(original, "utf-8")

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from importlib import resources
 from typing import Any, Literal
 
@@ -192,6 +192,7 @@ class _Checker:
     facts: dict[str, Any] = field(default_factory=dict)
     anchors: dict[tuple[int, int], quotes.Anchor] = field(default_factory=dict)
     acknowledged: int = 0
+    fact_dates: dict[int, dates.FuzzyDate | None] = field(default_factory=dict)  # by id() of the fact
 
     def add(self, line_col: tuple[int, int], code: str, message: str, path: str | None = None) -> None:
         self.found.append(diag(path or self.loaded.facts_path, *line_col, code, message))
@@ -482,6 +483,11 @@ class _Checker:
 
     def _fact_date(self, fact: YMap) -> dates.FuzzyDate | None:
         """The fact's date, or None where it is missing or malformed (E501 says so)."""
+        if id(fact) not in self.fact_dates:
+            self.fact_dates[id(fact)] = self._parse_fact_date(fact)
+        return self.fact_dates[id(fact)]
+
+    def _parse_fact_date(self, fact: YMap) -> dates.FuzzyDate | None:
         value = fact.get("date")
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             return None
@@ -521,6 +527,9 @@ class _Checker:
                 ]
         if phrase.months and {when.start.month, when.end.month} - phrase.months:
             problems.append(f"names {_month_names(phrase.months)} but the date {when.text!r} is not in it")
+        if phrase.years and {when.start.year, when.end.year} - phrase.years:
+            named = " or ".join(map(str, sorted(phrase.years)))
+            problems.append(f"names {named} but the date {when.text!r} is not in it")
         days = dates.candidates(phrase, published)
         if days and not problems:
             # A day must be one the phrase can mean; a coarser date must contain one of them.
@@ -602,6 +611,7 @@ class _Checker:
             inferred = seed.meta.get("inferred")
             if seed.published and not (isinstance(inferred, dict) and "published" in inferred):
                 days = dates.candidates(phrase, seed.published)
+        cited = "\0".join(texts)  # one search per part; no pattern spans the NUL between texts
         missing = []
         for day, precision in when.points:
             wanted: list[tuple[Part, str]] = [("year", str(day.year))]
@@ -610,9 +620,7 @@ class _Checker:
             if precision == "day":
                 wanted.append(("day", f"{day.day} {dates.MONTH_NAMES[day.month - 1]}"))
             for part, label in wanted:
-                if not _phrase_states(days, part, day, precision) and not any(
-                    _states(text, part, day) for text in texts
-                ):
+                if not _phrase_states(days, part, day, precision) and not _states(cited, part, day):
                     missing.append(f"the {part} ({label})")
         if missing:
             self.add(
@@ -651,8 +659,9 @@ class _Checker:
                     raised,
                 )
 
+    @cached_property
     def _entity_names(self) -> dict[str, list[str]]:
-        """Entity id -> its name and aliases."""
+        """Entity id -> its name and aliases (built once: the entities are indexed before facts)."""
         return {
             entity_id: [
                 n
@@ -662,17 +671,21 @@ class _Checker:
             for entity_id, entity in self.entities.items()
         }
 
+    @cached_property
+    def _names(self) -> NameIndex:
+        return name_index(self._entity_names)
+
     def _check_numbers(self, fact: YMap, raised: set[str]) -> None:
         """W409: each number in the statement is in a cited quote, a translation or a figure."""
         statement = fact.get("statement")
         if not isinstance(statement, str):
             return
-        for names in self._entity_names().values():  # S-300 is a name, not a number
-            for name in names:
-                statement = _proper_name(name).sub(" ", statement)
-        covered: set[str] = set()
-        for text in self._cited_texts(fact):
-            covered.update(_numbers(text, words=_ALL_NUMBER_WORDS))
+        for start, end, _ in reversed(_name_spans(statement, self._names)):  # S-300 is a name, not a count
+            statement = statement[:start] + " " * (end - start) + statement[end:]
+        written = _numbers(statement, words=_STATEMENT_NUMBER_WORDS)
+        if not written:
+            return
+        covered = set(_numbers("\0".join(self._cited_texts(fact)), words=_ALL_NUMBER_WORDS))
         for _, figure in _entries(fact, "figures"):
             covered |= {_num(figure[k]) for k in ("value", "min", "max") if _is_number(figure.get(k))}
         when = self._fact_date(fact)
@@ -681,7 +694,6 @@ class _Checker:
                 covered.add(_num(day.year))
                 if precision == "day":
                     covered.add(_num(day.day))
-        written = _numbers(statement, words=_STATEMENT_NUMBER_WORDS)
         unquoted = [repr(written[n]) for n in sorted(written.keys() - covered, key=_digits)]
         if unquoted:
             self._warn(
@@ -703,10 +715,10 @@ class _Checker:
         for _, source in _entries(fact, "sources"):
             vouched.update(_strs(source.get("attributed_to")))
         texts = self._cited_texts(fact)
-        names = self._entity_names()
+        names = self._entity_names
         unquoted = [
             f"{names[entity_id][0]!r} ({entity_id})"
-            for entity_id in _named_in(statement, names)
+            for entity_id in _named_in(statement, self._names)
             if entity_id not in vouched and not any(_mentions(t, n) for t in texts for n in names[entity_id])
         ]
         if unquoted:
@@ -956,25 +968,44 @@ def _phrase_states(days: list[dt.date], part: Part, day: dt.date, precision: dat
 
 def _states(text: str, part: Part, day: dt.date) -> bool:
     """Whether ``text`` states the year, the month, or the day (with its month) of ``day``."""
-    d, m, y = day.day, day.month, day.year
-    names = [name for name, number in dates.MONTHS.items() if number == m]
-    numeric = [  # 2024-08-05, 05.08.2024 / 5. 8., 8/5/2024
-        rf"\b{y}-0?{m}-0?{d}\b",
-        rf"\b0?{d}\.\s?0?{m}\.",
-        rf"\b0?{m}/0?{d}/(?:\d{{2}}|\d{{4}})\b",
-    ]
+    # Every way of writing the part contains this number (or, for a month, maybe only its name):
+    # a substring test rules most texts out before the regex runs.
+    if str({"year": day.year, "month": day.month, "day": day.day}[part]) not in text and (
+        part != "month" or not any(name in text for name in _MONTH_NAMES[day.month])
+    ):
+        return False
+    if part == "year":
+        return _date_pattern(part, day.year, 0, 0).search(text) is not None
+    return _date_pattern(part, day.year, day.month, day.day if part == "day" else 0).search(text) is not None
+
+
+_MONTH_NAMES = {m: [name for name, number in dates.MONTHS.items() if number == m] for m in range(1, 13)}
+
+
+@cache
+def _date_pattern(part: Part, y: int, m: int, d: int) -> re.Pattern[str]:
+    """One pattern for each way a text writes the part; compiled once per date."""
     if part == "year":
         # Not inside a longer number (12,024), but after a day and month (05.08.2024).
-        return re.search(rf"(?<!\d)(?<!\d,){y}(?!\d)", text) is not None
-    if part == "month":
-        month_numeric = [rf"\b{y}-0?{m}\b", rf"\b\d{{1,2}}\.\s?0?{m}\.", rf"\b0?{m}/\d{{1,2}}/\d{{2,4}}\b"]
-        return m in dates.read_phrase(text).months or any(re.search(p, text) for p in month_numeric)
-    named = "|".join(map(re.escape, names))
-    by_name = [
-        rf"\b0?{d}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?:{named})\b",
-        rf"\b(?:{named})\.?\s+0?{d}(?:st|nd|rd|th)?\b(?![.,]?\d)",
-    ]
-    return any(re.search(p, text) for p in by_name + numeric)
+        return re.compile(rf"(?<!\d)(?<!\d,){y}(?!\d)")
+    names = _MONTH_NAMES[m]
+    if part == "month":  # August, Augustwoche; 2024-08, 5.8., 8/5/24
+        patterns = [
+            dates.month_pattern(names),
+            rf"\b{y}-0?{m}\b",
+            rf"\b\d{{1,2}}\.\s?0?{m}\.",
+            rf"\b0?{m}/\d{{1,2}}/\d{{2,4}}\b",
+        ]
+    else:  # 5 August, 5. August, 5th of August, July 31; 2024-08-05, 05.08.2024, 8/5/2024
+        named = "|".join(map(re.escape, names))
+        patterns = [
+            rf"\b0?{d}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?:{named})\b",
+            rf"\b(?:{named})\.?\s+0?{d}(?:st|nd|rd|th)?\b(?![.,]?\d)",
+            rf"\b{y}-0?{m}-0?{d}\b",
+            rf"\b0?{d}\.\s?0?{m}\.",
+            rf"\b0?{m}/0?{d}/(?:\d{{2}}|\d{{4}})\b",
+        ]
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 @cache
@@ -982,23 +1013,49 @@ def _whole_word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
-@cache
-def _proper_name(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+# Words and single marks: a name starts at one of these and is found by its first one.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+NameIndex = dict[str, list[tuple[str, str]]]
 
 
-def _named_in(statement: str, names: dict[str, list[str]]) -> list[str]:
+def name_index(names: dict[str, list[str]]) -> NameIndex:
+    """First word of each name -> (name, entity id), so a statement is read once, not once per name."""
+    index: NameIndex = {}
+    for entity_id, entity_names in names.items():
+        for name in entity_names:
+            first = _TOKEN.search(name)
+            if first:
+                index.setdefault(first[0], []).append((name, entity_id))
+    return index
+
+
+def _name_spans(text: str, index: NameIndex) -> list[tuple[int, int, str]]:
+    """Where ``text`` writes a name, as written and as whole words: (start, end, entity id)."""
+    spans = []
+    for token in _TOKEN.finditer(text):
+        for name, entity_id in index.get(token[0], ()):
+            start, end = token.start(), token.start() + len(name)
+            before, after = text[start - 1 : start], text[end : end + 1]
+            if (
+                text.startswith(name, start)
+                and not (_is_word(before) and _is_word(name[0]))
+                and not (_is_word(after) and _is_word(name[-1]))
+            ):
+                spans.append((start, end, entity_id))
+    return spans
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _named_in(statement: str, index: NameIndex) -> list[str]:
     """The entities a statement names, as written (case counts: "US" is not "us").
 
     A name overlapping a longer name of another entity does not count: "the Times of Israel" does not
     name the New York Times (alias "the Times").
     """
-    spans = [
-        (m.start(), m.end(), entity_id)
-        for entity_id, entity_names in names.items()
-        for name in entity_names
-        for m in _proper_name(name).finditer(statement)
-    ]
+    spans = _name_spans(statement, index)
     return list(
         dict.fromkeys(
             entity_id
@@ -1043,6 +1100,7 @@ _STATEMENT_NUMBER_WORDS = {word: str(n) for n, (word, _) in enumerate(_SMALL) if
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 
 
+@cache
 def _num(value: object) -> str:
     """A number in one spelling: ``300``, ``1200``, ``2.5``; anything else (``05.08.2024``) as written."""
     text = str(value)

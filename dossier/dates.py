@@ -5,7 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
@@ -129,10 +131,18 @@ MONTHS: dict[str, int] = {
     **{name: i for i, name in enumerate(GERMAN_MONTH_NAMES, 1)},
     "Jänner": 1,
 }
-# Capitalised, whole words; a month may also open a German compound ("Augustwoche"). Names are
-# matched case-sensitively so the verb "may" is not the month May.
+# Names are matched as written, capitalised, in both languages.
+_YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d])")  # four digits, not part of a longer number
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
-MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")(?:(?![a-zäöüß])|(?=woche))")
+
+
+def month_pattern(names: Iterable[str]) -> str:
+    """A regex for month names as words, capitalised (so the verb "may" is not May), also opening
+    a German compound ("Augustwoche")."""
+    return r"\b(" + "|".join(names) + r")(?:(?![a-zäöüß])|(?=woche))"
+
+
+MONTH_RE = re.compile(month_pattern(MONTHS))
 
 Period = Literal["day", "week", "month", "year"]
 # Words naming a period relative to the publication date: (pattern, period, offset in periods).
@@ -162,25 +172,28 @@ PRECISION_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 
 @dataclass(frozen=True)
 class Phrase:
-    """What a relative date phrase names: weekdays, months, and a period relative to publication."""
+    """What a relative date phrase names: weekdays, months, years, and a period relative to publication."""
 
     text: str
     weekdays: frozenset[int]
     months: frozenset[int]
+    years: frozenset[int] = frozenset()
     period: Period | None = None
     period_words: str = ""
     offset: int = 0
 
 
+@cache
 def read_phrase(text: str) -> Phrase:
-    """The weekdays, months and relative period ("last week") that ``text`` names."""
+    """The weekdays, months, years and relative period ("last week") that ``text`` names."""
     weekdays = frozenset(WEEKDAYS[m[1]] for m in _WEEKDAY_RE.finditer(text))
     months = frozenset(MONTHS[m[1]] for m in MONTH_RE.finditer(text))
+    years = frozenset(int(y) for y in _YEAR_RE.findall(text))
     for pattern, period, offset in _RELATIVE:
         found = pattern.search(text)
         if found:
-            return Phrase(text, weekdays, months, period, found[0], offset)
-    return Phrase(text, weekdays, months)
+            return Phrase(text, weekdays, months, years, period, found[0], offset)
+    return Phrase(text, weekdays, months, years)
 
 
 def period_span(phrase: Phrase, published: FuzzyDate) -> tuple[dt.date, dt.date] | None:

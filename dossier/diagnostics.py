@@ -130,7 +130,7 @@ _RULES = [
         "W501",
         "resolved-date-mismatch",
         Severity.WARNING,
-        "A date disagrees with the weekday, month or period its date_resolved phrase names.",
+        "A date disagrees with the weekday, month, year or period its date_resolved phrase names.",
     ),
     Rule(
         "W502",
@@ -182,8 +182,8 @@ _FIXES = {
     "`attributed_to:`, or leave it out of the statement.",
     "W409": "Quote the words that give the number, record it as a figure, or write the statement without it.",
     "W410": "Mark the fact `reported`, cite a named source, or add `acknowledge: {W410: reason}`.",
-    "W501": 'Correct the date (a weekday phrase resolves to that weekday; "last week" to the week before '
-    "publication) or the phrase.",
+    "W501": "Correct the date or the phrase: a weekday resolves to that weekday, a month or a year to that "
+    'month or year, "last week" to the Monday-to-Sunday week before publication.',
     "W502": "Correct the date; where the sources announce a planned event, add `acknowledge: {W502: reason}`.",
 }
 RULES: dict[str, Rule] = {rule.code: replace(rule, fix=_FIXES[rule.code]) for rule in _RULES}

@@ -73,8 +73,10 @@ facts:
   - id: hostile-fact
     statement: {_yaml(SCRIPT + " " + IMG + " " + MD_LINK + " {: onclick=alert(4) }")}
     date: "2024-08"
+    date_inferred: {_yaml("From " + SCRIPT + " " + MD_LINK)}
     about: [villain, evil-outlet]
     status: disputed
+    contradicts: [second-fact]
     notes: {notes}
     sources:
       - seed: hostile-seed

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dossier import dates
-from dossier.check import _later, _named_in, _numbers, _phrase_states, _states
+from dossier.check import _later, _named_in, _numbers, _phrase_states, _states, check, name_index
+from dossier.project import Project
+from dossier.render import render
 from tests.test_rules import run_check
 
 PUBLISHED = dates.parse("2024-08-06")  # a Tuesday
@@ -258,8 +260,8 @@ def test_names_are_read_as_written_and_the_longest_wins() -> None:
         "united-states": ["United States", "US"],
         "israel": ["Israel"],
     }
-    assert _named_in("as the Times of Israel told us", names) == ["times-of-israel"]
-    assert _named_in("the Times said the US and Israel", names) == [
+    assert _named_in("as the Times of Israel told us", name_index(names)) == ["times-of-israel"]
+    assert _named_in("the Times said the US and Israel", name_index(names)) == [
         "new-york-times",
         "united-states",
         "israel",
@@ -298,3 +300,25 @@ def test_the_editorial_rules_never_crash_the_check(
         assert code in (0, 1) and "Traceback" not in output
     finally:
         facts.write_text(original, "utf-8")
+
+
+def test_the_fact_page_marks_anonymous_sources_and_the_inference(base_project: Path) -> None:
+    _edit(
+        base_project,
+        "        quote: The report counted",
+        "        anonymous: true\n        quote: The report counted",
+    )
+    _edit(
+        base_project,
+        "    date_resolved:\n      phrase: on Monday\n      seed: alpha-report\n",
+        '    date_inferred: "The Monday before the Tuesday report."\n',
+    )
+    result = check(Project(base_project))
+    assert result.dossier is not None
+    page = render(result.dossier, built="2024-09-01")["facts/radars-arrived.md"]
+    assert "- **Happened:** 5 August 2024 — inferred: The Monday before the Tuesday report.\n" in page
+    assert page.count("- **Credited:** anonymous sources\n") == 1
+
+
+def test_a_phrase_names_four_digit_years_only() -> None:
+    assert dates.read_phrase("seit dem 7. Oktober 2023, 12.2024 Stück, 1,2024 und 20245").years == {2023}

@@ -329,6 +329,40 @@ def test_shipped_dossier_is_sound() -> None:
     assert all(len(ids) >= 5 for ids in citing.values()) and len(citing) == 4  # two captures, one article
 
 
+def test_shipped_dossier_keeps_the_audits_corrections() -> None:
+    """Issue 7: the three errors an independent editor found in the shipped data stay fixed."""
+    dossier = check(Project(ROOT)).dossier
+    assert dossier is not None
+    # RT DE says only "im Juni" and prints no year: no seed dates the US drone claim.
+    assert dossier.fact["us-says-russia-received-iranian-attack-drones"].date is None
+    # Breitbart's "no English-language media reported it" is Breitbart's, and it conflicts with
+    # the Moscow Times article of that Tuesday: recorded as data, both ways.
+    breitbart = dossier.fact["no-russian-iranian-english-media-on-deliveries"]
+    moscow = dossier.fact["moscow-times-reported-deliveries-august-6"]
+    assert breitbart.statement.startswith("Breitbart wrote")
+    assert (breitbart.status, moscow.status) == ("disputed", "disputed")
+    assert breitbart.contradicts == (moscow.id,) and moscow.contradicts == (breitbart.id,)
+    # RT DE credits the deliveries to media reports, the New York Times only with the request.
+    rt = [
+        c
+        for c in dossier.fact["russia-began-delivering-air-defense-to-iran"].sources
+        if c.seed == "rt-de-russland-luftverteidigung"
+    ]
+    assert rt and all("new-york-times" not in c.attributed_to for c in rt)
+
+
+def test_shipped_acknowledgements_give_specific_reasons() -> None:
+    """An acknowledgement says why this fact is fine: no reason is pasted onto two facts."""
+    dossier = check(Project(ROOT)).dossier
+    assert dossier is not None
+    seen: dict[tuple[str, str], str] = {}
+    for fact in dossier.facts:
+        for code, reason in fact.acknowledge.items():
+            assert len(reason.split()) >= 5, (fact.id, code, reason)
+            first = seen.setdefault((code, reason), fact.id)
+            assert first == fact.id, f"{fact.id} pastes the {code} reason of {first}: {reason}"
+
+
 def test_relative_dates_resolve_against_publication() -> None:
     dossier = check(Project(ROOT)).dossier
     assert dossier is not None

@@ -57,9 +57,18 @@ _SPECIAL = re.compile(r"\s{2,}|[^\S ]|[^\s]?[^\x00-\x7f]+")
 _ASCII_SPECIAL = re.compile(r"\s{2,}|[^\S ]")
 
 _IDEOGRAPHIC = re.compile("[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# Inside a word these join its parts: "don't", "air-defense"; between digits also "1,000", "3.5".
-_WORD_JOINERS = frozenset("'\u2019\u02bc-\u2010\u2011")
-_NUMBER_JOINERS = frozenset(".,'\u2019\u00a0\u2009\u202f")
+# Inside a word these join its parts: "don't", "air-defense". Every character folding takes for
+# an apostrophe joins, or a quote could start after "can′t" where it may not after "can't"; so
+# does the backtick typed for one ("didn`t") and the fullwidth apostrophe.
+_APOSTROPHE_LIKE = "'`\uff07" + _APOSTROPHES
+_WORD_JOINERS = frozenset(_APOSTROPHE_LIKE + "-\u2010\u2011")
+# Between digits also thousands separators and decimal points: "1,000", "3.5", "1 000" with a
+# no-break, figure, thin or narrow space, "3·5", Arabic "٣٫٥" and "١٬٠٠٠".
+_NUMBER_JOINERS = frozenset(".,\u00a0\u2007\u2008\u2009\u200a\u202f\u00b7\u2027\u066b\u066c")
+# A sign directly before a digit, after no word character, is part of the number: "−40".
+_SIGNS = frozenset(
+    "+\u00b1\u2213\ufe62\uff0b\ufe63\uff0d" + _DASHES.replace("\u2014", "").replace("\u2015", "") + "-"
+)
 
 
 # Hangul vowel and final jamo compose with the syllable before them, though they are letters.
@@ -259,9 +268,11 @@ def inside_word(text: str, p: int) -> bool:
     if is_word_char(ca) and not is_word_char(cb):  # "don|'t", "1|,000"
         c = _right(text, b + 1)
         return c < len(text) and _joins(text[a], cb, text[c])
-    if is_word_char(cb) and not is_word_char(ca):  # "don'|t", "1,|000"
+    if is_word_char(cb) and not is_word_char(ca):  # "don'|t", "1,|000", "−|40"
         c = _left(text, a)
-        return c >= 0 and _joins(text[c], ca, cb)
+        if c < 0 or not is_word_char(text[c]):
+            return ca in _SIGNS and cb.isdigit()
+        return _joins(text[c], ca, cb)
     return False
 
 
@@ -279,7 +290,11 @@ def word_around(text: str, p: int, reach: int = 40) -> str:
     start = p
     while start > 0 and p - start < reach and inside_word(text, start):
         start -= 1
-    while start < p and not is_word_char(text[start]):
+    while (
+        start < p
+        and not is_word_char(text[start])
+        and not (text[start] in _SIGNS and inside_word(text, start + 1))
+    ):
         start += 1
     end = p
     while end < len(text) and end - p < reach and inside_word(text, end):

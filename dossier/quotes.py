@@ -428,37 +428,62 @@ def _locate_by_scan(
 # that stands in its clause, so it never reverses or firms up what the seed says.
 _NEGATION_WORDS = """
     no not never none nor neither nobody nothing nowhere without cannot deny denies denied denying
+    denial refused refuses refusing declined declines failed fails
     nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne
-    dementiert dementierte bestritt bestreitet bestritten
+    dementiert dementierte bestritt bestreitet bestritten abgelehnt zurückgewiesen
     не нет ни никогда ничего никто без отрицает отрицал опроверг опровергает
 """
+# Verdicts on a claim, which usually follow it ("Reports that … were fabricated"): a passage
+# that takes one in after it also takes in its clause from the start, where the claim is named.
+_VERDICT_WORDS = """
+    fabricated untrue false baseless unfounded rejected dismissed refuted denied disputed
+    unconfirmed unverified
+    dementiert bestritten zurückgewiesen abgelehnt unbestätigt falsch erfunden
+"""
 _HEDGE_WORDS = """
-    denial dismissed rejected refuted may might could would should reportedly allegedly alleged
+    may might could would should reportedly allegedly alleged
     claim claims claimed claiming purportedly purported supposedly possibly perhaps probably
-    unconfirmed rumored rumoured if whether unless unlikely false
+    rumor rumors rumored rumour rumours rumoured allegation allegations if whether unless unlikely
     angeblich angeblichen angebliche soll sollen sollte sollten solle möglicherweise vielleicht
-    vermutlich mutmaßlich mutmaßliche offenbar könnte könnten dürfte dürften ob falls
+    vermutlich mutmaßlich mutmaßliche offenbar könnte könnten dürfte dürften ob falls gerüchte
     якобы возможно может вероятно будто предположительно
 """
-NEGATIONS = frozenset(_NEGATION_WORDS.split())
-HEDGES = NEGATIONS | frozenset(_HEDGE_WORDS.split())
+# Modals and conjunctions govern what follows them ("more would follow"): after a passage, one
+# counts only as its next word. Every other hedge judges what precedes it too ("…, officials
+# claimed") and counts up to the clause's end.
+_FORWARD_WORDS = """
+    may might could would should if whether unless
+    soll sollen sollte sollten solle könnte könnten dürfte dürften ob falls
+    может будто
+"""
+# Case-folded as the words looked up are ("mutmaßlich" becomes "mutmasslich").
+VERDICTS = frozenset(w.casefold() for w in _VERDICT_WORDS.split())
+NEGATIONS = frozenset(w.casefold() for w in _NEGATION_WORDS.split()) | VERDICTS
+HEDGES = NEGATIONS | frozenset(w.casefold() for w in _HEDGE_WORDS.split())
+FORWARD_HEDGES = frozenset(w.casefold() for w in _FORWARD_WORDS.split())
+# Words are looked up with every apostrophe look-alike as "'" ("didn′t", "didn`t").
+_APOSTROPHE_FOLD = str.maketrans(dict.fromkeys(_APOSTROPHE_LIKE, "'"))
+
+
+def _key(word: str) -> str:
+    return word.translate(_APOSTROPHE_FOLD).casefold()
 
 
 def is_hedge(word: str) -> bool:
     """Whether a word negates or hedges what stands next to it ("not", "didn't", "angeblich")."""
-    return is_negation(word) or word.translate(_TRANSLATE).casefold() in HEDGES
+    return is_negation(word) or _key(word) in HEDGES
 
 
 def is_negation(word: str) -> bool:
-    """Whether a word negates ("not", "didn't", "nicht"), wherever it stands in the clause."""
-    w = word.translate(_TRANSLATE).casefold()
+    """Whether a word negates ("not", "didn't", "nicht", "fabricated"), wherever it stands in the clause."""
+    w = _key(word)
     return w in NEGATIONS or w.endswith("n't")
 
 
 # A clause ends at sentence punctuation followed by a space, at the end of a quotation ("…,"
 # he said), or at a blank line.
 _CLAUSE_END = re.compile(r"[.!?;:](?=[\s\"')\]]|$)|[,.!?;:][\"'\u201d\u2019\u00bb]|\n\s*\n")
-_WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|['\u2019\u02bc\-\u2010\u2011](?=\w))*")
+_WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|[" + re.escape("".join(sorted(_WORD_JOINERS))) + r"](?=\w))*")
 # How far from the passage a clause is searched for a hedge word, in characters.
 HEDGE_REACH = 300
 
@@ -623,14 +648,22 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
 
     Before the passage, every negation or hedge word of the clause is taken in ("No deliveries
     of the kind described have taken place"); after it, the next word when it is one ("have"
-    + "not"), and any negation up to the clause's end (German puts "nicht" late). Only text
-    within :data:`HEDGE_REACH` characters of the passage is searched.
+    + "not"), and up to the clause's end every one but a modal or conjunction, which governs
+    what follows it (German puts "nicht" late; "… were fabricated"; "…, officials claimed"). A verdict taken in after the passage
+    ("fabricated", "zurückgewiesen") also takes in the clause from its first word, which names
+    the claim judged ("Reports that"). Only text within :data:`HEDGE_REACH` characters of the
+    passage is searched.
     """
     lo = max(start - HEDGE_REACH, 0)
     clause_ends = list(_CLAUSE_END.finditer(body, lo, start))
     clause_start = clause_ends[-1].end() if clause_ends else lo
+    first_word = None  # the clause's first word, when the clause starts within reach
     for m in _WORD.finditer(body, clause_start, start):
-        if is_hedge(m.group()) and not inside_word(body, m.start()):
+        if inside_word(body, m.start()):
+            continue
+        if first_word is None and (clause_ends or lo == 0):
+            first_word = m.start()
+        if is_hedge(m.group()):
             start = m.start()
             break
     hi = min(end + HEDGE_REACH, len(body))
@@ -638,10 +671,13 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
     if after and after.start() < end:
         return start, end
     for i, m in enumerate(_WORD.finditer(body, end, after.start() if after else hi)):
-        if inside_word(body, m.end()):
+        if inside_word(body, m.end()) or not is_hedge(m.group()):
             continue
-        if is_negation(m.group()) or (i == 0 and is_hedge(m.group())):
-            end = m.end()
+        if i > 0 and _key(m.group()) in FORWARD_HEDGES:
+            continue
+        end = m.end()
+        if _key(m.group()) in VERDICTS and first_word is not None:
+            start = min(start, first_word)  # "Reports that" … "were fabricated"
     return start, end
 
 

@@ -120,6 +120,13 @@ class Folded:
             o_end = self.o_ends[j]
         return o_start, o_end
 
+    def folded_offset(self, p: int) -> int:
+        """A folded offset at or before where the original offset ``p`` folds to."""
+        i = max(bisect.bisect_right(self.o_starts, p) - 1, 0)
+        if not self.identity[i]:
+            return self.f_starts[i]
+        return self.f_starts[i] + max(min(p, self.o_ends[i]) - self.o_starts[i], 0)
+
     def count(self, word: str) -> int:
         """How often ``word`` occurs in :attr:`lower`; remembered, as quotes share words."""
         found = self._counts.get(word)
@@ -376,6 +383,27 @@ def locate(folded_body: Folded, quote: str) -> Anchor | Cut | None:
     if first is not None:
         return Anchor(first[0], first[1], occurrences)
     return cut
+
+
+def find_within(folded_body: Folded, text: str, start: int, end: int) -> bool:
+    """Whether ``text`` occurs at whole words of the body within its span ``[start, end)``.
+
+    The words are judged in the body, not in the span alone: a figure "40 degrees" is not in a
+    quote that cuts "−40 degrees" after its sign, and "30" is in no quote of "300 missiles".
+    """
+    needle = fold_text(text)
+    if not needle:
+        return False
+    hay = folded_body.text
+    at = hay.find(needle, folded_body.folded_offset(start))
+    while at >= 0:
+        o_start, o_end, cut_start, cut_end = _occurrence(folded_body, at, at + len(needle))
+        if o_start >= end:
+            return False
+        if start <= o_start and o_end <= end and not (cut_start or cut_end):
+            return True
+        at = hay.find(needle, at + 1)
+    return False
 
 
 def _occurrence(folded_body: Folded, at: int, end_at: int) -> tuple[int, int, bool, bool]:

@@ -246,3 +246,26 @@ def test_work_stays_bounded_when_a_quote_occurs_inside_every_word(monkeypatch: p
         assert isinstance(quotes.locate(quotes.fold(body), "a"), quotes.Cut)
         # Bounded by the scan limits, not by the 500,000 occurrences.
         assert calls <= 2 * (quotes._CUT_SCAN_LIMIT + quotes._SCAN_REJECT_LIMIT) + 400
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "figure", "found"),
+    [
+        ("some 300 missiles and drones", "some 300 missiles and drones", "300 missiles", True),
+        ("some 300 missiles and drones", "some 300 missiles and drones", "30", False),
+        ("some 300 missiles and drones", "some 300 missiles and drones", "00 missiles", False),
+        ("of \u221240 degrees were recorded", "\u221240 degrees were recorded", "\u221240 degrees", True),
+        ("of \u221240 degrees were recorded", "\u221240 degrees were recorded", "40 degrees", False),
+        ("of \u221240 degrees were recorded", "40 degrees were recorded", "40 degrees", False),  # a cut quote
+        ("said 1\u2007000 troops were moved", "000 troops were moved", "000 troops", False),
+        ("said 1\u2007000 troops were moved", "1\u2007000 troops were moved", "1 000 troops", True),
+        ("40 degrees, then \u221240 degrees", "then \u221240 degrees", "40 degrees", False),  # not before the span
+    ],
+)
+def test_a_figure_counts_only_as_whole_words_of_the_passage_its_quote_cites(
+    body: str, quote: str, figure: str, found: bool
+) -> None:
+    folded = quotes.fold(body)
+    span = quotes.locate(folded, quote)
+    assert span is not None
+    assert quotes.find_within(folded, figure, span.start, span.end) is found

@@ -259,7 +259,12 @@ def test_work_stays_bounded_when_a_quote_occurs_inside_every_word(monkeypatch: p
         ("of \u221240 degrees were recorded", "40 degrees were recorded", "40 degrees", False),  # a cut quote
         ("said 1\u2007000 troops were moved", "000 troops were moved", "000 troops", False),
         ("said 1\u2007000 troops were moved", "1\u2007000 troops were moved", "1 000 troops", True),
-        ("40 degrees, then \u221240 degrees", "then \u221240 degrees", "40 degrees", False),  # not before the span
+        (
+            "40 degrees, then \u221240 degrees",
+            "then \u221240 degrees",
+            "40 degrees",
+            False,
+        ),  # not before the span
     ],
 )
 def test_a_figure_counts_only_as_whole_words_of_the_passage_its_quote_cites(

@@ -14,9 +14,11 @@ are. A match in the folded text maps back to the exact character span of the ori
 which the site highlights.
 
 A quote anchors only where both its ends stand on word boundaries of the original body (a
-word being letters, digits and combining marks in any script, joined by apostrophes and
-hyphens, and by ``.``, ``,`` or a no-break space between digits): "willing to attack" does not
-anchor in "unwilling to attack", nor "000 troops" in "1,000 troops".
+word being letters, digits and combining marks in any script, joined by apostrophes (every
+character folded to one, and the backtick) and hyphens, and by decimal points, thousands
+separators and narrow spaces between digits, with the sign before a number): "willing to
+attack" does not anchor in "unwilling to attack", nor "000 troops" in "1,000 troops", nor
+"40 degrees" in "−40 degrees".
 
 The closest-passage search (:func:`closest`) serves ``dossier quote`` and the hint of E401. It
 works in bounded time per quote, cuts passages at word boundaries and widens them to keep any
@@ -65,7 +67,8 @@ _WORD_JOINERS = frozenset(_APOSTROPHE_LIKE + "-\u2010\u2011")
 # Between digits also thousands separators and decimal points: "1,000", "3.5", "1 000" with a
 # no-break, figure, thin or narrow space, "3·5", Arabic "٣٫٥" and "١٬٠٠٠".
 _NUMBER_JOINERS = frozenset(".,\u00a0\u2007\u2008\u2009\u200a\u202f\u00b7\u2027\u066b\u066c")
-# A sign directly before a digit, after no word character, is part of the number: "−40".
+# A sign directly before a digit, after no word character, is part of the number: "−40". Not
+# the em dash or the horizontal bar, which set off words rather than sign numbers.
 _SIGNS = frozenset(
     "+\u00b1\u2213\ufe62\uff0b\ufe63\uff0d" + _DASHES.replace("\u2014", "").replace("\u2015", "") + "-"
 )

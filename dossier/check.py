@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from importlib import resources
@@ -453,10 +453,13 @@ class _Checker:
         self._check_figures(fact)
 
     def _check_figures(self, fact: Any) -> None:
-        cited: dict[str, list[str]] = {}
-        for _, source in _entries(fact, "sources"):
-            if isinstance(source.get("seed"), str) and isinstance(source.get("quote"), str):
-                cited.setdefault(source["seed"], []).append(quotes.fold_text(source["quote"]))
+        # Each quote as the span of its seed it stands for (cut or not), or as its own text
+        # where it is in no seed: a figure must be whole words there, as a quote must be.
+        cited: dict[str, list[Callable[[str], bool]]] = {}
+        for i, source in _entries(fact, "sources"):
+            seed_id, quote = source.get("seed"), source.get("quote")
+            if isinstance(seed_id, str) and isinstance(quote, str):
+                cited.setdefault(seed_id, []).append(self._figure_finder(fact, i, seed_id, quote))
         for _, figure in _entries(fact, "figures"):
             seed_id, text = figure.get("seed"), figure.get("text")
             if not isinstance(seed_id, str) or not SLUG.match(seed_id):
@@ -467,12 +470,22 @@ class _Checker:
                     "E304",
                     f"figure cites seed {seed_id!r}, which is not among this fact's sources",
                 )
-            elif isinstance(text, str) and not any(quotes.fold_text(text) in q for q in cited[seed_id]):
+            elif isinstance(text, str) and not any(found(text) for found in cited[seed_id]):
                 self.add(
                     figure.value_pos["text"],
                     "E402",
-                    f"figure text {text!r} is not in any quote from seed {seed_id!r}",
+                    f"figure text {text!r} is not in any quote from seed {seed_id!r} as whole words",
                 )
+
+    def _figure_finder(self, fact: Any, i: int, seed_id: str, quote: str) -> Callable[[str], bool]:
+        """Whether a figure's text stands at whole words in the passage this quote cites."""
+        seed = self.seeds.get(seed_id)
+        span = self.anchors.get((id(fact), i)) or (quotes.locate(seed.folded, quote) if seed else None)
+        if seed is not None and span is not None:
+            folded, start, end = seed.folded, span.start, span.end
+            return lambda text: quotes.find_within(folded, text, start, end)
+        own = quotes.fold(quote)
+        return lambda text: quotes.find(own, text) is not None
 
     def _check_corroboration(self, fact: YMap, raised: set[str]) -> None:
         outlets = set()

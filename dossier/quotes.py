@@ -14,9 +14,11 @@ are. A match in the folded text maps back to the exact character span of the ori
 which the site highlights.
 
 A quote anchors only where both its ends stand on word boundaries of the original body (a
-word being letters, digits and combining marks in any script, joined by apostrophes and
-hyphens, and by ``.``, ``,`` or a no-break space between digits): "willing to attack" does not
-anchor in "unwilling to attack", nor "000 troops" in "1,000 troops".
+word being letters, digits and combining marks in any script, joined by apostrophes (every
+character folded to one, and the backtick) and hyphens, and by decimal points, thousands
+separators and narrow spaces between digits, with the sign before a number): "willing to
+attack" does not anchor in "unwilling to attack", nor "000 troops" in "1,000 troops", nor
+"40 degrees" in "−40 degrees".
 
 The closest-passage search (:func:`closest`) serves ``dossier quote`` and the hint of E401. It
 works in bounded time per quote, cuts passages at word boundaries and widens them to keep any
@@ -57,9 +59,19 @@ _SPECIAL = re.compile(r"\s{2,}|[^\S ]|[^\s]?[^\x00-\x7f]+")
 _ASCII_SPECIAL = re.compile(r"\s{2,}|[^\S ]")
 
 _IDEOGRAPHIC = re.compile("[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# Inside a word these join its parts: "don't", "air-defense"; between digits also "1,000", "3.5".
-_WORD_JOINERS = frozenset("'\u2019\u02bc-\u2010\u2011")
-_NUMBER_JOINERS = frozenset(".,'\u2019\u00a0\u2009\u202f")
+# Inside a word these join its parts: "don't", "air-defense". Every character folding takes for
+# an apostrophe joins, or a quote could start after "can′t" where it may not after "can't"; so
+# does the backtick typed for one ("didn`t") and the fullwidth apostrophe.
+_APOSTROPHE_LIKE = "'`\uff07" + _APOSTROPHES
+_WORD_JOINERS = frozenset(_APOSTROPHE_LIKE + "-\u2010\u2011")
+# Between digits also thousands separators and decimal points: "1,000", "3.5", "1 000" with a
+# no-break, figure, thin or narrow space, "3·5", Arabic "٣٫٥" and "١٬٠٠٠".
+_NUMBER_JOINERS = frozenset(".,\u00a0\u2007\u2008\u2009\u200a\u202f\u00b7\u2027\u066b\u066c")
+# A sign directly before a digit, after no word character, is part of the number: "−40". Not
+# the em dash or the horizontal bar, which set off words rather than sign numbers.
+_SIGNS = frozenset(
+    "+\u00b1\u2213\ufe62\uff0b\ufe63\uff0d" + _DASHES.replace("\u2014", "").replace("\u2015", "") + "-"
+)
 
 
 # Hangul vowel and final jamo compose with the syllable before them, though they are letters.
@@ -110,6 +122,13 @@ class Folded:
         if not self.identity[j]:
             o_end = self.o_ends[j]
         return o_start, o_end
+
+    def folded_offset(self, p: int) -> int:
+        """A folded offset at or before where the original offset ``p`` folds to."""
+        i = max(bisect.bisect_right(self.o_starts, p) - 1, 0)
+        if not self.identity[i]:
+            return self.f_starts[i]
+        return self.f_starts[i] + max(min(p, self.o_ends[i]) - self.o_starts[i], 0)
 
     def count(self, word: str) -> int:
         """How often ``word`` occurs in :attr:`lower`; remembered, as quotes share words."""
@@ -259,9 +278,11 @@ def inside_word(text: str, p: int) -> bool:
     if is_word_char(ca) and not is_word_char(cb):  # "don|'t", "1|,000"
         c = _right(text, b + 1)
         return c < len(text) and _joins(text[a], cb, text[c])
-    if is_word_char(cb) and not is_word_char(ca):  # "don'|t", "1,|000"
+    if is_word_char(cb) and not is_word_char(ca):  # "don'|t", "1,|000", "−|40"
         c = _left(text, a)
-        return c >= 0 and _joins(text[c], ca, cb)
+        if c < 0 or not is_word_char(text[c]):
+            return ca in _SIGNS and cb.isdigit()
+        return _joins(text[c], ca, cb)
     return False
 
 
@@ -279,7 +300,11 @@ def word_around(text: str, p: int, reach: int = 40) -> str:
     start = p
     while start > 0 and p - start < reach and inside_word(text, start):
         start -= 1
-    while start < p and not is_word_char(text[start]):
+    while (
+        start < p
+        and not is_word_char(text[start])
+        and not (text[start] in _SIGNS and inside_word(text, start + 1))
+    ):
         start += 1
     end = p
     while end < len(text) and end - p < reach and inside_word(text, end):
@@ -363,6 +388,27 @@ def locate(folded_body: Folded, quote: str) -> Anchor | Cut | None:
     return cut
 
 
+def find_within(folded_body: Folded, text: str, start: int, end: int) -> bool:
+    """Whether ``text`` occurs at whole words of the body within its span ``[start, end)``.
+
+    The words are judged in the body, not in the span alone: a figure "40 degrees" is not in a
+    quote that cuts "−40 degrees" after its sign, and "30" is in no quote of "300 missiles".
+    """
+    needle = fold_text(text)
+    if not needle:
+        return False
+    hay = folded_body.text
+    at = hay.find(needle, folded_body.folded_offset(start))
+    while at >= 0:
+        o_start, o_end, cut_start, cut_end = _occurrence(folded_body, at, at + len(needle))
+        if o_start >= end:
+            return False
+        if start <= o_start and o_end <= end and not (cut_start or cut_end):
+            return True
+        at = hay.find(needle, at + 1)
+    return False
+
+
 def _occurrence(folded_body: Folded, at: int, end_at: int) -> tuple[int, int, bool, bool]:
     """The original span of a folded match, and whether its start and its end cut a word.
 
@@ -413,37 +459,62 @@ def _locate_by_scan(
 # that stands in its clause, so it never reverses or firms up what the seed says.
 _NEGATION_WORDS = """
     no not never none nor neither nobody nothing nowhere without cannot deny denies denied denying
+    denial refused refuses refusing declined declines failed fails
     nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne
-    dementiert dementierte bestritt bestreitet bestritten
+    dementiert dementierte bestritt bestreitet bestritten abgelehnt zurückgewiesen
     не нет ни никогда ничего никто без отрицает отрицал опроверг опровергает
 """
+# Verdicts on a claim, which usually follow it ("Reports that … were fabricated"): a passage
+# that takes one in after it also takes in its clause from the start, where the claim is named.
+_VERDICT_WORDS = """
+    fabricated untrue false baseless unfounded rejected dismissed refuted denied disputed
+    unconfirmed unverified
+    dementiert bestritten zurückgewiesen abgelehnt unbestätigt falsch erfunden
+"""
 _HEDGE_WORDS = """
-    denial dismissed rejected refuted may might could would should reportedly allegedly alleged
+    may might could would should reportedly allegedly alleged
     claim claims claimed claiming purportedly purported supposedly possibly perhaps probably
-    unconfirmed rumored rumoured if whether unless unlikely false
+    rumor rumors rumored rumour rumours rumoured allegation allegations if whether unless unlikely
     angeblich angeblichen angebliche soll sollen sollte sollten solle möglicherweise vielleicht
-    vermutlich mutmaßlich mutmaßliche offenbar könnte könnten dürfte dürften ob falls
+    vermutlich mutmaßlich mutmaßliche offenbar könnte könnten dürfte dürften ob falls gerüchte
     якобы возможно может вероятно будто предположительно
 """
-NEGATIONS = frozenset(_NEGATION_WORDS.split())
-HEDGES = NEGATIONS | frozenset(_HEDGE_WORDS.split())
+# Modals and conjunctions govern what follows them ("more would follow"): after a passage, one
+# counts only as its next word. Every other hedge judges what precedes it too ("…, officials
+# claimed") and counts up to the clause's end.
+_FORWARD_WORDS = """
+    may might could would should if whether unless
+    soll sollen sollte sollten solle könnte könnten dürfte dürften ob falls
+    может будто
+"""
+# Case-folded as the words looked up are ("mutmaßlich" becomes "mutmasslich").
+VERDICTS = frozenset(w.casefold() for w in _VERDICT_WORDS.split())
+NEGATIONS = frozenset(w.casefold() for w in _NEGATION_WORDS.split()) | VERDICTS
+HEDGES = NEGATIONS | frozenset(w.casefold() for w in _HEDGE_WORDS.split())
+FORWARD_HEDGES = frozenset(w.casefold() for w in _FORWARD_WORDS.split())
+# Words are looked up with every apostrophe look-alike as "'" ("didn′t", "didn`t").
+_APOSTROPHE_FOLD = str.maketrans(dict.fromkeys(_APOSTROPHE_LIKE, "'"))
+
+
+def _key(word: str) -> str:
+    return word.translate(_APOSTROPHE_FOLD).casefold()
 
 
 def is_hedge(word: str) -> bool:
     """Whether a word negates or hedges what stands next to it ("not", "didn't", "angeblich")."""
-    return is_negation(word) or word.translate(_TRANSLATE).casefold() in HEDGES
+    return is_negation(word) or _key(word) in HEDGES
 
 
 def is_negation(word: str) -> bool:
-    """Whether a word negates ("not", "didn't", "nicht"), wherever it stands in the clause."""
-    w = word.translate(_TRANSLATE).casefold()
+    """Whether a word negates ("not", "didn't", "nicht", "fabricated"), wherever it stands in the clause."""
+    w = _key(word)
     return w in NEGATIONS or w.endswith("n't")
 
 
 # A clause ends at sentence punctuation followed by a space, at the end of a quotation ("…,"
 # he said), or at a blank line.
 _CLAUSE_END = re.compile(r"[.!?;:](?=[\s\"')\]]|$)|[,.!?;:][\"'\u201d\u2019\u00bb]|\n\s*\n")
-_WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|['\u2019\u02bc\-\u2010\u2011](?=\w))*")
+_WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|[" + re.escape("".join(sorted(_WORD_JOINERS))) + r"](?=\w))*")
 # How far from the passage a clause is searched for a hedge word, in characters.
 HEDGE_REACH = 300
 
@@ -608,14 +679,22 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
 
     Before the passage, every negation or hedge word of the clause is taken in ("No deliveries
     of the kind described have taken place"); after it, the next word when it is one ("have"
-    + "not"), and any negation up to the clause's end (German puts "nicht" late). Only text
-    within :data:`HEDGE_REACH` characters of the passage is searched.
+    + "not"), and up to the clause's end every one but a modal or conjunction, which governs
+    what follows it (German puts "nicht" late; "… were fabricated"; "…, officials claimed"). A verdict taken in after the passage
+    ("fabricated", "zurückgewiesen") also takes in the clause from its first word, which names
+    the claim judged ("Reports that"). Only text within :data:`HEDGE_REACH` characters of the
+    passage is searched.
     """
     lo = max(start - HEDGE_REACH, 0)
     clause_ends = list(_CLAUSE_END.finditer(body, lo, start))
     clause_start = clause_ends[-1].end() if clause_ends else lo
+    first_word = None  # the clause's first word, when the clause starts within reach
     for m in _WORD.finditer(body, clause_start, start):
-        if is_hedge(m.group()) and not inside_word(body, m.start()):
+        if inside_word(body, m.start()):
+            continue
+        if first_word is None and (clause_ends or lo == 0):
+            first_word = m.start()
+        if is_hedge(m.group()):
             start = m.start()
             break
     hi = min(end + HEDGE_REACH, len(body))
@@ -623,10 +702,13 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
     if after and after.start() < end:
         return start, end
     for i, m in enumerate(_WORD.finditer(body, end, after.start() if after else hi)):
-        if inside_word(body, m.end()):
+        if inside_word(body, m.end()) or not is_hedge(m.group()):
             continue
-        if is_negation(m.group()) or (i == 0 and is_hedge(m.group())):
-            end = m.end()
+        if i > 0 and _key(m.group()) in FORWARD_HEDGES:
+            continue
+        end = m.end()
+        if _key(m.group()) in VERDICTS and first_word is not None:
+            start = min(start, first_word)  # "Reports that" … "were fabricated"
     return start, end
 
 

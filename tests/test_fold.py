@@ -17,8 +17,8 @@ from dossier import quotes
 
 ALPHABET = (
     "ab eiAßäöü0123456789 Жжи中の"  # letters of four scripts, digits
-    "\u2019'\u02bc\u201c\u201d\"-\u2013\u2014.,"  # apostrophes, quotes, dashes, punctuation
-    "\u00a0\u202f\n\t  "  # no-break, narrow no-break and other whitespace
+    "\u2019'\u02bc\u2032`\u201c\u201d\"-\u2013\u2014\u2212+.,\u00b7"  # apostrophes, quotes, dashes, signs
+    "\u00a0\u202f\u2007\n\t  "  # no-break, narrow no-break, figure and other whitespace
     "\u00ad\u200b\u2060"  # soft hyphen and zero-width characters
     "\u0301\u0308"  # combining marks
     "\u00b2\u2074\u2084\u00bd\ufb01\uff11\u2163\u212b"  # ², ⁴, ₄, ½, ﬁ, １, Ⅳ, Å (Angstrom sign)
@@ -75,6 +75,8 @@ def joined(a: str, b: str) -> bool:
 
 @settings(deadline=None)  # a loaded machine is no failure
 @given(TEXT, st.integers(0, 40), st.integers(0, 40))
+@example("of \u221240 degrees", 4, 14)
+@example("-40 degrees", 1, 11)
 def test_a_found_quote_lies_on_word_boundaries_and_maps_back_to_its_words(text: str, i: int, j: int) -> None:
     i, j = sorted((min(i, len(text)), min(j, len(text))))
     needle = text[i:j]
@@ -91,6 +93,10 @@ def test_a_found_quote_lies_on_word_boundaries_and_maps_back_to_its_words(text: 
         assert not joined(text[before], text[first])
     if after is not None and last is not None and last >= anchor.start:
         assert not joined(text[last], text[after])
+    # A sign before a digit, after no letter or digit, belongs to the number: "−40", not "40".
+    if before is not None and first is not None and first < anchor.end and text[first].isdigit():
+        ahead = max((k for k in visible if k < before), default=None)
+        assert not (text[before] in "-+\u2212\u2013" and (ahead is None or not text[ahead].isalnum()))
     assert quotes.fold_text(text[anchor.start : anchor.end]) == quotes.fold_text(needle)
 
 
@@ -129,6 +135,29 @@ def test_whole_word_quotes_of_whole_word_texts_are_found(ws: list[str]) -> None:
         ("an anti-Israel protest", "Israel protest", "anti-Israel", ""),
         ("they don\u2019t know", "t know", "don\u2019t", ""),
         ("Luftverteidigungs\u00adausr\u00fcstung", "ausr\u00fcstung", "Luftverteidigungsausr\u00fcstung", ""),
+        # a sign before a digit belongs to the number
+        ("of \u221240 degrees were recorded", "40 degrees were recorded", "\u221240", ""),
+        ("of -40 degrees were recorded", "40 degrees were recorded", "-40", ""),
+        ("-40 degrees", "40 degrees", "-40", ""),
+        ("of +5 percent", "5 percent", "+5", ""),
+        ("of -40 degrees", "of -", "", "-40"),
+        ("the S-400 systems", "400 systems", "S-400", ""),  # a hyphen between a letter and a digit joins
+        # thousands separators and decimal points of other typographies
+        ("said 1\u2007000 troops", "000 troops", "1\u2007000", ""),
+        ("said 1\u202f000 troops", "000 troops", "1\u202f000", ""),
+        ("said 1\u00a0000 troops", "000 troops", "1\u00a0000", ""),
+        ("said 1\u2009000 troops", "000 troops", "1\u2009000", ""),
+        ("was 3\u00b75 percent", "5 percent", "3\u00b75", ""),
+        ("was \u0663\u066b\u0665 percent", "\u0665 percent", "\u0663\u066b\u0665", ""),
+        ("was 1\u066c000 troops", "000 troops", "1\u066c000", ""),
+        ("was 3\u20275 percent", "5 percent", "3\u20275", ""),
+        # every character folding takes for an apostrophe joins letters, and so does the backtick
+        ("Russia can\u2032t deliver", "t deliver", "can\u2032t", ""),
+        ("Russia can\u2018t deliver", "t deliver", "can\u2018t", ""),
+        ("Russia can\u201bt deliver", "t deliver", "can\u201bt", ""),
+        ("Russia can\u00b4t deliver", "t deliver", "can\u00b4t", ""),
+        ("Russia can\u201at deliver", "t deliver", "can\u201at", ""),
+        ("Russia can`t deliver", "t deliver", "can`t", ""),
     ],
 )
 def test_a_quote_found_only_inside_words_names_the_word(
@@ -155,6 +184,12 @@ def test_a_quote_found_only_inside_words_names_the_word(
         ("俄罗斯向伊朗交付防空系统", "交付防空系统"),  # in Chinese each ideograph is a word (UAX #29)
         ("\u0995\u09c7\u09be", "\u0995\u09cb"),  # Bengali: a vowel sign of class 0 that NFC composes
         ("\u1100\u1161\u11a8", "\uac01"),  # Hangul jamo compose into a syllable
+        ("of \u221240 degrees", "\u221240 degrees"),  # the number with its sign
+        ("of -40 degrees", "-40 degrees"),
+        ("the S-400 systems", "S-400 systems"),
+        ("from 10\u201340 degrees", "40 degrees"),  # an en dash after a digit is a range, no sign
+        ("the anti-Israel protest", "anti-Israel protest"),
+        ("\u2018Russia\u2019 said", "Russia"),  # quotation marks around a word are no apostrophes
     ],
 )
 def test_whole_words_anchor(body: str, quote: str) -> None:
@@ -211,3 +246,31 @@ def test_work_stays_bounded_when_a_quote_occurs_inside_every_word(monkeypatch: p
         assert isinstance(quotes.locate(quotes.fold(body), "a"), quotes.Cut)
         # Bounded by the scan limits, not by the 500,000 occurrences.
         assert calls <= 2 * (quotes._CUT_SCAN_LIMIT + quotes._SCAN_REJECT_LIMIT) + 400
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "figure", "found"),
+    [
+        ("some 300 missiles and drones", "some 300 missiles and drones", "300 missiles", True),
+        ("some 300 missiles and drones", "some 300 missiles and drones", "30", False),
+        ("some 300 missiles and drones", "some 300 missiles and drones", "00 missiles", False),
+        ("of \u221240 degrees were recorded", "\u221240 degrees were recorded", "\u221240 degrees", True),
+        ("of \u221240 degrees were recorded", "\u221240 degrees were recorded", "40 degrees", False),
+        ("of \u221240 degrees were recorded", "40 degrees were recorded", "40 degrees", False),  # a cut quote
+        ("said 1\u2007000 troops were moved", "000 troops were moved", "000 troops", False),
+        ("said 1\u2007000 troops were moved", "1\u2007000 troops were moved", "1 000 troops", True),
+        (
+            "40 degrees, then \u221240 degrees",
+            "then \u221240 degrees",
+            "40 degrees",
+            False,
+        ),  # not before the span
+    ],
+)
+def test_a_figure_counts_only_as_whole_words_of_the_passage_its_quote_cites(
+    body: str, quote: str, figure: str, found: bool
+) -> None:
+    folded = quotes.fold(body)
+    span = quotes.locate(folded, quote)
+    assert span is not None
+    assert quotes.find_within(folded, figure, span.start, span.end) is found

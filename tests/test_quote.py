@@ -171,6 +171,51 @@ def test_a_passage_keeps_the_negation_or_hedge_of_its_clause(
     assert out.split("\n\nPaste")[0].split("\n", 1)[1] == passage
 
 
+DENIALS = (
+    "Officials said on Monday that Russia didn\u2032t deliver S-400 systems to Iran in August.\n"
+    "Officials said on Tuesday that Russia didn`t deliver S-300 systems to Iran in July.\n"
+    "The ministry refused to confirm that Iran received radar equipment.\n"
+    "Reports that Russia sent jets to Iran were fabricated, the ministry said.\n"
+    "Russia delivered drones to Tehran, officials claimed.\n"
+    "Berichte, dass Russland Kampfjets geliefert habe, wurden zur\u00fcckgewiesen.\n"
+    "Die Ger\u00fcchte \u00fcber neue Raketen halten sich.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "passage"),
+    [
+        # a negation written with a prime or a backtick for its apostrophe
+        ("deliver S-400 systems to Iran in August", "didn\u2032t deliver S-400 systems to Iran in August"),
+        ("deliver S-300 systems to Iran in July", "didn`t deliver S-300 systems to Iran in July"),
+        # a refusal before the passage, a verdict or a hedge after it
+        ("Iran received radar equipment", "refused to confirm that Iran received radar equipment"),
+        ("Russia sent jets to Iran", "Reports that Russia sent jets to Iran were fabricated"),
+        ("Russia delivered drones to Tehran", "Russia delivered drones to Tehran, officials claimed"),
+        (
+            "Russland Kampfjets geliefert habe",
+            "Berichte, dass Russland Kampfjets geliefert habe, wurden zur\u00fcckgewiesen",
+        ),
+        ("\u00fcber neue Raketen halten sich", "Ger\u00fcchte \u00fcber neue Raketen halten sich"),
+    ],
+)
+def test_a_passage_keeps_refusals_verdicts_and_every_apostrophe_of_its_negation(
+    base_project: Path, words: str, passage: str
+) -> None:
+    write_seed(base_project, "denials", DENIALS)
+    code, out, _ = run(base_project, "denials", words, "--min-similarity", "0")
+    assert code == 0
+    assert out.split("\n\nPaste")[0].split("\n", 1)[1] == passage
+
+
+def test_the_closest_passage_of_e401_keeps_a_verdict_after_it(base_project: Path) -> None:
+    write_seed(base_project, "denials", DENIALS)
+    body = quotes.fold(DENIALS)
+    near = quotes.closest(body, "Russia sent jet to Iran")
+    assert DENIALS[near.start : near.end] == "Reports that Russia sent jets to Iran were fabricated"
+    assert near.kept == ("fabricated",)
+
+
 def test_a_hedge_in_another_clause_is_left_out(base_project: Path) -> None:
     write_seed(base_project, "kremlin", KREMLIN)
     _, out, _ = run(base_project, "kremlin", "Kremlin spokesman Dmitry Peskov said")

@@ -726,15 +726,22 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
         at = place(index)
         blank = {"v": view, "at": at, "part": "", "parts": (), "prev": None, "next": None, **context}
         module = tmpl.make_module({**blank, "items": [], "item_text": None})
-        base = tokens(str(module))  # the page around the list: title, intro, links to the parts
+        # The page around the list, as a part shows it: intro, a part label, links to the
+        # neighbouring parts, and the front matter added later (its title and the label again).
+        label = "September 2024 (month not stated), part 10"
+        neighbour = (label, at.md(urls.part(index, "2024-09-10")), 0)
+        around = tmpl.render(
+            {**blank, "items": [], "item_text": None, "part": label}, prev=neighbour, next=neighbour
+        )
+        base = max(tokens(str(module)), tokens(around)) + tokens(f"{title}: {label}")
         item = getattr(module, "item")  # noqa: B009 - a macro, unknown to the type checker
         # Each item's text, rendered once: measured here, and printed as is on whichever page.
         texts = {id(x): Markup(item(x)) for x in items}  # noqa: S704 - template output, escaped inside
         blank["item_text"] = lambda x: texts[id(x)]
         weights = {key: tokens(text) for key, text in texts.items()}
-        # What the list may fill: the budget less the page around it (at least half of it, so a
+        # What the list may fill: the budget less the page around it (at least a quarter of it, so a
         # page with a long fixed part still gets parts of a useful size).
-        parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 2))
+        parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 4))
         meta[index] = {**_title(title, ""), **(extra or {})}
         if len(parts) == 1:
             pages[index] = tmpl.render(blank, items=items)

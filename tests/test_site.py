@@ -411,17 +411,23 @@ def test_a_failed_check_writes_nothing(tmp_path: Path) -> None:
     assert not (project / "site").exists()
 
 
-def test_the_generator_removes_only_its_own_stale_files(fixture_site: Path, tmp_path: Path) -> None:
+def test_the_generator_removes_its_stale_files_and_refuses_foreign_ones(
+    fixture_site: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "generated"
     generated.write(folder, {"a.md": "a", "sub/b.md": "b"})
-    (folder / "sub" / "mine.md").write_text("hand-written")
     written = generated.write(folder, {"a.md": "a2"})
     assert written.changed == ("a.md",) and written.removed == ("sub/b.md",)
-    assert (folder / "sub" / "mine.md").read_text() == "hand-written"
     assert generated.read_manifest(folder) == {"a.md"}
-    with pytest.raises(generated.GeneratedFolderError, match="did not write it"):
-        generated.write(folder, {"a.md": "a", "sub/mine.md": "x"})
-    assert (folder / "a.md").read_text() == "a2"  # a refused write changes nothing
+    # A file the generator did not write (a pull request can commit one) would be published as
+    # it is: the write is refused, and a refused write changes nothing.
+    (folder / "sub").mkdir()
+    (folder / "sub" / "mine.md").write_text("hand-written")
+    for files in ({"a.md": "a"}, {"a.md": "a", "sub/mine.md": "x"}):
+        with pytest.raises(generated.GeneratedFolderError, match="not written by dossier|did not write it"):
+            generated.write(folder, files)
+    assert (folder / "a.md").read_text() == "a2"
+    assert (folder / "sub" / "mine.md").read_text() == "hand-written"
 
 
 @pytest.mark.parametrize("path", ["../x.md", "/etc/x.md", "a/../../x.md", "A.md", ".hidden.md", "a b.md", ""])

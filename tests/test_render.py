@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dossier import escape, export, graph, ids
 from dossier.build import pages
@@ -410,3 +412,30 @@ def test_graph_labels_shorten_long_names() -> None:
     assert graph.label("S-300") == "S-300"
     short = graph.label("Advanced air-defense and radar equipment")
     assert short.endswith("…") and len(short) <= 22 and short.startswith("Advanced air-defense")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(" =1+1", "\t=1+1", "\r\n=HYPERLINK(x)", "\n+cmd", "  -2+3", " @SUM(A1)", "\u3000=1"),
+        *("\uff1d1+1", "\uff0bcmd", "\uff0d2", "\uff20SUM(A1)", " \uff1d1+1"),
+    ],
+)
+def test_csv_cells_cannot_start_a_formula_after_whitespace_or_in_fullwidth(text: str) -> None:
+    """A spreadsheet skips leading whitespace and reads fullwidth signs as formula signs."""
+    assert export.csv_cell(text) == "'" + text
+
+
+@given(
+    st.text(alphabet=" \t\r\n\u3000\xa0", max_size=4),
+    st.sampled_from("=+-@\uff1d\uff0b\uff0d\uff20"),
+    st.text(max_size=8),
+)
+def test_no_formula_sign_after_whitespace_reaches_a_csv_cell(space: str, sign: str, rest: str) -> None:
+    cell = export.csv_cell(space + sign + rest)
+    assert cell == "'" + space + sign + rest
+
+
+def test_csv_cells_without_a_formula_sign_stay_exact() -> None:
+    for text in (" plain", "\u3000text", "S-300", "a=b", "100%", ""):
+        assert export.csv_cell(text) == text

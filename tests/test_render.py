@@ -23,6 +23,7 @@ from dossier import escape, export, graph, ids
 from dossier.build import pages
 from dossier.check import check
 from dossier.dates import parse
+from dossier.diagnostics import RULES
 from dossier.model import Citation, Dossier, Entity, Fact, Seed
 from dossier.project import Project
 from dossier.render import Mark, environment, front_matter, highlight, page_name, render
@@ -182,6 +183,7 @@ def _dossier(entity_url: str | None) -> Dossier:
         about=("e",),
         status="reported",
         sources=(Citation("s", SCRIPT, body.index(SCRIPT), body.index(SCRIPT) + len(SCRIPT)),),
+        acknowledge={"W409": f"{SCRIPT} {MD_LINK}", "W410": IMG, "W999": IMG},
     )
     entities = (
         Entity("e", "person", IMG, aliases=(MD_LINK,), url=entity_url),
@@ -205,6 +207,31 @@ def test_no_page_carries_live_markup_or_script_urls() -> None:
     entity = files["entities/e.md"]
     assert "**Link:**" not in entity  # a javascript: URL makes no link at all
     assert "[original article]" not in files["facts/f.md"]
+
+
+def _md(text: str) -> str:
+    return str(escape.md(text))
+
+
+def test_a_fact_page_shows_every_acknowledged_check_and_why() -> None:
+    """A reader sees what each check flagged, linked to the rules reference, and the editor's reason."""
+    page = render(_dossier(None), built=BUILT)["facts/f.md"]
+    section = page.split("## Editor's notes on the checks { #checks }\n", 1)[1].split("\n## ", 1)[0]
+    items = [line for line in section.splitlines() if line.startswith("- ")]
+    assert items == [
+        "- [W409 number-not-quoted](../../rules.md#w409): "
+        + _md(RULES["W409"].summary)
+        + f" *Editor's note:* “{_md(f'{SCRIPT} {MD_LINK}')}”",
+        f"- [W410 anonymous-confirmed](../../rules.md#w410): {_md(RULES['W410'].summary)} "
+        f"*Editor's note:* “{_md(IMG)}”",
+        f"- W999: A check this version of dossier does not know. *Editor's note:* “{_md(IMG)}”",
+    ]
+
+
+def test_a_fact_without_acknowledgements_has_no_editors_notes(fixture_dossier: Dossier) -> None:
+    pages = render(fixture_dossier, built=BUILT)
+    for fact in fixture_dossier.facts:
+        assert ("## Editor's notes on the checks" in pages[f"facts/{fact.id}.md"]) == bool(fact.acknowledge)
 
 
 def test_front_matter_titles_are_escaped_yaml() -> None:

@@ -773,7 +773,8 @@ class _Checker:
         seeds = self._source_seeds(fact)
         if not isinstance(statement, str) or seeds is None:
             return
-        vouched = {s.meta.get("outlet") for s in seeds}  # "according to The Moscow Times"
+        # "according to The Moscow Times"; an outlet that is not text (E601) vouches for nothing
+        vouched = {o for s in seeds if isinstance(o := s.meta.get("outlet"), str)}
         for _, source in _entries(fact, "sources"):
             vouched.update(_strs(source.get("attributed_to")))
         texts = self._cited_texts(fact)

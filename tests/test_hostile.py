@@ -481,6 +481,15 @@ def test_a_phrase_past_the_calendar_edge_crashes_no_command(
     _ok(["build", *project, "--no-site"])
 
 
+@pytest.mark.parametrize("outlet", ["[]", "[alpha-news]", "{a: 1}"])
+def test_an_outlet_that_is_not_text_crashes_no_command(base_project: Path, outlet: str) -> None:
+    """Found by the fuzz: a list as a seed's outlet (E601) must not crash the W408 check."""
+    seed = base_project / "seeds" / "alpha-report.md"
+    seed.write_text(seed.read_text("utf-8").replace("outlet: alpha-news", f"outlet: {outlet}"), "utf-8")
+    assert _ok(["check", "--project", str(base_project), "--no-cache"]) == 1
+    _ok(["export", "--project", str(base_project), "--out", str(base_project / "out")], allowed=(1,))
+
+
 def test_a_seed_name_that_is_not_utf8_is_reported_plainly(base_project: Path) -> None:
     """A seed file name with a byte that is not UTF-8 is E203, printed with the byte escaped; the
     cache keys it and stores the finding (the second run reads it back)."""

@@ -21,16 +21,22 @@ from dossier.project import Project
 _FILE = "check.json"
 
 
+def _bytes(text: str) -> bytes:
+    """``text`` as UTF-8, lone surrogates included: a file name with a byte that is not UTF-8
+    (``a\\xffb.md``) reaches Python as a surrogate, and must key the cache, not crash it."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def key(project: Project) -> str:
     """A digest of every input the check reads, and of the checker itself."""
     h = hashlib.sha256()
     # A refused path (a link, a FIFO) is keyed by the refusal, never read: reading a FIFO blocks.
     for refused in fs.survey(project):
-        h.update(f"\n<refused {refused}>\n".encode())
+        h.update(_bytes(f"\n<refused {refused}>\n"))
     try:
         h.update(fs.read_bytes(project.facts_file, root=project.root))
     except fs.UnsafePath as refused:
-        h.update(f"<refused {refused}>".encode())
+        h.update(_bytes(f"<refused {refused}>"))
     except OSError:
         h.update(b"<no facts file>")
     try:
@@ -38,11 +44,11 @@ def key(project: Project) -> str:
     except (fs.UnsafePath, OSError):
         seed_files = []
     for seed in seed_files:
-        h.update(f"\n{seed.name}\n".encode())
+        h.update(_bytes(f"\n{seed.name}\n"))
         try:
             h.update(hashlib.sha256(fs.read_bytes(seed)).digest())  # its folder is checked above
         except fs.UnsafePath as refused:
-            h.update(f"<refused {refused.reason}>".encode())
+            h.update(_bytes(f"<refused {refused.reason}>"))
         except OSError:
             h.update(b"<unreadable>")
     # The checker's code changes rarely and is large: its files' sizes and times are enough.
@@ -51,7 +57,7 @@ def key(project: Project) -> str:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.is_file():
                     st = entry.stat()
-                    h.update(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+                    h.update(_bytes(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n"))
     return h.hexdigest()
 
 
@@ -83,8 +89,6 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
     try:
         fs.make_dirs(project.root, project.cache_dir)
         atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
-        atomic.write_text(
-            project.cache_dir / _FILE, json.dumps(payload, ensure_ascii=False), root=project.root
-        )
+        atomic.write_text(project.cache_dir / _FILE, json.dumps(payload), root=project.root)
     except (OSError, fs.UnsafePath):
         pass  # not used; a refused cache folder is reported by the check itself (E110)

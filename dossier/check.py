@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -250,7 +251,16 @@ class _Checker:
         for file in self.loaded.seeds:
             path = self._seed_path(file)
             if not SLUG.match(file.id):
-                self.add((1, 1), "E203", _slug_message(file.id, f"seed file name {file.id!r}"), path)
+                raw = os.fsencode(file.id)
+                if raw.decode("utf-8", "replace") != file.id:  # a byte that is not UTF-8: say so plainly
+                    shown = raw.decode("utf-8", "backslashreplace")
+                    message = (
+                        f"seed file name '{shown}' is not a slug: it holds a byte that is not UTF-8; "
+                        "rename the file with a-z, 0-9 and single hyphens"
+                    )
+                else:
+                    message = _slug_message(file.id, f"seed file name {file.id!r}")
+                self.add((1, 1), "E203", message, path)
                 continue
             if file.error:
                 self.add((file.body_line, 1), file.error_code, file.error, path)
@@ -428,6 +438,13 @@ class _Checker:
                     source.pos,
                     "E305",
                     f"quote from seed {seed.file.id!r} ({seed.meta.get('language')}) needs an English 'translation'",
+                )
+            elif seed.meta.get("language", "en") == "en" and source.get("translation") is not None:
+                self.add(
+                    source.key_pos["translation"],
+                    "E308",
+                    f"seed {seed.file.id!r} is in English: a translation is for quotes from non-English seeds; "
+                    "remove it (a reader would take the analyst's words for the source's)",
                 )
             anchor = quotes.locate(seed.folded, quote)
             if isinstance(anchor, quotes.Cut):
@@ -641,11 +658,15 @@ class _Checker:
                 raised,
             )
 
-    def _cited_texts(self, fact: YMap) -> list[str]:
-        """The fact's quotes and their translations."""
+    def _cited_texts(self, fact: YMap, *, translations: bool = True) -> list[str]:
+        """The fact's quotes, and their translations unless ``translations`` is False.
+
+        A translation is the analyst's own unchecked text: it may vouch for warnings (W408, W409),
+        never for an error's check (E502) that a source states something."""
+        keys = ("quote", "translation") if translations else ("quote",)
         texts = []
         for _, source in _entries(fact, "sources"):
-            texts += [source[k] for k in ("quote", "translation") if isinstance(source.get(k), str)]
+            texts += [source[k] for k in keys if isinstance(source.get(k), str)]
         return texts
 
     def _check_date_stated(self, fact: YMap) -> None:
@@ -653,7 +674,7 @@ class _Checker:
         when = self._fact_date(fact)
         if when is None or isinstance(fact.get("date_inferred"), str):
             return
-        texts = self._cited_texts(fact)
+        texts = self._cited_texts(fact, translations=False)
         resolution = self._resolution(fact)
         resolved = fact.get("date_resolved")
         if isinstance(resolved, YMap) and resolution is None:
@@ -765,7 +786,7 @@ class _Checker:
         seeds = self._source_seeds(fact)
         if not isinstance(statement, str) or seeds is None:
             return
-        # "according to The Moscow Times"; an outlet that is not text is reported by the schema.
+        # "according to The Moscow Times"; an outlet that is not text (E601) vouches for nothing
         vouched = {o for s in seeds if isinstance(o := s.meta.get("outlet"), str)}
         for _, source in _entries(fact, "sources"):
             vouched.update(_strs(source.get("attributed_to")))
@@ -911,8 +932,12 @@ class _Checker:
 
 
 def seed_path(loaded: Loaded, file: SeedFile) -> str:
-    """A seed's path as diagnostics print it, beside the facts file's ``data/``."""
-    return f"{loaded.facts_path.rsplit('data/', 1)[0]}seeds/{file.path.name}"
+    """A seed's path as diagnostics print it, beside the facts file's ``data/``.
+
+    A byte of the name that is not UTF-8 (``a\\xffb.md``, a surrogate to Python) is printed as
+    ``\\xff``: a finding must be printable, and UTF-8 cannot carry a surrogate."""
+    name = os.fsencode(file.path.name).decode("utf-8", "backslashreplace")
+    return f"{loaded.facts_path.rsplit('data/', 1)[0]}seeds/{name}"
 
 
 _PRECISION = dates.PRECISION_RANK

@@ -200,9 +200,19 @@ def read_phrase(text: str) -> Phrase:
     return Phrase(text, weekdays, months, years)
 
 
+def _clipped(first: int, last: int) -> tuple[dt.date, dt.date] | None:
+    """The days between two ordinals that the calendar has (0001-01-01 to 9999-12-31), or None.
+
+    A phrase relative to a date at the calendar's edge ("tomorrow" after 9999-12-31) names days
+    that do not exist: they are simply not candidates."""
+    first, last = max(first, dt.date.min.toordinal()), min(last, dt.date.max.toordinal())
+    return (dt.date.fromordinal(first), dt.date.fromordinal(last)) if first <= last else None
+
+
 def period_span(phrase: Phrase, published: FuzzyDate) -> tuple[dt.date, dt.date] | None:
     """The first and last day of the phrase's relative period, or None where the publication date
-    is too coarse to place it (a week needs a day-precise date) or the phrase names no period."""
+    is too coarse to place it (a week needs a day-precise date), the phrase names no period, or the
+    period lies outside the calendar (years 0001 to 9999)."""
     if (
         phrase.period is None
         or PRECISION_RANK[published.precision] < PRECISION_RANK[PERIOD_NEEDS[phrase.period]]
@@ -210,16 +220,19 @@ def period_span(phrase: Phrase, published: FuzzyDate) -> tuple[dt.date, dt.date]
         return None
     day = published.start
     if phrase.period == "day":
-        one = day + dt.timedelta(days=phrase.offset)
-        return one, one
+        one = day.toordinal() + phrase.offset
+        return _clipped(one, one)
     if phrase.period == "week":  # Monday to Sunday, as the seeds' calendars count
-        monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(weeks=phrase.offset)
-        return monday, monday + dt.timedelta(days=6)
+        monday = day.toordinal() - day.weekday() + 7 * phrase.offset
+        return _clipped(monday, monday + 6)
     if phrase.period == "month":
-        index = day.year * 12 + day.month - 1 + phrase.offset
-        year, month = divmod(index, 12)
-        return parse_point(f"{year:04d}-{month + 1:02d}")
-    return parse_point(f"{day.year + phrase.offset:04d}")
+        year, month = divmod(day.year * 12 + day.month - 1 + phrase.offset, 12)
+        month += 1
+    else:
+        year, month = day.year + phrase.offset, 0
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
+    return parse_point(f"{year:04d}-{month:02d}" if month else f"{year:04d}")
 
 
 def candidates(phrase: Phrase, published: FuzzyDate) -> list[dt.date]:
@@ -228,11 +241,12 @@ def candidates(phrase: Phrase, published: FuzzyDate) -> list[dt.date]:
     A relative period ("last week", "gestern", "im vergangenen Jahr") gives its days, only those on
     a named weekday if any ("Wednesday last week"); a bare weekday ("Monday") means that weekday in
     the six days before or after publication, so it needs a day-precise date. An empty list: the
-    phrase names no period, or the publication date is too coarse to place it.
+    phrase names no period, the publication date is too coarse to place it, or the days it names
+    lie outside the calendar.
     """
     span = period_span(phrase, published)
     if span is None and phrase.weekdays and phrase.period is None and published.precision == "day":
-        span = (published.start - dt.timedelta(days=6), published.start + dt.timedelta(days=6))
+        span = _clipped(published.start.toordinal() - 6, published.start.toordinal() + 6)
     if span is None:
         return []
     days = [span[0] + dt.timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]

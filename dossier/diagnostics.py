@@ -88,6 +88,12 @@ _RULES = [
         Severity.ERROR,
         "A contradiction is listed on one side only, or a contradicted fact is not disputed or denied.",
     ),
+    Rule(
+        "E308",
+        "needless-translation",
+        Severity.ERROR,
+        "A translation is for quotes from non-English seeds; this quote's seed is in English.",
+    ),
     # 4xx: quotes and corroboration
     Rule("E401", "quote-not-found", Severity.ERROR, "A quote does not occur in its seed."),
     Rule("E402", "figure-not-in-quote", Severity.ERROR, "A figure's words are not in a quote from its seed."),
@@ -190,6 +196,8 @@ _FIXES = {
     "E306": "Make the seed's `outlet:` an entity of `type: outlet`.",
     "E307": "List each fact in the other's `contradicts:` and give both `status: disputed` "
     "(or `denied` where a party it concerns denies it).",
+    "E308": "Remove the `translation:`: the quote is already in English, and a translation is the analyst's "
+    "own text, which readers would take for the source's. If the seed is not in English, correct its `language:`.",
     "E401": 'Copy the words exactly from the seed: the message names the words that differ, and `dossier quote SEED "words"` '
     "prints the closest passage ready to paste.",
     "E402": "Make the figure's `text` the exact words of one of the fact's quotes from that seed.",

@@ -150,7 +150,10 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
 
 # A spreadsheet runs a cell that starts with one of these as a formula: `=HYPERLINK(...)` in a
 # statement would become a live link, or worse. OWASP's advice: prefix such text with a quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets skip leading spaces and line breaks and read fullwidth signs (as an East Asian input
+# method types them) as the ASCII ones, so the first character that is not whitespace counts.
+_FORMULA_START = ("\t", "\r")
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 
 def csv_cell(value: Any) -> Any:
@@ -162,7 +165,8 @@ def csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, str):
         value = encodable(value)  # CSV keeps text exact, but UTF-8 cannot carry a lone surrogate
-        if value.startswith(_FORMULA_START):
+        first = value.lstrip()[:1]
+        if value.startswith(_FORMULA_START) or (first and first in _FORMULA_SIGNS):
             return "'" + value
     return value
 

@@ -13,6 +13,7 @@ gets hrefs written for the engine that builds the site.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from markupsafe import Markup
 
 from dossier import escape, export, graph, urls
 from dossier.dates import FuzzyDate
+from dossier.diagnostics import RULES
 from dossier.model import (
     ENTITY_TYPES,
     STATUSES,
@@ -103,6 +105,9 @@ class FigureConflict:
     figures: tuple[Figure, ...]
 
 
+RULES_PAGE = "rules.md"  # the rules reference, below docs/
+
+
 class View:
     """The dossier with the derived indexes the pages need, computed once per build."""
 
@@ -162,6 +167,25 @@ class View:
 
     def badges(self, fact: Fact) -> Markup:
         return escape.fill("{} {}", self.status(fact.status), self.level(fact))
+
+    def rule_link(self, code: str, at: urls.Place) -> Markup:
+        """``[W409 number-not-quoted](../../rules.md#w409)``: a check linked to its entry in the
+        rules reference (``docs/rules.md``); a code the catalogue does not know stays plain text."""
+        rule = RULES.get(code)
+        if rule is None:
+            return escape.md(code)
+        href = posixpath.relpath(RULES_PAGE, at.folder or ".")
+        return escape.fill(
+            "[{} {}]({})",
+            escape.md(code),
+            escape.md(rule.name),
+            escape.attr(f"{href}#{escape.slug(code.lower())}"),
+        )
+
+    def rule_summary(self, code: str) -> Markup:
+        """What the check flags, in the catalogue's words."""
+        rule = RULES.get(code)
+        return escape.md(rule.summary if rule else "A check this version of dossier does not know.")
 
     def _md(self, text: str) -> Markup:
         if text not in self._md_cache:

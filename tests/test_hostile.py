@@ -10,9 +10,11 @@ exception. Determinism is tested across processes with different ``PYTHONHASHSEE
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from dossier import seeds
+from dossier import dates, seeds
 from dossier.cli import cli
 from dossier.diff import SeedVersion, load_side
 from dossier.yamlload import parse
@@ -153,13 +155,22 @@ HOSTILE_CHARS = [
     "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff", "\xa0", "\u200b", "\n", "\t", "\r", " ",
     "\u0430", "\uff12", "\u0662", "-", "a", "0", ":", "#", "'", '"', "[", "{", "&", "*", "!",
 ]  # fmt: skip
+# The calendar's edges: a phrase relative to them names days that do not exist.
+EDGE_DATES = ["9999-12-31", "9999-12", "9999", "0001-01-01", "0001-01", "0001", "9999-12-27/9999-12-31"]
+RELATIVE_PHRASES = [
+    *("Monday", "on Sunday", "tomorrow", "yesterday", "next week", "last week", "this week"),
+    *("next month", "last month", "next year", "last year", "Wednesday last week", "nächste Woche"),
+]
 IDS = ["alpha-report", "beta-bericht", "alpha-news", "radar", "radars-arrived", "projectiles"]
 texts = st.text(alphabet=st.one_of(st.sampled_from(HOSTILE_CHARS), st.characters(codec="utf-8")), max_size=12)
 scalars = st.one_of(
     texts,
     st.sampled_from(IDS),
     st.sampled_from(
-        [f"{i}\n" for i in IDS] + ["a" * 101, "2024-08-05", "0000", "２０２４", "2024\n", "", " "]
+        [f"{i}\n" for i in IDS]
+        + ["a" * 101, "2024-08-05", "0000", "２０２４", "2024\n", "", " "]
+        + EDGE_DATES
+        + RELATIVE_PHRASES
     ),
     st.integers(min_value=-(10**20), max_value=10**20),
     st.sampled_from([10**400, -(10**16), 2**53 + 1]),
@@ -421,3 +432,79 @@ def test_a_control_character_in_a_key_is_located_at_the_key(base_project: Path) 
         "seeds/alpha-report.md:5:1: E107 U+001B (ESCAPE) at offset 4 of the key 'lang\\x1buage': "
         "control and bidirectional characters are not allowed here; delete it",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    published=st.one_of(
+        st.sampled_from(EDGE_DATES),
+        st.dates().flatmap(lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])),
+    ),
+    phrase=st.sampled_from(RELATIVE_PHRASES),
+)
+def test_a_relative_phrase_names_only_days_the_calendar_has(published: str, phrase: str) -> None:
+    """At the calendar's edges a phrase's days that do not exist are simply not candidates."""
+    when = dates.parse(published)
+    days = dates.candidates(dates.read_phrase(phrase), when)
+    assert days == sorted(set(days))
+    assert all(dt.date.min <= d <= dt.date.max for d in days)
+
+
+@pytest.mark.parametrize(
+    ("published", "phrase"),
+    [
+        ("9999-12-31", "Monday"),
+        ("9999-12-31", "tomorrow"),
+        ("9999-12-31", "next week"),
+        ("9999-12-31", "this week"),
+        ("9999-12", "next month"),
+        ("9999", "next year"),
+        ("0001", "last year"),
+        ("0001-01", "last month"),
+        ("0001-01-01", "yesterday"),
+        ("0001-01-01", "last week"),
+    ],
+)
+def test_a_phrase_past_the_calendar_edge_crashes_no_command(
+    base_project: Path, published: str, phrase: str
+) -> None:
+    """ "Tomorrow" after 9999-12-31 names no day: the commands report findings, never a traceback
+    (the phrase need not even occur in the seed)."""
+    seed = base_project / "seeds" / "alpha-report.md"
+    seed.write_text(seed.read_text("utf-8").replace('"2024-08-06"', f'"{published}"'), "utf-8")
+    facts = base_project / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("phrase: on Monday", f"phrase: {phrase}"), "utf-8")
+    project = ["--project", str(base_project)]
+    _ok(["check", *project, "--no-cache"])
+    _ok(["check", *project])
+    _ok(["export", *project, "--out", str(base_project / "out")])
+    _ok(["build", *project, "--no-site"])
+
+
+@pytest.mark.parametrize("outlet", ["[]", "[alpha-news]", "{a: 1}"])
+def test_an_outlet_that_is_not_text_crashes_no_command(base_project: Path, outlet: str) -> None:
+    """Found by the fuzz: a list as a seed's outlet (E601) must not crash the W408 check."""
+    seed = base_project / "seeds" / "alpha-report.md"
+    seed.write_text(seed.read_text("utf-8").replace("outlet: alpha-news", f"outlet: {outlet}"), "utf-8")
+    assert _ok(["check", "--project", str(base_project), "--no-cache"]) == 1
+    _ok(["export", "--project", str(base_project), "--out", str(base_project / "out")], allowed=(1,))
+
+
+def test_a_seed_name_that_is_not_utf8_is_reported_plainly(base_project: Path) -> None:
+    """A seed file name with a byte that is not UTF-8 is E203, printed with the byte escaped; the
+    cache keys it and stores the finding (the second run reads it back)."""
+    shutil.copy(
+        base_project / "seeds" / "alpha-report.md",
+        os.fsdecode(base_project / "seeds") + os.fsdecode(b"/a\xffb.md"),
+    )
+    expected = (
+        "seeds/a\\xffb.md:1:1: E203 seed file name 'a\\xffb' is not a slug: it holds a byte that is not "
+        "UTF-8; rename the file with a-z, 0-9 and single hyphens\n"
+    )
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        result = CliRunner().invoke(cli, ["check", "--project", str(base_project)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert (result.exit_code, result.stdout) == (1, expected)
+    assert (base_project / ".dossier-cache" / "check.json").is_file()
+    for args in (["export", "--out", str(base_project / "out")], ["build", "--no-site"]):
+        _ok([*args, "--project", str(base_project)], allowed=(1,))

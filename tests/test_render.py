@@ -16,11 +16,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dossier import escape, export, graph, ids
 from dossier.build import pages
 from dossier.check import check
 from dossier.dates import parse
+from dossier.diagnostics import RULES
 from dossier.model import Citation, Dossier, Entity, Fact, Seed
 from dossier.project import Project
 from dossier.render import Mark, environment, front_matter, highlight, page_name, render
@@ -180,6 +183,7 @@ def _dossier(entity_url: str | None) -> Dossier:
         about=("e",),
         status="reported",
         sources=(Citation("s", SCRIPT, body.index(SCRIPT), body.index(SCRIPT) + len(SCRIPT)),),
+        acknowledge={"W409": f"{SCRIPT} {MD_LINK}", "W410": IMG, "W999": IMG},
     )
     entities = (
         Entity("e", "person", IMG, aliases=(MD_LINK,), url=entity_url),
@@ -203,6 +207,31 @@ def test_no_page_carries_live_markup_or_script_urls() -> None:
     entity = files["entities/e.md"]
     assert "**Link:**" not in entity  # a javascript: URL makes no link at all
     assert "[original article]" not in files["facts/f.md"]
+
+
+def _md(text: str) -> str:
+    return str(escape.md(text))
+
+
+def test_a_fact_page_shows_every_acknowledged_check_and_why() -> None:
+    """A reader sees what each check flagged, linked to the rules reference, and the editor's reason."""
+    page = render(_dossier(None), built=BUILT)["facts/f.md"]
+    section = page.split("## Editor's notes on the checks { #checks }\n", 1)[1].split("\n## ", 1)[0]
+    items = [line for line in section.splitlines() if line.startswith("- ")]
+    assert items == [
+        "- [W409 number-not-quoted](../../rules.md#w409): "
+        + _md(RULES["W409"].summary)
+        + f" *Editor's note:* “{_md(f'{SCRIPT} {MD_LINK}')}”",
+        f"- [W410 anonymous-confirmed](../../rules.md#w410): {_md(RULES['W410'].summary)} "
+        f"*Editor's note:* “{_md(IMG)}”",
+        f"- W999: A check this version of dossier does not know. *Editor's note:* “{_md(IMG)}”",
+    ]
+
+
+def test_a_fact_without_acknowledgements_has_no_editors_notes(fixture_dossier: Dossier) -> None:
+    pages = render(fixture_dossier, built=BUILT)
+    for fact in fixture_dossier.facts:
+        assert ("## Editor's notes on the checks" in pages[f"facts/{fact.id}.md"]) == bool(fact.acknowledge)
 
 
 def test_front_matter_titles_are_escaped_yaml() -> None:
@@ -410,3 +439,30 @@ def test_graph_labels_shorten_long_names() -> None:
     assert graph.label("S-300") == "S-300"
     short = graph.label("Advanced air-defense and radar equipment")
     assert short.endswith("…") and len(short) <= 22 and short.startswith("Advanced air-defense")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(" =1+1", "\t=1+1", "\r\n=HYPERLINK(x)", "\n+cmd", "  -2+3", " @SUM(A1)", "\u3000=1"),
+        *("\uff1d1+1", "\uff0bcmd", "\uff0d2", "\uff20SUM(A1)", " \uff1d1+1"),
+    ],
+)
+def test_csv_cells_cannot_start_a_formula_after_whitespace_or_in_fullwidth(text: str) -> None:
+    """A spreadsheet skips leading whitespace and reads fullwidth signs as formula signs."""
+    assert export.csv_cell(text) == "'" + text
+
+
+@given(
+    st.text(alphabet=" \t\r\n\u3000\xa0", max_size=4),
+    st.sampled_from("=+-@\uff1d\uff0b\uff0d\uff20"),
+    st.text(max_size=8),
+)
+def test_no_formula_sign_after_whitespace_reaches_a_csv_cell(space: str, sign: str, rest: str) -> None:
+    cell = export.csv_cell(space + sign + rest)
+    assert cell == "'" + space + sign + rest
+
+
+def test_csv_cells_without_a_formula_sign_stay_exact() -> None:
+    for text in (" plain", "\u3000text", "S-300", "a=b", "100%", ""):
+        assert export.csv_cell(text) == text

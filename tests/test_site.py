@@ -424,7 +424,7 @@ def test_the_generator_removes_its_stale_files_and_refuses_foreign_ones(
     (folder / "sub").mkdir()
     (folder / "sub" / "mine.md").write_text("hand-written")
     for files in ({"a.md": "a"}, {"a.md": "a", "sub/mine.md": "x"}):
-        with pytest.raises(generated.GeneratedFolderError, match="not written by dossier|did not write it"):
+        with pytest.raises(generated.GeneratedFolderError, match=r"not written by dossier|did not write it"):
             generated.write(folder, files)
     assert (folder / "a.md").read_text() == "a2"
     assert (folder / "sub" / "mine.md").read_text() == "hand-written"

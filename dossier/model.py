@@ -185,15 +185,31 @@ class Dossier:
                 index[citation.seed].append((fact, citation))
         return {k: tuple(sorted(v, key=lambda fc: (fc[1].start, fc[1].end))) for k, v in index.items()}
 
+    @cached_property
+    def text_of(self) -> dict[str, str]:
+        """Each seed's article, by text: captures (``same_as``) and seeds whose bodies are the
+        same bytes share one key, the first such seed's id.
+
+        Three outlets printing one text are one article and one origin, not three
+        confirmations, whether or not the analyst marked them ``same_as``.
+        """
+        first_with: dict[str, str] = {}
+        for seed in sorted(self.seeds, key=lambda s: s.id):
+            first_with.setdefault(seed.sha256, seed.article)
+        return {s.id: min(s.article, first_with[s.sha256]) for s in self.seeds}
+
     def corroboration(self, fact: Fact) -> Corroboration:
         paths = set()
         for citation in fact.sources:
-            outlet = self.seed[citation.seed].outlet
-            paths.add((outlet, citation.attributed_to[0] if citation.attributed_to else outlet))
+            seed = self.seed[citation.seed]
+            # An uncredited citation's origin is its text's first outlet: a syndicated text
+            # printed by several outlets is one report.
+            own = self.seed[self.text_of[seed.id]].outlet
+            paths.add((seed.outlet, citation.attributed_to[0] if citation.attributed_to else own))
         seeds = [self.seed[c.seed] for c in fact.sources]
         return Corroboration(
             seeds=tuple(sorted({s.id for s in seeds})),
-            articles=tuple(sorted({s.article for s in seeds})),
+            articles=tuple(sorted({self.text_of[s.id] for s in seeds})),
             outlets=tuple(sorted({outlet for outlet, _ in paths})),
             origins=tuple(sorted({origin for _, origin in paths})),
             paths=tuple(sorted(paths)),

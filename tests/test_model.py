@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -12,8 +13,10 @@ from dossier.model import Citation, Dossier, Entity, Fact, Seed
 _DAY = FuzzyDate(dt.date(2024, 8, 6), dt.date(2024, 8, 6), "2024-08-06", "day")
 
 
-def _seed(seed_id: str, outlet: str, same_as: str | None = None) -> Seed:
-    return Seed(seed_id, "t", outlet, _DAY, "en", None, "0" * 64, "body", f"seeds/{seed_id}.md", 6, same_as)
+def _seed(seed_id: str, outlet: str, same_as: str | None = None, body: str = "") -> Seed:
+    body = body or f"the text of {seed_id}"
+    sha = hashlib.sha256(body.encode()).hexdigest()
+    return Seed(seed_id, "t", outlet, _DAY, "en", None, sha, body, f"seeds/{seed_id}.md", 6, same_as)
 
 
 SEEDS = (
@@ -66,3 +69,18 @@ def test_corroboration_levels(
     citations: list[tuple[str, tuple[str, ...]]], expected: tuple[str, int, int, int]
 ) -> None:
     assert _level(*citations) == expected
+
+
+def test_one_text_printed_by_three_outlets_is_one_report() -> None:
+    """Byte-identical bodies are one article with one origin, even without ``same_as``: a
+    syndicated text is not three confirmations."""
+    seeds = tuple(_seed(f"s{i}", f"outlet-{i}", body="Russia delivered radars.") for i in (3, 1, 2))
+    fact = Fact("f", "s", ("x",), "confirmed", tuple(Citation(s.id, "q", 0, 1) for s in seeds))
+    dossier = Dossier("t", "", (Entity("x", "other", "X"),), (fact,), seeds)
+    c = dossier.corroboration(fact)
+    assert (c.level, c.articles, c.outlets, c.origins) == (
+        "relayed",
+        ("s1",),
+        ("outlet-1", "outlet-2", "outlet-3"),
+        ("outlet-1",),
+    )

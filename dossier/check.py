@@ -1096,13 +1096,16 @@ def _later(a: tuple[dt.date, dates.Precision], b: tuple[dt.date, dates.Precision
 def _phrase_states(days: list[dt.date], part: Part, day: dt.date, precision: dates.Precision) -> bool:
     """Whether a phrase that can mean ``days`` determines ``part`` of the date ``day``.
 
-    A day-precise date that is one of the days is stated whole (that is the resolution); otherwise
+    A day-precise date that is one of the days of a phrase naming one weekday is stated whole
+    (that is the resolution); otherwise
     a part is stated when every day the phrase can mean shares it ("im Juni" has no days, so it
     states nothing beyond the month name itself; "last month" states that month and its year).
     """
     if not days:
         return False
-    if precision == "day" and day in days:
+    # Only a phrase that names one day, or one weekday ("on Monday", "yesterday"), picks the day:
+    # "last week" or "last month" states the period, never which of its days.
+    if precision == "day" and day in days and len({d.weekday() for d in days}) == 1:
         return True
     if part == "year":
         return {d.year for d in days} == {day.year}

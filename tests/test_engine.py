@@ -308,6 +308,14 @@ def test_malformed_shapes_are_findings_not_crashes(base_project: Path, text: str
 
 
 # --- the shipped dossier ---------------------------------------------------------------------
+def test_shipped_dossier_passes_what_ci_runs() -> None:
+    """CI runs `fmt --check` and `check --strict` on every pull request: the shipped data must
+    pass both, or every analyst's first pull request fails on lines they did not touch."""
+    assert _invoke("fmt", "--check", "--project", str(ROOT))[0] == 0
+    code, out, _ = _invoke("check", "--strict", "--no-cache", "--project", str(ROOT))
+    assert (code, out) == (0, "")
+
+
 def test_shipped_dossier_is_sound() -> None:
     """Every fact cites a seed, every citation resolves, every quote anchors; no warning is unexplained."""
     result = check(Project(ROOT))

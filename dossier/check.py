@@ -467,7 +467,31 @@ class _Checker:
                     f"quote occurs {anchor.occurrences} times in seed {seed.file.id!r}; lengthen it so it points at one place",
                     raised,
                 )
+            self._check_hedges_kept(fact, source, seed, anchor, raised)
         self._check_figures(fact)
+
+    def _check_hedges_kept(
+        self, fact: YMap, source: YMap, seed: _Seed, anchor: quotes.Anchor, raised: set[str]
+    ) -> None:
+        """W411: the quote leaves out a negation, hedge or verdict of its own clause.
+
+        "Russian instructors are in Iran" is verbatim in "No Russian instructors are in Iran", and
+        means the opposite. The words are the ones `dossier quote` takes in (quotes.keep_hedges).
+        """
+        body = seed.file.body
+        wide = quotes.keep_hedges(body, anchor.start, anchor.end)
+        left_out = quotes.hedges_taken_in(body, (anchor.start, anchor.end), wide)
+        if left_out:
+            words = ", ".join(repr(w) for w in dict.fromkeys(left_out))
+            self._warn(
+                fact,
+                source.value_pos["quote"],
+                "W411",
+                f"the quote leaves out {words} from its own clause in seed {seed.file.id!r} "
+                f"(line {seed.file.line_of(wide[0])}), which may reverse or hedge it: quote the clause "
+                "with them, or acknowledge: {W411: why the quote keeps its meaning without them}",
+                raised,
+            )
 
     def _check_figures(self, fact: Any) -> None:
         # Each quote as the span of its seed it stands for (cut or not), or as its own text

@@ -134,6 +134,12 @@ _RULES = [
         Severity.WARNING,
         "A relative date is resolved more precisely than its seed's publication date allows.",
     ),
+    Rule(
+        "W411",
+        "quote-drops-hedge",
+        Severity.WARNING,
+        "A quote leaves out a negation, hedge or verdict of its own clause.",
+    ),
     Rule("W407", "short-quote", Severity.WARNING, "A quote has fewer than four words."),
     Rule(
         "W408",
@@ -215,6 +221,8 @@ _FIXES = {
     "W403": "Cite the seed from a fact, or remove it.",
     "W404": "Use the entity in a fact's `about:` or a source's `attributed_to:`, or remove it.",
     "W405": "Remove the stale entry from `acknowledge:`.",
+    "W411": "Quote the clause with the words the message names (`dossier quote` prints it), or, when they "
+    'do not touch what the fact says, acknowledge: `{W411: "why the quote keeps its meaning"}`.',
     "W406": "Resolve against a seed with a day-precise date, or say in `date_resolved.note` where the day comes from "
     "and add `acknowledge: {W406: reason}`.",
     "W407": "Quote at least four words, enough for a reader to find and judge the passage.",

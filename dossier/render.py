@@ -539,6 +539,12 @@ def _date(date: FuzzyDate | None) -> Markup:
     return escape.md(f"{date.human()} ({note})" if note else date.human())
 
 
+def _happened(fact: Fact) -> Markup:
+    """When a fact happened, marked where no source states the date and the editor inferred it."""
+    when = _date(fact.date)
+    return escape.fill("{} (inferred)", when) if fact.date is not None and fact.date_inferred else when
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -557,6 +563,7 @@ def environment() -> jinja2.Environment:
         "url": escape.url,
         "slug": escape.slug,
         "date": _date,
+        "happened": _happened,
         "number": _number,
         "language": _language,
     }

@@ -316,7 +316,10 @@ def test_the_fact_page_marks_anonymous_sources_and_the_inference(base_project: P
     result = check(Project(base_project))
     assert result.dossier is not None
     page = render(result.dossier, built="2024-09-01")["facts/radars-arrived.md"]
-    assert "- **Happened:** 5 August 2024 (inferred)\n- **How the date was inferred:** The Monday before the Tuesday report." in page
+    assert (
+        "- **Happened:** 5 August 2024 (inferred)\n- **How the date was inferred:** The Monday before the Tuesday report."
+        in page
+    )
     assert page.count("- **Credited:** anonymous sources\n") == 1
 
 

@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -54,6 +55,10 @@ class NearDuplicate:
     similarity: float
 
 
+# Front-matter fields whose value may come from outside the text, recorded under `inferred:`.
+INFERABLE = ("title", "outlet", "published", "language", "url")
+
+
 @dataclass(frozen=True)
 class ImportedSeed:
     """What was written, and what the analyst should know about it."""
@@ -62,6 +67,8 @@ class ImportedSeed:
     path: Path
     sha256: str
     near_duplicates: tuple[NearDuplicate, ...]
+    # The publication year the text never prints, when no --inferred published says how it is known.
+    unstated_year: str | None = None
 
 
 def slugify(text: str) -> str:
@@ -219,6 +226,7 @@ def add_seed(
     title: str | None = None,
     seed_id: str | None = None,
     same_as: str | None = None,
+    inferred_how: Mapping[str, str] | None = None,
 ) -> ImportedSeed:
     """Validate the inputs, then write ``seeds/<id>.md`` with front matter and the exact text."""
     if not SLUG.match(outlet):
@@ -259,6 +267,14 @@ def add_seed(
         raise SeedImportError(f"{source} is empty")
 
     inferred: dict[str, str] = {}
+    for field_name, how in (inferred_how or {}).items():
+        if field_name not in INFERABLE or not how.strip():
+            raise SeedImportError(
+                f"--inferred takes FIELD=HOW with FIELD one of {', '.join(INFERABLE)} and HOW "
+                f"not blank, not {field_name}={how!r}",
+                "--inferred",
+            )
+        inferred[field_name] = how.strip()
     if title is None:
         title = _first_line(text)
         inferred["title"] = "The text's first line (cut short if long): no --title was given."
@@ -302,4 +318,6 @@ def add_seed(
         raise SeedImportError(
             f"seeds/{seed_id}.md exists and is never overwritten: choose another --id"
         ) from exc
-    return ImportedSeed(seed_id, path, digest, tuple(twins))
+    year = published[:4]
+    unstated = year if year not in text and "published" not in inferred else None
+    return ImportedSeed(seed_id, path, digest, tuple(twins), unstated)

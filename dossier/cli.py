@@ -313,6 +313,14 @@ def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> No
     "--id", "seed_id", default=None, help="The seed id and file name (default: made from the title)."
 )
 @click.option("--same-as", default=None, help="Another seed that captures the same article.")
+@click.option(
+    "--inferred",
+    "inferred",
+    multiple=True,
+    metavar="FIELD=HOW",
+    help="A field the text does not state, and how it is known: "
+    "--inferred published='the date in the capture's URL'. Repeatable.",
+)
 def add_seed_command(
     project_dir: str | None,
     file: str,
@@ -323,6 +331,7 @@ def add_seed_command(
     title: str | None,
     seed_id: str | None,
     same_as: str | None,
+    inferred: tuple[str, ...],
 ) -> None:
     """Import an article's text from FILE into seeds/ with front matter and its sha256.
 
@@ -348,11 +357,20 @@ def add_seed_command(
             title=title,
             seed_id=seed_id,
             same_as=same_as,
+            inferred_how=dict(item.partition("=")[::2] for item in inferred),
         )
     except SeedImportError as exc:
         if exc.option:
             raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from exc
         raise click.ClickException(str(exc)) from exc
+    if seed.unstated_year:
+        click.echo(
+            f"warning: the text never prints the year {seed.unstated_year} of --published: if the date "
+            "comes from elsewhere (a URL, a capture's metadata, another seed), record how under "
+            "'inferred: published:' in the seed (or import again with --inferred published='how'); "
+            "the check then treats it as inferred, not stated (E502)",
+            err=True,
+        )
     for twin in seed.near_duplicates:
         click.echo(
             f"warning: the text is {twin.similarity:.0f}% similar to seeds/{twin.seed}.md; if both capture "

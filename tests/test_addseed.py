@@ -20,9 +20,36 @@ ARTICLE = (
 )
 
 
-def run(project: Path, *args: str) -> tuple[int, str, str]:
+YEAR_WARNING = "warning: the text never prints the year"
+
+
+def run(project: Path, *args: str, year_warning: bool = False) -> tuple[int, str, str]:
+    """add-seed's exit code, stdout and stderr (without the unstated-year warning unless asked:
+    most texts here print no year, and only its own test is about it)."""
     result = CliRunner().invoke(cli, ["add-seed", "--project", str(project), *args])
-    return result.exit_code, result.stdout, result.stderr
+    err = result.stderr
+    if not year_warning:
+        err = "".join(line for line in err.splitlines(keepends=True) if not line.startswith(YEAR_WARNING))
+    return result.exit_code, result.stdout, err
+
+
+def test_a_year_the_text_never_prints_is_flagged_or_recorded_as_inferred(
+    base_project: Path, article: Path
+) -> None:
+    args = [str(article), "--outlet", "alpha-news", "--published", "2024-08", "--language", "en"]
+    code, _, err = run(base_project, *args, year_warning=True)
+    assert code == 0 and err.startswith(YEAR_WARNING + " 2024 of --published")
+    how = "the date in the capture's URL"
+    code, _, err = run(
+        base_project, *args, "--id", "again", "--inferred", f"published={how}", year_warning=True
+    )
+    assert code == 0 and YEAR_WARNING not in err  # (it does warn that it duplicates the first)
+    assert seeds.read(base_project / "seeds" / "again.md").meta["inferred"] == {
+        "published": how,
+        "title": "The text's first line (cut short if long): no --title was given.",
+    }
+    code, _, err = run(base_project, *args, "--id", "third", "--inferred", "weather=sunny")
+    assert code == 2 and "--inferred takes FIELD=HOW" in err
 
 
 @pytest.fixture

@@ -535,7 +535,11 @@ class _Checker:
             seed = self.seeds.get(seed_id) if isinstance(seed_id, str) else None
             outlet = seed.meta.get("outlet") if seed is not None else None
             if not isinstance(outlet, str):
-                return  # an unknown seed or a malformed outlet is reported already
+                # An unknown seed or a malformed outlet is reported already. Whether the fact rests
+                # on one outlet cannot be judged then, so an acknowledgement of W401 is not stale
+                # (W405 would tell the analyst to remove what they need once the typo is fixed).
+                raised.add("W401")
+                return
             outlets.add(outlet)
         if len(outlets) == 1:
             self._warn(

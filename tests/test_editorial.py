@@ -325,3 +325,17 @@ def test_the_fact_page_marks_anonymous_sources_and_the_inference(base_project: P
 
 def test_a_phrase_names_four_digit_years_only() -> None:
     assert dates.read_phrase("seit dem 7. Oktober 2023, 12.2024 Stück, 1,2024 und 20245").years == {2023}
+
+
+def test_a_mistyped_seed_does_not_make_an_acknowledgement_stale(base_project: Path) -> None:
+    # The typo is E302; whether the fact rests on one outlet cannot be judged until it is fixed,
+    # so W405 must not tell the analyst to remove the W401 acknowledgement they will need again.
+    facts = base_project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8")
+    text = text.replace("      - seed: beta-bericht\n", "      - seed: beta-berich\n")
+    text = text.replace(
+        "    status: reported\n", "    status: reported\n    acknowledge:\n      W401: one outlet\n", 1
+    )
+    facts.write_text(text, "utf-8")
+    codes = [d.code for d in check(Project(base_project)).diagnostics]
+    assert "E302" in codes and "W405" not in codes

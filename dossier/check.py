@@ -883,6 +883,7 @@ class _Checker:
                 url=e.get("url"),
                 notes=e.get("notes") or "",
                 line=e.pos[0],
+                unidentified=e.get("unidentified") is True,
             )
             for _, e in _entries(data, "entities")
         )

@@ -48,7 +48,7 @@ from dossier.yamlload import YamlProblem, parse, resolve_plain
 # The canonical key order of each kind of mapping in the facts file.
 # The top level keeps the order it was written in: anchors defined there must stay above their use.
 KEY_ORDER: dict[str, tuple[str, ...]] = {
-    "entity": ("id", "type", "name", "aliases", "description", "url", "notes"),
+    "entity": ("id", "type", "name", "aliases", "description", "url", "unidentified", "notes"),
     "fact": (
         "id",
         "statement",

@@ -29,6 +29,8 @@ class Entity:
     url: str | None = None
     notes: str = ""
     line: int = 0
+    # A placeholder for sources a seed does not name ("media reports"): see Corroboration.level.
+    unidentified: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,19 @@ class Corroboration:
     origins: tuple[str, ...]
     # (outlet, origin) for each citation: which outlet carried which origin's account.
     paths: tuple[tuple[str, str], ...] = ()
+    # Origins that name no one ("according to media reports"): they may be any other origin.
+    unidentified: tuple[str, ...] = ()
 
     @property
     def level(self) -> Literal["independent", "relayed", "single"]:
-        """independent: two citations differ in both outlet and origin; relayed: several outlets,
-        one origin; single: everything comes through one outlet."""
+        """independent: two citations differ in both outlet and origin, and both origins are
+        identified (an unnamed one may be the same report as the other); relayed: several
+        outlets, no such pair; single: everything comes through one outlet."""
         if len(self.outlets) < 2:
             return "single"
-        for i, (outlet_a, origin_a) in enumerate(self.paths):
-            for outlet_b, origin_b in self.paths[i + 1 :]:
+        named = [(outlet, origin) for outlet, origin in self.paths if origin not in self.unidentified]
+        for i, (outlet_a, origin_a) in enumerate(named):
+            for outlet_b, origin_b in named[i + 1 :]:
                 if outlet_a != outlet_b and origin_a != origin_b:
                     return "independent"
         return "relayed"
@@ -213,6 +219,9 @@ class Dossier:
             outlets=tuple(sorted({outlet for outlet, _ in paths})),
             origins=tuple(sorted({origin for _, origin in paths})),
             paths=tuple(sorted(paths)),
+            unidentified=tuple(
+                sorted({o for _, o in paths if o in self.entity and self.entity[o].unidentified})
+            ),
         )
 
     def related(self, entity_id: str) -> list[tuple[Entity, int]]:

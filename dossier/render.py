@@ -58,7 +58,8 @@ STATUS_MEANING = {
 }
 LEVEL_MEANING = {
     "independent": "more than one origin: sources that do not merely repeat each other",
-    "relayed": "several outlets, one origin: one report repeated, not several confirmations",
+    "relayed": "several outlets, one origin (or origins that name no one): one report repeated, "
+    "not several confirmations",
     "single": "one outlet",
 }
 # Seed languages by ISO 639-1 code; a code not listed here is shown as it is.
@@ -161,7 +162,8 @@ class View:
     def level(self, fact: Fact) -> Markup:
         if fact.id not in self._levels:
             c = self.corroboration(fact)
-            detail = f"({_n(len(c.outlets), 'outlet')}, {_n(len(c.origins), 'origin')})"
+            unnamed = f", {len(c.unidentified)} unnamed" if c.unidentified else ""
+            detail = f"({_n(len(c.outlets), 'outlet')}, {_n(len(c.origins), 'origin')}{unnamed})"
             self._levels[fact.id] = escape.fill("{} {}", _badge(c.level), escape.md(detail))
         return self._levels[fact.id]
 

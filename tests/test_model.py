@@ -84,3 +84,30 @@ def test_one_text_printed_by_three_outlets_is_one_report() -> None:
         ("outlet-1", "outlet-2", "outlet-3"),
         ("outlet-1",),
     )
+
+
+def test_an_origin_that_names_no_one_never_makes_a_fact_independent() -> None:
+    """RT DE credits 'media reports' it does not name: they may be the New York Times report the
+    other outlets relay, so the fact stays relayed, not independent."""
+    fact = Fact(
+        "f",
+        "s",
+        ("x",),
+        "reported",
+        (
+            Citation("toi", "q", 0, 1, ("new-york-times",)),
+            Citation("breitbart", "q", 0, 1, ("media-reports",)),
+        ),
+    )
+    entities = (
+        Entity("x", "other", "X"),
+        Entity("media-reports", "outlet", "Media reports", unidentified=True),
+    )
+    c = Dossier("t", "", entities, (fact,), SEEDS).corroboration(fact)
+    assert (c.level, c.origins, c.unidentified) == (
+        "relayed",
+        ("media-reports", "new-york-times"),
+        ("media-reports",),
+    )
+    named = Dossier("t", "", (entities[0], Entity("media-reports", "outlet", "M")), (fact,), SEEDS)
+    assert named.corroboration(fact).level == "independent"

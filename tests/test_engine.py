@@ -419,3 +419,15 @@ def test_the_loader_locates_what_it_refuses(text: str, kind: str, column: int) -
 
 def test_the_largest_allowed_number_is_allowed() -> None:
     assert parse("a: 1000000000000000\nb: -1e15\nc: 0.5").problems == ()
+
+
+def test_the_central_fact_is_relayed_and_says_why() -> None:
+    """All five seeds relay one New York Times report; RT DE's unnamed 'media reports' may be that
+    same report, so the page must not call the central fact independent."""
+    from dossier.render import render
+
+    dossier = check(Project(ROOT)).dossier
+    assert dossier is not None
+    page = render(dossier, built="2024-09-01")["facts/russia-began-delivering-air-defense-to-iran.md"]
+    assert "badge--relayed" in page and "badge--independent" not in page
+    assert "names no source, so it may be the same report as the others" in page

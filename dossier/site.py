@@ -46,7 +46,7 @@ class Engine:
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
-        return [sys.executable, "-m", self.module, *args, "-f", str(project.mkdocs_file)]
+        return [*_python(), self.module, *args, "-f", str(project.mkdocs_file)]
 
     def available(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
@@ -68,7 +68,7 @@ class Engine:
     def serve_command(self, project: Project, dev_addr: str) -> list[str]:
         """``python -m SERVE_MODULE serve --dev-addr ADDR … -f mkdocs.yml``."""
         args = ("serve", "--dev-addr", dev_addr, *self.serve_args)
-        return [sys.executable, "-m", self.serve_module, *args, "-f", str(project.mkdocs_file)]
+        return [*_python(), self.serve_module, *args, "-f", str(project.mkdocs_file)]
 
 
 ENGINES = {
@@ -119,6 +119,14 @@ def project_engine(project: Project) -> str:
 
 def _missing(name: str) -> str:
     return f"the {name} engine is not installed (pip install -e .; Zensical needs Python 3.11 or newer)"
+
+
+def _python() -> list[str]:
+    """``python -I -m``: the engine runs in the project root, and plain ``-m`` would put that folder
+    first on ``sys.path``, so a ``typing_extensions.py`` (or ``.pyc``) committed at the root would
+    run inside the build. Isolated mode leaves the working folder (and PYTHON* variables and the
+    user's site-packages) out."""
+    return [sys.executable, "-I", "-m"]
 
 
 def _env() -> dict[str, str]:

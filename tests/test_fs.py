@@ -11,6 +11,7 @@ hanging the suite.
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import shutil
 import socket
@@ -546,3 +547,20 @@ def test_a_file_where_a_folder_belongs_is_named_without_alarm(base_project: Path
     code, out = _invoke("check", "--project", str(base_project), "--no-cache")
     assert code == 1
     assert out.splitlines()[0] == "site:0:0: E110 is a regular file, not a folder"
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_module_committed_at_the_root_does_not_run_in_the_build(tmp_path: Path, engine: str) -> None:
+    # The engine runs in the project root; with plain `python -m` that folder comes first on
+    # sys.path, and a typing_extensions.py there ran inside the build (found by review).
+    if engine == "zensical" and importlib.util.find_spec("zensical") is None:
+        pytest.skip("zensical is not installed")
+    project = site_project(tmp_path / "project")
+    marker = tmp_path / "ran"
+    (project / "typing_extensions.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nraise ImportError('shadow')\n",
+        "utf-8",
+    )
+    done = _run("build", "--engine", engine, "--project", str(project))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists()

@@ -193,16 +193,31 @@ class Dossier:
 
     @cached_property
     def text_of(self) -> dict[str, str]:
-        """Each seed's article, by text: captures (``same_as``) and seeds whose bodies are the
-        same bytes share one key, the first such seed's id.
+        """Each seed's article, by text: seeds joined by ``same_as`` (in chains too) or whose
+        bodies are the same bytes share one key, the smallest id among them.
 
         Three outlets printing one text are one article and one origin, not three
         confirmations, whether or not the analyst marked them ``same_as``.
         """
+        parent = {s.id: s.id for s in self.seeds}
+
+        def root(seed_id: str) -> str:
+            while parent[seed_id] != seed_id:
+                parent[seed_id] = parent[parent[seed_id]]
+                seed_id = parent[seed_id]
+            return seed_id
+
+        def join(a: str, b: str) -> None:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
         first_with: dict[str, str] = {}
-        for seed in sorted(self.seeds, key=lambda s: s.id):
-            first_with.setdefault(seed.sha256, seed.article)
-        return {s.id: min(s.article, first_with[s.sha256]) for s in self.seeds}
+        for seed in self.seeds:
+            if seed.same_as in parent:
+                join(seed.id, seed.same_as)
+            join(seed.id, first_with.setdefault(seed.sha256, seed.id))
+        return {s.id: root(s.id) for s in self.seeds}
 
     def corroboration(self, fact: Fact) -> Corroboration:
         paths = set()

@@ -111,3 +111,15 @@ def test_an_origin_that_names_no_one_never_makes_a_fact_independent() -> None:
     )
     named = Dossier("t", "", (entities[0], Entity("media-reports", "outlet", "M")), (fact,), SEEDS)
     assert named.corroboration(fact).level == "independent"
+
+
+def test_captures_chained_by_same_as_and_identical_text_are_one_article() -> None:
+    """a and b print one text; c captures b (same_as) with a footer: all three are one report."""
+    seeds = (
+        _seed("a", "outlet-x", body="Radars arrived."),
+        _seed("b", "outlet-y", body="Radars arrived."),
+        _seed("c", "outlet-z", "b", body="Radars arrived. Footer."),
+    )
+    fact = Fact("f", "s", ("x",), "reported", (Citation("a", "q", 0, 1), Citation("c", "q", 0, 1)))
+    c = Dossier("t", "", (Entity("x", "other", "X"),), (fact,), seeds).corroboration(fact)
+    assert (c.level, c.articles, c.origins) == ("relayed", ("a",), ("outlet-x",))

@@ -54,7 +54,7 @@ _RULES = [
         "E107",
         "control-character",
         Severity.ERROR,
-        "A text or key holds a control character or an invisible bidirectional control.",
+        "A text or key holds a control character, a bidirectional control or another invisible character.",
     ),
     Rule("E108", "too-deep", Severity.ERROR, "Lists and mappings nest deeper than the loader allows."),
     Rule("E109", "yaml-tag", Severity.ERROR, "A value carries an explicit YAML tag (`!!int`, `!foo`)."),

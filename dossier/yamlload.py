@@ -161,9 +161,15 @@ def _unprintable(text: str, first_line: int) -> YamlProblem | None:
 
 
 # Characters refused in every text and key (E107): C0 controls except tab and line feed, DEL,
-# C1 controls, and the bidirectional controls that make text display in another order than it
-# is stored (U+202E turns "did not" into "ton did").
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C1 controls, the bidirectional controls that make text display in another order than it is
+# stored (U+202E turns "did not" into "ton did"), and invisible characters that make two names
+# look the same while they differ (soft hyphen, zero-width space, word joiner and invisible
+# operators, U+FEFF, interlinear annotation marks, tag characters). ZWJ and ZWNJ stay: scripts
+# such as Persian and Hindi need them.
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 # A control character reaches a loaded value only written as itself or as a double-quoted
 # escape (\x07, \u202e, \e, \N, ...). A text with neither needs no per-value scan.

@@ -431,3 +431,13 @@ def test_the_central_fact_is_relayed_and_says_why() -> None:
     page = render(dossier, built="2024-09-01")["facts/russia-began-delivering-air-defense-to-iran.md"]
     assert "badge--relayed" in page and "badge--independent" not in page
     assert "names no source, so it may be the same report as the others" in page
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u2060", "\ufeff", "\U000e0041", "\ufff9"])
+def test_invisible_characters_that_make_names_look_alike_are_refused(base_project: Path, char: str) -> None:
+    facts = base_project / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace("name: Radar units", f"name: Radar{char} units"), "utf-8"
+    )
+    code, out, _ = _invoke("check", "--project", str(base_project), "--no-cache")
+    assert code == 1 and f"E107 U+{ord(char):04X}" in out, out

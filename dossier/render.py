@@ -324,13 +324,17 @@ class View:
     def undated(self, facts: Iterable[Fact] | None = None) -> list[Fact]:
         return [f for f in (self.sorted_facts if facts is None else facts) if f.date is None]
 
-    def reported(self, fact: Fact) -> list[tuple[FuzzyDate, list[str]]]:
-        """When the fact was reported: each publication date with the outlets that published then."""
-        dates: dict[FuzzyDate, set[str]] = defaultdict(set)
+    def reported(self, fact: Fact) -> list[tuple[Markup, list[str]]]:
+        """When the fact was reported: each publication date (marked where inferred) with the
+        outlets that published then."""
+        dates: dict[tuple[FuzzyDate, bool], set[str]] = defaultdict(set)
         for citation in fact.sources:
             seed = self.d.seed[citation.seed]
-            dates[seed.published].add(seed.outlet)
-        return [(d, sorted(dates[d], key=lambda o: self.name(o).lower())) for d in sorted(dates)]
+            dates[(seed.published, "published" in seed.inferred)].add(seed.outlet)
+        return [
+            (_published_text(d, inferred), sorted(dates[(d, inferred)], key=lambda o: self.name(o).lower()))
+            for d, inferred in sorted(dates)
+        ]
 
     def disputed(self) -> list[Fact]:
         """Disputed and denied facts, and any fact in a contradiction."""
@@ -541,6 +545,16 @@ def _date(date: FuzzyDate | None) -> Markup:
     return escape.md(f"{date.human()} ({note})" if note else date.human())
 
 
+def _published(seed: Seed) -> Markup:
+    """A seed's publication date, marked where its text does not print it (``inferred:``)."""
+    return _published_text(seed.published, "published" in seed.inferred)
+
+
+def _published_text(date: FuzzyDate, inferred: bool) -> Markup:
+    when = _date(date)
+    return escape.fill("{} (inferred)", when) if inferred else when
+
+
 def _happened(fact: Fact) -> Markup:
     """When a fact happened, marked where no source states the date and the editor inferred it."""
     when = _date(fact.date)
@@ -566,6 +580,7 @@ def environment() -> jinja2.Environment:
         "slug": escape.slug,
         "date": _date,
         "happened": _happened,
+        "published": _published,
         "number": _number,
         "language": _language,
     }

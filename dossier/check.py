@@ -395,6 +395,15 @@ class _Checker:
             seed_id, phrase = resolved.get("seed"), resolved.get("phrase")
             if isinstance(seed_id, str) and SLUG.match(seed_id):
                 seed = self._seed_ref(resolved, "seed")
+                cited = {s["seed"] for _, s in _entries(fact, "sources") if isinstance(s.get("seed"), str)}
+                if seed and seed_id not in cited:
+                    # Any seed holds a "yesterday" somewhere: only a cited one speaks for this fact.
+                    self.add(
+                        resolved.value_pos["seed"],
+                        "E309",
+                        f"date_resolved names seed {seed_id!r}, which is not among this fact's sources: "
+                        "resolve the date against a seed the fact cites, or cite that seed",
+                    )
                 if seed and isinstance(phrase, str) and quotes.find(seed.folded, phrase) is None:
                     self.add(
                         resolved.value_pos["phrase"],

@@ -95,6 +95,12 @@ _RULES = [
         "A translation is for quotes from non-English seeds; this quote's seed is in English.",
     ),
     # 4xx: quotes and corroboration
+    Rule(
+        "E309",
+        "resolution-seed-not-cited",
+        Severity.ERROR,
+        "A fact's date_resolved names a seed the fact does not cite.",
+    ),
     Rule("E401", "quote-not-found", Severity.ERROR, "A quote does not occur in its seed."),
     Rule("E402", "figure-not-in-quote", Severity.ERROR, "A figure's words are not in a quote from its seed."),
     Rule("E403", "phrase-not-found", Severity.ERROR, "A date_resolved phrase does not occur in its seed."),
@@ -204,6 +210,8 @@ _FIXES = {
     "(or `denied` where a party it concerns denies it).",
     "E308": "Remove the `translation:`: the quote is already in English, and a translation is the analyst's "
     "own text, which readers would take for the source's. If the seed is not in English, correct its `language:`.",
+    "E309": "Resolve the relative date against a seed the fact cites (the phrase must come from that seed), "
+    "or cite that seed under the fact's `sources:`.",
     "E401": 'Copy the words exactly from the seed: the message names the words that differ, and `dossier quote SEED "words"` '
     "prints the closest passage ready to paste.",
     "E402": "Make the figure's `text` the exact words of one of the fact's quotes from that seed.",

@@ -1162,7 +1162,17 @@ def _states(text: str, part: Part, day: dt.date) -> bool:
         return False
     if part == "year":
         return _date_pattern(part, day.year, 0, 0).search(text) is not None
-    return _date_pattern(part, day.year, day.month, day.day if part == "day" else 0).search(text) is not None
+    pattern = _date_pattern(part, day.year, day.month, day.day if part == "day" else 0)
+    for found in pattern.finditer(text):
+        # "5 August 2023" states a day of 2023, not of this date's year.
+        year = _YEAR_AFTER.match(text, found.end())
+        if year is None or int(year.group(1)) == day.year:
+            return True
+    return False
+
+
+# A year written right after a day or month ("5 August 2023", "05.08.2023", "August, 2023").
+_YEAR_AFTER = re.compile(r"\s*,?\s*(\d{4})(?!\d)")
 
 
 _MONTH_NAMES = {m: [name for name, number in dates.MONTHS.items() if number == m] for m in range(1, 13)}

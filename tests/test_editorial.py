@@ -339,3 +339,12 @@ def test_a_mistyped_seed_does_not_make_an_acknowledgement_stale(base_project: Pa
     facts.write_text(text, "utf-8")
     codes = [d.code for d in check(Project(base_project)).diagnostics]
     assert "E302" in codes and "W405" not in codes
+
+
+def test_a_day_written_with_another_year_does_not_state_this_date() -> None:
+    """Found by review: each part was searched alone, so '5 August 2023 … in 2024' stated 2024-08-05."""
+    day = dt.date(2024, 8, 5)
+    mixed = "The S-400 arrived on 5 August 2023, and a second batch followed in 2024"
+    assert not _states(mixed, "day", day) and not _states("on 05.08.2023", "day", day)
+    assert _states("on 5 August 2024", "day", day) and _states("on 05.08.2024", "day", day)
+    assert _states("on 5 August, officials said", "day", day)

@@ -230,6 +230,14 @@ def survey(project: Project, *, generated: bool = False) -> list[UnsafePath]:
             found.setdefault(refused.path, refused)
         except OSError:
             pass  # unreadable, not unsafe: the reader reports it (E106)
+    seeds = project.seeds_dir
+    if seeds not in found and seeds.is_dir() and not seeds.is_symlink():
+        with os.scandir(seeds) as listing:
+            for entry in listing:
+                # A folder named like a seed would be skipped without a word.
+                if entry.name.endswith(".md") and entry.is_dir(follow_symlinks=False):
+                    path = Path(entry.path)
+                    found.setdefault(path, UnsafePath(path, "is a folder, not a seed file"))
     docs = project.docs_dir
     if docs not in found and docs.is_dir() and not docs.is_symlink():
         skip = None if generated else project.generated_dir

@@ -564,3 +564,9 @@ def test_a_module_committed_at_the_root_does_not_run_in_the_build(tmp_path: Path
     done = _run("build", "--engine", engine, "--project", str(project))
     assert done.returncode == 0, done.stdout + done.stderr
     assert not marker.exists()
+
+
+def test_a_folder_named_like_a_seed_is_reported(base_project: Path) -> None:
+    (base_project / "seeds" / "gamma.md").mkdir()
+    code, out = _invoke("check", "--project", str(base_project), "--no-cache")
+    assert code == 1 and "seeds/gamma.md:0:0: E110 is a folder, not a seed file" in out, out

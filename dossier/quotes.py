@@ -16,7 +16,8 @@ which the site highlights.
 A quote anchors only where both its ends stand on word boundaries of the original body (a
 word being letters, digits and combining marks in any script, joined by apostrophes (every
 character folded to one, and the backtick) and hyphens, and by decimal points, thousands
-separators and narrow spaces between digits, with the sign before a number): "willing to
+separators and narrow spaces between digits, a plain space before a group of three digits
+("1 500", see :func:`_thousands_space`), with the sign before a number): "willing to
 attack" does not anchor in "unwilling to attack", nor "000 troops" in "1,000 troops", nor
 "40 degrees" in "−40 degrees".
 
@@ -276,14 +277,44 @@ def inside_word(text: str, p: int) -> bool:
     if _joins_previous(cb) and not ca.isspace():  # a mark belongs to its base (a space has none)
         return True
     if is_word_char(ca) and not is_word_char(cb):  # "don|'t", "1|,000"
+        if _thousands_space(text, b):  # "1| 500"
+            return True
         c = _right(text, b + 1)
         return c < len(text) and _joins(text[a], cb, text[c])
     if is_word_char(cb) and not is_word_char(ca):  # "don'|t", "1,|000", "−|40"
+        if _thousands_space(text, a):  # "1 |500"
+            return True
         c = _left(text, a)
         if c < 0 or not is_word_char(text[c]):
             return ca in _SIGNS and cb.isdigit()
         return _joins(text[c], ca, cb)
     return False
+
+
+def _thousands_space(text: str, i: int) -> bool:
+    """Whether the ASCII space ``text[i]`` separates digit groups of one number ("1 500 000").
+
+    Only a group of exactly three digits joins, to 1 to 3 digits before it: "in 2024 500 missiles" keeps two numbers, as a year has four
+    digits, and "1,000 500" keeps two, as the first number already has its separator.
+    """
+    if i < 1 or i + 3 > len(text) or text[i] != " ":
+        return False
+    if not all(c.isdecimal() for c in text[i + 1 : i + 4]):
+        return False
+    if i + 4 < len(text) and is_word_char(text[i + 4]):
+        return False  # "1 5000", "1 500th"
+    j = i
+    while j > 0 and text[j - 1].isdecimal():
+        j -= 1
+    if not 1 <= i - j <= 3:
+        return False
+    if j == 0:
+        return True
+    # Not after a letter ("A320 500"), nor after another separator ("1,000 500"): that number
+    # is written another way.
+    return not is_word_char(text[j - 1]) and not (
+        text[j - 1] in _NUMBER_JOINERS and j > 1 and text[j - 2].isdecimal()
+    )
 
 
 def _joins(before: str, mid: str, after: str) -> bool:
@@ -459,17 +490,19 @@ def _locate_by_scan(
 # that stands in its clause, so it never reverses or firms up what the seed says.
 _NEGATION_WORDS = """
     no not never none nor neither nobody nothing nowhere without cannot deny denies denied denying
-    denial refused refuses refusing declined declines failed fails
+    denial refused refuses refusing declined declines failed fails dismiss dismisses
     nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne
-    dementiert dementierte bestritt bestreitet bestritten abgelehnt zurückgewiesen
-    не нет ни никогда ничего никто без отрицает отрицал опроверг опровергает
+    dementiert dementierte bestritt bestreitet bestreiten bestritten abgelehnt zurückgewiesen
+    не нет ни никогда ничего никто без отрицает отрицал опроверг опровергает опровергли опровергают
 """
 # Verdicts on a claim, which usually follow it ("Reports that … were fabricated"): a passage
 # that takes one in after it also takes in its clause from the start, where the claim is named.
 _VERDICT_WORDS = """
     fabricated untrue false baseless unfounded rejected dismissed refuted denied disputed
-    unconfirmed unverified
+    unconfirmed unverified fake fakes nonsense lie lies debunked hoax
     dementiert bestritten zurückgewiesen abgelehnt unbestätigt falsch erfunden
+    falschmeldung falschmeldungen lüge
+    фейк фейком ложь неправда
 """
 _HEDGE_WORDS = """
     may might could would should reportedly allegedly alleged
@@ -496,6 +529,48 @@ FORWARD_HEDGES = frozenset(w.casefold() for w in _FORWARD_WORDS.split())
 _APOSTROPHE_FOLD = str.maketrans(dict.fromkeys(_APOSTROPHE_LIKE, "'"))
 
 
+def _ends_clause(body: str, m: re.Match[str]) -> bool:
+    """Whether a match of :data:`_CLAUSE_END` ends a clause, not an abbreviation ("U.S.", "Gen.")."""
+    p = m.start()
+    if body[p] != ".":
+        return True
+    k = p
+    while k > 0 and (body[k - 1].isalnum() or (body[k - 1] == "." and k > 1 and body[k - 2].isalnum())):
+        k -= 1
+    token = body[k:p]
+    if (
+        (len(token) == 1 and token.isupper())
+        or token.casefold() in _ABBREVIATIONS
+        or _INITIALS.fullmatch(token)
+    ):
+        return False
+    q = m.end()
+    while q < len(body) and (body[q].isspace() or body[q] in "\"'\u201d\u2019\u00bb)]"):
+        q += 1
+    return not (q < len(body) and body[q].islower())  # "approx. three", "d. h."
+
+
+def _clause_ends(body: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """The clause ends in ``body[lo:hi]``, in order."""
+    return [m for m in _CLAUSE_END.finditer(body, lo, hi) if _ends_clause(body, m)]
+
+
+def _next_clause_end(body: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The first clause end in ``body[lo:hi]``, or ``None``."""
+    return next((m for m in _CLAUSE_END.finditer(body, lo, hi) if _ends_clause(body, m)), None)
+
+
+def _hedges_at(body: str, m: re.Match[str]) -> str:
+    """The negation or hedge the word ``m`` of ``body`` begins ("not", "yet to"), or ``""``."""
+    if is_hedge(m.group()):
+        return m.group()
+    if _key(m.group()) == "yet":
+        to = _YET_TO.match(body, m.end())
+        if to:
+            return body[m.start() : to.end()]
+    return ""
+
+
 def _key(word: str) -> str:
     return word.translate(_APOSTROPHE_FOLD).casefold()
 
@@ -514,6 +589,19 @@ def is_negation(word: str) -> bool:
 # A clause ends at sentence punctuation followed by a space, at the end of a quotation ("…,"
 # he said), or at a blank line.
 _CLAUSE_END = re.compile(r"[.!?;:](?=[\s\"')\]]|$)|[,.!?;:][\"'\u201d\u2019\u00bb]|\n\s*\n")
+# A full stop after these ends no clause: "No U.S. official", "Gen. Bagheri", "z.B. Raketen".
+_ABBREVIATIONS = frozenset(
+    {
+        *("gen", "col", "lt", "maj", "dr", "mr", "mrs", "ms", "prof", "sen", "rep", "gov", "st"),
+        *("no", "vs", "etc", "approx", "nr", "z.b", "u.a", "bzw", "ca"),
+    }
+)
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "U.S", "z.B", "u.a"
+# A quotation closed with a comma ("…," the ministry denied) goes on with its speech tag, which
+# may judge it; so may one closed with "?" or "!" when a lower-case word follows.
+_SPEECH_TAG = re.compile(r",[\"'\u201d\u2019\u00bb]|[!?][\"'\u201d\u2019\u00bb](?=\s+[^\W\d_])")
+# "has yet to confirm": "yet" negates only before "to".
+_YET_TO = re.compile(r"\s+to(?!\w)", re.IGNORECASE)
 _WORD = re.compile(r"\w(?:[\w\u0300-\u036f]|[" + re.escape("".join(sorted(_WORD_JOINERS))) + r"](?=\w))*")
 # How far from the passage a clause is searched for a hedge word, in characters.
 HEDGE_REACH = 300
@@ -592,7 +680,7 @@ def closest(folded_body: Folded, quote: str) -> NearMiss:
 def hedges_taken_in(body: str, before: tuple[int, int], after: tuple[int, int]) -> tuple[str, ...]:
     """The negation and hedge words that :func:`keep_hedges` added to a passage, in order."""
     added = list(_WORD.finditer(body, after[0], before[0])) + list(_WORD.finditer(body, before[1], after[1]))
-    return tuple(m.group() for m in added if is_hedge(m.group()))
+    return tuple(w for w in (_hedges_at(body, m) for m in added) if w)
 
 
 def _windows(folded_body: Folded, needle: str) -> list[tuple[int, int]]:
@@ -686,7 +774,7 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
     passage is searched.
     """
     lo = max(start - HEDGE_REACH, 0)
-    clause_ends = list(_CLAUSE_END.finditer(body, lo, start))
+    clause_ends = _clause_ends(body, lo, start)
     clause_start = clause_ends[-1].end() if clause_ends else lo
     first_word = None  # the clause's first word, when the clause starts within reach
     for m in _WORD.finditer(body, clause_start, start):
@@ -694,21 +782,26 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
             continue
         if first_word is None and (clause_ends or lo == 0):
             first_word = m.start()
-        if is_hedge(m.group()):
+        if _hedges_at(body, m):
             start = m.start()
             break
     hi = min(end + HEDGE_REACH, len(body))
-    after = _CLAUSE_END.search(body, max(end - 2, start), hi)  # the passage may end its clause
-    if after and after.start() < end:
-        return start, end
-    for i, m in enumerate(_WORD.finditer(body, end, after.start() if after else hi)):
-        if inside_word(body, m.end()) or not is_hedge(m.group()):
-            continue
-        if i > 0 and _key(m.group()) in FORWARD_HEDGES:
-            continue
-        end = m.end()
-        if _key(m.group()) in VERDICTS and first_word is not None:
-            start = min(start, first_word)  # "Reports that" … "were fabricated"
+    after = _next_clause_end(body, max(end - 2, start), hi)  # the passage may end its clause
+    spans = []  # where to look after the passage, and whether it is a speech tag
+    if not (after and after.start() < end):
+        spans.append((end, after.start() if after else hi, False))
+    if after and _SPEECH_TAG.match(body, after.start()):
+        tag_end = _next_clause_end(body, after.end(), hi)
+        spans.append((max(after.end(), end), tag_end.start() if tag_end else hi, True))
+    for a, b, in_tag in spans:
+        for i, m in enumerate(_WORD.finditer(body, a, b)):
+            if inside_word(body, m.end()) or not _hedges_at(body, m):
+                continue
+            if (in_tag or i > 0) and _key(m.group()) in FORWARD_HEDGES:
+                continue
+            end = m.end()
+            if _key(m.group()) in VERDICTS and first_word is not None:
+                start = min(start, first_word)  # "Reports that" … "were fabricated"
     return start, end
 
 

@@ -334,3 +334,85 @@ def test_the_command_says_which_hedge_words_it_kept(base_project: Path) -> None:
         == "note: the passage keeps 'nicht' from its clause; without it, it would say more than the seed\n"
     )
     assert run(base_project, "kremlin", "Moscow reacted on Tuesday.")[2] == ""
+
+
+REVERSALS = (
+    "No U.S. official believes that Russian instructors are training Iranian crews.\n"
+    "Never has Gen. Bagheri said that Russia delivered jets.\n"
+    '"Russian instructors are training Iranian pilots," the ministry denied.\n'
+    "\u201cRussia sent jets,\u201d Israeli officials claimed without evidence.\n"
+    "\u201cRussia sent drones,\u201d would read the headline. Then nothing.\n"
+    "The ministry has yet to confirm that Iran received radar equipment.\n"
+    "Reports that Russia sent bombers were a hoax.\n"
+    "Berichte, Russland liefere Kampfjets, sind eine Falschmeldung.\n"
+    "\u0420\u043e\u0441\u0441\u0438\u044f \u043f\u043e\u0441\u0442\u0430\u0432\u0438\u043b\u0430 "
+    "\u0438\u0441\u0442\u0440\u0435\u0431\u0438\u0442\u0435\u043b\u0438 \u2014 \u044d\u0442\u043e "
+    "\u0444\u0435\u0439\u043a.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "kept"),
+    [
+        # an abbreviation's full stop ends no clause
+        ("official believes that Russian instructors are training Iranian crews", ("No",)),
+        ("Bagheri said that Russia delivered jets", ("Never",)),
+        # the speech tag after a quotation closed with a comma judges it; a modal there does not
+        ("Russian instructors are training Iranian pilots", ("denied",)),
+        ("Russia sent jets", ("claimed", "without")),
+        ("Russia sent drones", ()),
+        # word forms
+        ("confirm that Iran received radar equipment", ("yet to",)),
+        ("Russia sent bombers", ("hoax",)),
+        ("Russland liefere Kampfjets", ("Falschmeldung",)),
+        (
+            "\u0420\u043e\u0441\u0441\u0438\u044f \u043f\u043e\u0441\u0442\u0430\u0432\u0438\u043b\u0430 "
+            "\u0438\u0441\u0442\u0440\u0435\u0431\u0438\u0442\u0435\u043b\u0438",
+            ("\u0444\u0435\u0439\u043a",),
+        ),
+    ],
+)
+def test_the_check_names_the_reversal_a_quote_leaves_out(
+    base_project: Path, quote: str, kept: tuple[str, ...]
+) -> None:
+    write_seed(base_project, "alpha-report", REVERSALS)
+    facts = base_project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8").replace("The report counted some 300 missiles and drones.", quote)
+    facts.write_text(text, "utf-8")
+    messages = [d.message for d in check(Project(base_project)).diagnostics if d.code == "W411"]
+    if not kept:
+        assert messages == []
+        return
+    assert len(messages) == 1
+    assert messages[0].startswith("the quote leaves out " + ", ".join(repr(w) for w in kept) + " from")
+    # `dossier quote` takes the same words in
+    _, out, _ = run(base_project, "alpha-report", quote)
+    passage = out.split("\n\nPaste")[0].split("\n", 1)[1]
+    assert all(w in passage for w in kept) and quote in passage
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "cut"),
+    [
+        ("Russia sent 1 500 missiles to Iran last year.", "500 missiles to Iran last year", "1 500"),
+        ("Russia sent 1 500 000 rounds.", "000 rounds", "1 500 000"),
+        ("Russia sent 12 500 rounds.", "Russia sent 12", "12 500"),
+    ],
+)
+def test_a_plain_space_between_digit_groups_joins_one_number(body: str, quote: str, cut: str) -> None:
+    found = quotes.locate(quotes.fold(body), quote)
+    assert isinstance(found, quotes.Cut)
+    assert cut in (found.starts_in, found.ends_in)
+
+
+@pytest.mark.parametrize(
+    ("body", "quote"),
+    [
+        ("In 2024 500 missiles arrived.", "500 missiles arrived"),  # a year has four digits
+        ("Some 1,000 500 times.", "500 times"),  # the first number has its separator
+        ("The A320 500 times.", "500 times"),  # after a letter: a name, not a number
+        ("Russia sent 1 5000 rounds.", "5000 rounds"),  # a group has three digits
+    ],
+)
+def test_other_spaces_between_digits_separate_numbers(body: str, quote: str) -> None:
+    assert isinstance(quotes.find(quotes.fold(body), quote), quotes.Anchor)

@@ -80,9 +80,6 @@ LANGUAGES = {
 PRECISION_NOTE = {"day": "", "month": "day not stated", "year": "month not stated"}
 
 
-page_name = urls.page_name  # the renderer's tests and callers know it here too
-
-
 @dataclass(frozen=True)
 class Mark:
     """A cited passage on a seed page: which fact cites it (citation ``n``) and its number ``k``."""
@@ -707,11 +704,6 @@ class Rendered:
 def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> dict[str, str]:
     """Every generated page, keyed by its path below ``docs/generated/`` (see :func:`render_site`)."""
     return render_site(dossier, built=built, engine=engine).pages
-
-
-def front_matter(dossier: Dossier, engine: str = urls.DEFAULT_ENGINE) -> dict[str, dict[str, Any]]:
-    """What each page's front matter must say, keyed like :func:`render`'s pages."""
-    return render_site(dossier, built="", engine=engine).meta
 
 
 def render_site(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> Rendered:

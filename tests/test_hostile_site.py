@@ -348,8 +348,8 @@ def test_rendered_pages_verify(tmp_path: Path) -> None:
     checked = check(Project(SITE_FIXTURE)).dossier
     assert checked is not None
     dossier = hostile.hostile_dossier(checked, [*hostile.PAYLOADS, *hostile.COLLISIONS])
-    pages = render.render(dossier, built=BUILT)
-    generated.verify_front_matter(pages, render.front_matter(dossier))
+    rendered = render.render_site(dossier, built=BUILT)
+    generated.verify_front_matter(rendered.pages, rendered.meta)
 
 
 _NO_SPACE = st.characters(

@@ -26,7 +26,8 @@ from dossier.dates import parse
 from dossier.diagnostics import RULES
 from dossier.model import Citation, Dossier, Entity, Fact, Seed
 from dossier.project import Project
-from dossier.render import Mark, environment, front_matter, highlight, page_name, render
+from dossier.render import Mark, environment, highlight, render, render_site
+from dossier.urls import page_name
 from tests.sitefixtures import HOSTILE, IMG, MD_LINK, SCRIPT, SITE_FIXTURE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
@@ -255,7 +256,8 @@ def test_one_control_character_cannot_break_front_matter(char: str) -> None:
         tuple(dataclasses.replace(f, statement=hostile) for f in dossier.facts),
         tuple(dataclasses.replace(s, title=hostile) for s in dossier.seeds),
     )
-    files, meta = render(dossier, built=BUILT), front_matter(dossier)
+    rendered = render_site(dossier, built=BUILT)
+    files, meta = rendered.pages, rendered.meta
     for rel in ("facts/f.md", "entities/e.md", "sources/s.md"):
         body, data = get_data(files[rel])
         assert data == meta[rel] and data["title"].startswith("Shoigu"), rel

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from importlib import resources
 
 from dossier import export, generated, render, site, urls
 from dossier.check import CheckResult, check
@@ -48,9 +49,23 @@ def generate(
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed."""
     rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
-    files = {**rendered.pages, **downloads(dossier)}
+    files = {**rendered.pages, **downloads(dossier), **assets()}
     generated.verify_front_matter(files, rendered.meta)
     return generated.write(project.generated_dir, files, project_root=project.root)
+
+
+def assets() -> dict[str, str]:
+    """The site's stylesheet, scripts and icon, shipped with the package, keyed by path below generated/.
+
+    They belong to the tool, not to a dossier: written on every build, an upgrade of dossier
+    updates every dossier's site, and ``mkdocs.yml`` refers to them as ``generated/assets/…``.
+    """
+    folder = resources.files("dossier") / "assets"
+    return {
+        f"assets/{item.name}": item.read_text("utf-8")
+        for item in sorted(folder.iterdir(), key=lambda item: item.name)
+        if item.is_file() and not item.name.startswith(".")
+    }
 
 
 def regenerate(project: Project, engine: str | None = None) -> CheckResult:

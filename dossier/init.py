@@ -1,0 +1,128 @@
+"""``dossier init``: write a new dossier from the scaffold shipped in ``dossier/scaffold/``.
+
+The scaffold is a complete, empty dossier: ``mkdocs.yml``, the home page, ``data/facts.yaml``
+(no entities, no facts: nothing invented), ``seeds/``, the GitHub check and deploy workflows, the
+pre-commit hooks, ``requirements.txt`` pinning this version of dossier, a README for analysts and
+a ``.gitignore``. ``dossier check`` and ``dossier build`` accept it as written.
+
+Nothing is ever overwritten: when any file the scaffold would write exists, nothing is written.
+Every file below the new dossier's root is written with :func:`dossier.atomic.write_bytes`
+(exclusive, so a file that appears meanwhile is not replaced) and no folder is created through a
+link (:func:`dossier.fs.make_dirs`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path, PurePosixPath
+
+from dossier import __version__, atomic, escape, fs
+from dossier.yamlload import CONTROL, char_name
+
+# Placeholders in the scaffold's files, each replaced by a value encoded for its file's context.
+_TITLE_YAML = "__DOSSIER_TITLE__"  # a YAML scalar (mkdocs.yml, data/facts.yaml)
+_TITLE_TEXT = "__DOSSIER_TITLE_TEXT__"  # Markdown text (README.md)
+_VERSION = "__DOSSIER_VERSION__"  # requirements.txt
+# A title is one line shown in the header of every page: long ones are cut by the theme anyway.
+MAX_TITLE = 200
+
+
+class InitError(ValueError):
+    """``dossier init`` refused; the message says why and what to do.
+
+    ``option`` names the argument or option whose value was refused (a usage error).
+    """
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+def _walk(folder: Traversable, prefix: PurePosixPath) -> Iterator[tuple[PurePosixPath, Traversable]]:
+    for item in sorted(folder.iterdir(), key=lambda item: item.name):
+        if item.name == "__pycache__":
+            continue
+        if item.is_dir():
+            yield from _walk(item, prefix / item.name)
+        else:
+            yield prefix / item.name, item
+
+
+def scaffold_files() -> dict[str, bytes]:
+    """The scaffold as shipped, with its placeholders: path below the new dossier → bytes."""
+    root = resources.files("dossier") / "scaffold"
+    return {str(path): item.read_bytes() for path, item in _walk(root, PurePosixPath())}
+
+
+def check_title(title: str) -> str:
+    """The title without surrounding space, or :class:`InitError` for one the check would refuse."""
+    title = title.strip()
+    if not title:
+        raise InitError("the title is blank: give one with --title", "--title")
+    hit = CONTROL.search(title)
+    if hit:
+        raise InitError(
+            f"the title holds {char_name(hit.group())}: control and bidirectional characters "
+            "and line breaks are not allowed in it",
+            "--title",
+        )
+    if len(title) > MAX_TITLE:
+        raise InitError(f"the title is {len(title)} characters long; at most {MAX_TITLE}", "--title")
+    return title
+
+
+def render(title: str) -> dict[str, bytes]:
+    """The new dossier's files: the scaffold with the title and this version filled in."""
+    out = {}
+    for path, data in scaffold_files().items():
+        if path.endswith((".yml", ".yaml")) and _TITLE_YAML.encode() in data:
+            text = data.decode("utf-8").replace(_TITLE_YAML, escape.yaml_str(title))
+        elif path == "README.md":
+            text = data.decode("utf-8").replace(_TITLE_TEXT, str(escape.md(title)))
+        elif path == "requirements.txt":
+            text = data.decode("utf-8").replace(_VERSION, __version__)
+        else:
+            out[path] = data
+            continue
+        out[path] = text.encode("utf-8")
+    return out
+
+
+def init(folder: Path, title: str | None = None) -> list[str]:
+    """Write a new dossier into ``folder`` (created if missing); the paths written, in order.
+
+    ``title`` defaults to the folder's name. :class:`InitError` when the folder is a link or not
+    a folder, or when any file the scaffold writes exists there already (nothing is written).
+    """
+    root = folder.absolute()
+    title = check_title(root.name if title is None else title)
+    if root.is_symlink():
+        raise InitError(
+            f"{folder} is a symbolic link; to start the dossier where it points, name that folder: "
+            f"{root.resolve()}",
+            "DIR",
+        )
+    if os.path.lexists(root) and not root.is_dir():
+        raise InitError(f"{folder} exists and is not a folder", "DIR")
+    files = render(title)
+    existing = sorted(path for path in files if os.path.lexists(root / path))
+    if existing:
+        raise InitError(
+            f"{folder} already has {', '.join(existing)}; dossier init never overwrites a file: "
+            "start the dossier in a new or empty folder",
+            "DIR",
+        )
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            target = root / path
+            fs.make_dirs(root, target.parent)
+            atomic.write_bytes(target, data, exclusive=True, root=root)
+    except fs.UnsafePath as refused:
+        raise InitError(f"refusing to write {refused}", "DIR") from None
+    except FileExistsError as exc:
+        raise InitError(f"{exc.filename} appeared while writing; nothing there was replaced", "DIR") from None
+    return list(files)

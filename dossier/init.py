@@ -62,10 +62,13 @@ def check_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise InitError("the title is blank: give one with --title", "--title")
-    hit = CONTROL.search(title)
+    # One printable line: the check refuses control and bidirectional characters (CONTROL), and
+    # a line break or other invisible character has no place in a page header either.
+    hit = CONTROL.search(title) or next((c for c in title if not c.isprintable()), None)
     if hit:
+        char = hit if isinstance(hit, str) else hit.group()
         raise InitError(
-            f"the title holds {char_name(hit.group())}: control and bidirectional characters "
+            f"the title holds {char_name(char)}: control and bidirectional characters "
             "and line breaks are not allowed in it",
             "--title",
         )

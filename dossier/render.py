@@ -13,7 +13,6 @@ gets hrefs written for the engine that builds the site.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -103,9 +102,6 @@ class FigureConflict:
     figures: tuple[Figure, ...]
 
 
-RULES_PAGE = "rules.md"  # the rules reference, below docs/
-
-
 class View:
     """The dossier with the derived indexes the pages need, computed once per build."""
 
@@ -168,17 +164,14 @@ class View:
         return escape.fill("{} {}", self.status(fact.status), self.level(fact))
 
     def rule_link(self, code: str, at: urls.Place) -> Markup:
-        """``[W409 number-not-quoted](../../rules.md#w409)``: a check linked to its entry in the
-        rules reference (``docs/rules.md``); a code the catalogue does not know stays plain text."""
+        """``[W409 number-not-quoted](../checks.md#w409)``: a check linked to its entry on the
+        generated checks page (every dossier has it, unlike this repository's docs/rules.md);
+        a code the catalogue does not know stays plain text."""
         rule = RULES.get(code)
         if rule is None:
             return escape.md(code)
-        href = posixpath.relpath(RULES_PAGE, at.folder or ".")
         return escape.fill(
-            "[{} {}]({})",
-            escape.md(code),
-            escape.md(rule.name),
-            escape.attr(f"{href}#{escape.slug(code.lower())}"),
+            "[{} {}]({})", escape.md(code), escape.md(rule.name), at.md(urls.CHECKS, code.lower())
         )
 
     def rule_summary(self, code: str) -> Markup:
@@ -721,6 +714,15 @@ def render_site(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGI
     return Rendered(pages, meta)
 
 
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _fix(text: str) -> Markup:
+    """A rule's fix for the checks page, as text: its links to this repository's docs/ reduced to
+    their words first (a dossier has no such pages)."""
+    return escape.fill("**Fix:** {}", escape.md(_MD_LINK.sub(r"\1", text))) if text else escape.md("")
+
+
 def _title(base: str, part: str) -> dict[str, Any]:
     """Front matter for a page titled ``base`` (and ``part`` of it, for a split list)."""
     return {"title": escape.title(f"{base}: {part}" if part else base)}
@@ -740,11 +742,13 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
     meta: dict[str, dict[str, Any]] = {
         urls.GRAPH: _title("Graph", ""),
         urls.DOWNLOADS: _title("Downloads", ""),
+        urls.CHECKS: _title("Checks", ""),
     }
     pages = {
         urls.HOME: page("home.md.j2", urls.HOME),
         urls.GRAPH: page("graph.md.j2", urls.GRAPH),
         urls.DOWNLOADS: page("downloads.md.j2", urls.DOWNLOADS, files=export.FILE_NAMES),
+        urls.CHECKS: page("checks.md.j2", urls.CHECKS, rules=[(r, _fix(r.fix)) for r in RULES.values()]),
     }
 
     def listing(

@@ -44,6 +44,7 @@ TIMELINE = "timeline.md"
 DISPUTES = "disputes.md"
 GRAPH = "graph.md"
 DOWNLOADS = "downloads/index.md"
+CHECKS = "checks.md"  # the checks a fact page can name (an acknowledged warning), in every dossier
 
 # Names the engines give a meaning to: an entity called "index" must not become its folder's index.
 _RESERVED = {"index"}

@@ -215,15 +215,15 @@ def _md(text: str) -> str:
 
 
 def test_a_fact_page_shows_every_acknowledged_check_and_why() -> None:
-    """A reader sees what each check flagged, linked to the rules reference, and the editor's reason."""
+    """A reader sees what each check flagged, linked to the checks page, and the editor's reason."""
     page = render(_dossier(None), built=BUILT)["facts/f.md"]
     section = page.split("## Editor's notes on the checks { #checks }\n", 1)[1].split("\n## ", 1)[0]
     items = [line for line in section.splitlines() if line.startswith("- ")]
     assert items == [
-        "- [W409 number-not-quoted](../../rules.md#w409): "
+        "- [W409 number-not-quoted](../checks.md#w409): "
         + _md(RULES["W409"].summary)
         + f" *Editor's note:* “{_md(f'{SCRIPT} {MD_LINK}')}”",
-        f"- [W410 anonymous-confirmed](../../rules.md#w410): {_md(RULES['W410'].summary)} "
+        f"- [W410 anonymous-confirmed](../checks.md#w410): {_md(RULES['W410'].summary)} "
         f"*Editor's note:* “{_md(IMG)}”",
         f"- W999: A check this version of dossier does not know. *Editor's note:* “{_md(IMG)}”",
     ]

@@ -359,3 +359,36 @@ def test_the_repositorys_workflows_run_what_a_dossiers_workflows_run(name: str) 
     # The same triggers, permissions and deployment.
     for key in ("on", "permissions", "concurrency"):
         assert _yaml(ROOT / workflows)[key] == _scaffold_yaml(str(workflows))[key], key
+
+
+# --- the pre-commit hooks --------------------------------------------------------------------------
+
+
+def _pre_commit(folder: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    bin_dir = Path(sys.executable).parent  # pre-commit and dossier, from the test extra
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")  # local hooks: nothing is fetched
+    subprocess.run(["git", "add", "-A"], cwd=folder, check=True, env=env)
+    return subprocess.run(
+        [str(bin_dir / "pre-commit"), "run", "--all-files", "--color", "never"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_pre_commit_hooks_pass_on_a_new_dossier_and_catch_a_bad_edit(tmp_path: Path) -> None:
+    folder = _new(tmp_path)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    done = _pre_commit(folder, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"dossier fmt --check\.+Passed", done.stdout)
+    assert re.search(r"dossier check\.+Passed", done.stdout)
+    facts = folder / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("facts: []", "facts:   []\nbogus: 1"), "utf-8")
+    done = _pre_commit(folder, tmp_path)
+    assert done.returncode == 1
+    assert re.search(r"dossier fmt --check\.+Failed", done.stdout)
+    assert re.search(r"dossier check\.+Failed", done.stdout) and "E201" in done.stdout

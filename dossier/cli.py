@@ -271,6 +271,10 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
         raise click.ClickException(str(exc)) from exc
 
 
+CSV_TABLES = ("entities", "seeds", "facts", "citations", "figures")
+DEFAULT_EXPORT = "export"  # the folder the csv tables go to without --out, below the current one
+
+
 @cli.command("export")
 @project_option
 @click.option(
@@ -282,16 +286,29 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
     help="json: one document; jsonl: one entity, seed or fact a line; csv: one table per noun.",
 )
 @click.option(
+    "--table",
+    type=click.Choice(CSV_TABLES),
+    default=None,
+    help="With --format csv: only this table, as one file (to stdout without --out).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
-    help="Folder to write into (created if needed). Without it, json and jsonl go to stdout.",
+    help="Folder to write into (created if needed). Without it, one file (json, jsonl, or csv with "
+    "--table) goes to stdout, and the csv tables go to the folder export/ here.",
 )
-def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> None:
-    """Export the checked dossier as data: facts, entities, seeds, and citations with spans."""
+def export_command(project_dir: str | None, fmt: str, table: str | None, out_dir: str | None) -> None:
+    """Export the checked dossier as data: facts, entities, seeds, and citations with spans.
+
+    One file (json, jsonl, a csv --table) prints to stdout unless --out names a folder; the five
+    csv tables are written into --out, or into ./export/ (which must not be a link).
+    """
     from dossier import export
     from dossier.check import check as run_check
 
+    if table is not None and fmt != "csv":
+        raise click.UsageError("--table picks one csv table: use it with --format csv")
     project = _project(project_dir)
     result = run_check(project)
     if result.dossier is None:
@@ -299,23 +316,36 @@ def export_command(project_dir: str | None, fmt: str, out_dir: str | None) -> No
         sys.exit(1)
     if fmt == "csv":
         files = export.to_csv(result.dossier)
+        if table is not None:
+            files = {f"{table}.csv": files[f"{table}.csv"]}
     else:
-        name = f"dossier.{fmt}"
-        files = {name: export.to_json(result.dossier) if fmt == "json" else export.to_jsonl(result.dossier)}
-        if out_dir is None:
-            click.echo(files[name], nl=False)
-            return
-    if out_dir is None:
-        raise click.UsageError("csv writes one file per table: give --out DIR")
+        files = {
+            f"dossier.{fmt}": export.to_json(result.dossier)
+            if fmt == "json"
+            else export.to_jsonl(result.dossier)
+        }
+    if out_dir is None and len(files) == 1:
+        click.echo(next(iter(files.values())), nl=False)
+        return
+    _write_export(files, out_dir)
+
+
+def _write_export(files: dict[str, str], out_dir: str | None) -> None:
     from dossier import atomic, fs
 
-    folder = Path(out_dir)
+    # The folder --out names may be anywhere the user chooses. The default one is implicit, so it
+    # is created without following a link (a cloned pull request could ship export/ as a link).
+    root = None if out_dir is not None else Path.cwd()
+    folder = Path(out_dir) if out_dir is not None else Path(DEFAULT_EXPORT)
     for name, text in files.items():
-        # The folder may be anywhere the user names, but a file in it that is a link (or a FIFO)
-        # is refused, not written through: the output lands where it is shown to land.
+        # A file in the folder that is a link (or a FIFO) is refused, not written through: the
+        # output lands where it is shown to land.
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(folder / name, text)
+            if root is None:
+                folder.mkdir(parents=True, exist_ok=True)
+            else:
+                fs.make_dirs(root, root / folder)
+            atomic.write_text(folder.absolute() / name, text, root=root)
         except fs.UnsafePath as refused:
             raise click.ClickException(f"refusing to write {refused}") from None
         except OSError as exc:

@@ -473,7 +473,10 @@ def test_cli_build_and_export(tmp_path: Path) -> None:
     assert exported.exit_code == 0 and len(json.loads(exported.stdout)["facts"]) == 5
     lines = runner.invoke(cli, ["export", "--format", "jsonl", "--project", str(project)]).stdout
     assert all(json.loads(line)["kind"] for line in lines.splitlines())
-    assert runner.invoke(cli, ["export", "--format", "csv", "--project", str(project)]).exit_code == 2
+    facts_csv = runner.invoke(
+        cli, ["export", "--format", "csv", "--table", "facts", "--project", str(project)]
+    )
+    assert facts_csv.exit_code == 0 and facts_csv.stdout.startswith("id,statement,")
     out = tmp_path / "csv"
     done = runner.invoke(cli, ["export", "--format", "csv", "--out", str(out), "--project", str(project)])
     assert done.exit_code == 0 and (out / "citations.csv").is_file()

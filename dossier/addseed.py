@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import StringIO
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import atomic, dates, fs, quotes, seeds
-from dossier.ids import SLUG, is_http_url
+from dossier.ids import SLUG, is_http_url, propose_seed_id
 from dossier.project import Project
 
 # Similarity (0-100, rapidfuzz's symmetric ``fuzz.ratio``) of two texts' words, folded and in
@@ -29,7 +28,6 @@ NEAR_DUPLICATE = 65
 # characters: an excerpt is not "the same article" as the long piece it was cut from.
 _MIN_LENGTH_SHARE = 0.6
 _WORDS = re.compile(r"\w+")
-_MAX_ID = 60
 _LANGUAGE = re.compile(r"[a-z]{2}")  # matched in full: '$' would allow a final line break
 _PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as")  # slugs, codes and hex: never need quotes
 
@@ -69,15 +67,6 @@ class ImportedSeed:
     near_duplicates: tuple[NearDuplicate, ...]
     # The publication year the text never prints, when no --inferred published says how it is known.
     unstated_year: str | None = None
-
-
-def slugify(text: str) -> str:
-    """A seed id from a title: ASCII letters and digits joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > _MAX_ID:
-        slug = slug[:_MAX_ID].rsplit("-", 1)[0]  # cut at a word boundary
-    return slug
 
 
 def _first_line(text: str, limit: int = 120) -> str:
@@ -279,9 +268,10 @@ def add_seed(
         title = _first_line(text)
         inferred["title"] = "The text's first line (cut short if long): no --title was given."
     if seed_id is None:
-        seed_id = slugify(title)
-        if not seed_id:
-            raise SeedImportError(f"cannot make an id from the title {title!r}: give one with --id")
+        # Short and readable (ids.propose_seed_id); a taken id gets a -2, -3 … suffix.
+        seed_id = propose_seed_id(
+            outlet, published, title, lambda name: os.path.lexists(project.seeds_dir / f"{name}.md")
+        )
     path = project.seeds_dir / f"{seed_id}.md"
     if os.path.lexists(path):
         raise SeedImportError(f"seeds/{seed_id}.md exists and is never overwritten: choose another --id")

@@ -12,6 +12,7 @@ schemas' anchored patterns the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # An id names a page and a file (``seeds/<id>.md``): 100 characters keep every file name far
 # below the 255-byte limit of common filesystems.
@@ -56,3 +57,128 @@ def is_http_url(value: object) -> bool:
 def not_ascii(value: str) -> str | None:
     """The first non-ASCII character of an id (a Cyrillic 'а' that looks Latin), if any."""
     return next((c for c in value if not c.isascii()), None)
+
+
+# --- proposing a seed id -------------------------------------------------------------------------
+
+# A proposed seed id aims at this many characters: short enough to type in a citation and read in
+# a link, long enough to say whose article of when about what.
+SEED_ID_TARGET = 30
+# Words that say nothing about an article (English, German, French, Spanish): left out of ids.
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "that",
+        "this",
+        "after",
+        "over",
+        "into",
+        "about",
+        "says",
+        "said",
+        "new",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+        "und",
+        "oder",
+        "von",
+        "zu",
+        "zum",
+        "zur",
+        "im",
+        "mit",
+        "auf",
+        "fur",
+        "nach",
+        "bei",
+        "ist",
+        "sind",
+        "aus",
+        "um",
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "du",
+        "d",
+        "un",
+        "une",
+        "et",
+        "en",
+        "au",
+        "aux",
+        "sur",
+        "pour",
+        "par",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "con",
+        "por",
+        "para",
+    ]
+)
+
+
+def slug_words(text: str) -> list[str]:
+    """The words of ``text`` as slug parts: accents folded to ASCII, lower case, letters and digits."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.findall(r"[a-z0-9]+", ascii_text.lower())
+
+
+def propose_seed_id(outlet: str, published: str, title: str, taken: Callable[[str], bool]) -> str:
+    """A short, readable seed id: ``<outlet>-<published>-<up to 3 title words>``, such as
+    ``rt-de-2024-08-russland-liefert``, at most :data:`SEED_ID_TARGET` characters where the outlet
+    and date allow; title words are dropped from the end to fit, and ``-2``, ``-3`` … make it
+    unique when ``taken(id)`` says it is in use.
+
+    ``outlet`` is an entity id (a slug) and ``published`` a date such as 2024, 2024-08 or
+    2024-08-06, so the id is never empty, whatever script the title is in.
+    """
+    head = "-".join([*slug_words(outlet), *slug_words(published)])
+    words = [w for w in slug_words(title) if w not in _STOP_WORDS][:3]
+    while words and len("-".join([head, *words])) > SEED_ID_TARGET:
+        words.pop()
+    base = "-".join([head, *words])[: MAX_ID_LENGTH - 4].strip("-")
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

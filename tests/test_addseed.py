@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from dossier import seeds
-from dossier.addseed import near_duplicates, slugify
+from dossier.addseed import near_duplicates
 from dossier.check import check
 from dossier.cli import cli
+from dossier.ids import SEED_ID_TARGET, SLUG, propose_seed_id
 from dossier.project import Project
 from tests.conftest import ROOT
 
@@ -72,10 +73,10 @@ def test_writes_front_matter_and_the_exact_bytes(base_project: Path, article: Pa
     digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
     assert (code, err) == (0, "")
     assert out == (
-        f"wrote seeds/radars-for-the-capital.md (sha256 {digest[:12]}…)\n"
-        "cite it as 'seed: radars-for-the-capital'; find exact words with: dossier quote radars-for-the-capital \"…\"\n"
+        f"wrote seeds/alpha-news-2024-08-radars.md (sha256 {digest[:12]}…)\n"
+        "cite it as 'seed: alpha-news-2024-08-radars'; find exact words with: dossier quote alpha-news-2024-08-radars \"…\"\n"
     )
-    written = (base_project / "seeds" / "radars-for-the-capital.md").read_bytes()
+    written = (base_project / "seeds" / "alpha-news-2024-08-radars.md").read_bytes()
     assert (
         written
         == (
@@ -91,7 +92,7 @@ def test_writes_front_matter_and_the_exact_bytes(base_project: Path, article: Pa
         ).encode()
         + ARTICLE.encode()
     )
-    seed = seeds.read(base_project / "seeds" / "radars-for-the-capital.md")
+    seed = seeds.read(base_project / "seeds" / "alpha-news-2024-08-radars.md")
     assert seed.body == ARTICLE and seed.body_sha256 == digest and seed.meta["published"] == "2024-08"
 
 
@@ -101,13 +102,17 @@ def test_the_new_seed_passes_the_check(base_project: Path, article: Path) -> Non
         "--url", "http://alpha.example/a?b=c#d",
     )  # fmt: skip
     assert code == 0
-    codes = {d.code for d in check(Project(base_project)).diagnostics if d.path.startswith("seeds/radars")}
+    codes = {
+        d.code
+        for d in check(Project(base_project)).diagnostics
+        if d.path.startswith("seeds/alpha-news-2024-08-06")
+    }
     assert codes == {"W403"}  # only: no fact cites it yet
 
 
 def test_title_and_id_come_from_the_first_line(base_project: Path, article: Path) -> None:
     run(base_project, str(article), "--outlet", "alpha-news", "--published", "2024", "--language", "EN")
-    meta = seeds.read(base_project / "seeds" / "radars-for-the-capital.md").meta
+    meta = seeds.read(base_project / "seeds" / "alpha-news-2024-radars-capital.md").meta
     assert meta["title"] == "Radars for the capital"
     assert meta["language"] == "en"
     assert meta["url"] is None
@@ -217,7 +222,7 @@ def test_warns_about_a_near_duplicate(base_project: Path, tmp_path: Path) -> Non
     assert code == 0
     assert err == (
         "warning: the text is 93% similar to seeds/alpha-report.md; if both capture one article, "
-        "add 'same_as: alpha-report' to seeds/alpha-reports-radar-deliveries.md\n"
+        "add 'same_as: alpha-report' to seeds/alpha-news-2024-08-06-alpha.md\n"
     )
 
 
@@ -275,24 +280,11 @@ def test_an_excerpt_is_not_flagged_through_the_cli(base_project: Path, tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("title", "slug"),
-    [
-        ("Russland liefert Iran Radaranlagen", "russland-liefert-iran-radaranlagen"),
-        ("Ça va — “quotes” & dashes!", "ca-va-quotes-dashes"),
-        ("Россия", ""),
-        ("a " * 80, "-".join(["a"] * 30)),
-    ],
-)
-def test_slugify(title: str, slug: str) -> None:
-    assert slugify(title) == slug
-
-
-@pytest.mark.parametrize(
     ("title", "expected"),
     [
         (
             "Radars \u202edelivered\u202c",
-            "seeds/radars-delivered.md:2:8: E107 U+202E (RIGHT-TO-LEFT OVERRIDE) at offset 7 of title "
+            "seeds/alpha-news-2024-radars.md:2:8: E107 U+202E (RIGHT-TO-LEFT OVERRIDE) at offset 7 of title "
             "(and 1 more): control and bidirectional characters are not allowed here; delete it",
         ),
         (
@@ -318,3 +310,37 @@ def test_writes_no_seed_that_the_check_would_refuse(
         "alpha-report.md",
         "beta-bericht.md",
     ]
+
+
+# --- the proposed id ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outlet", "published", "title", "expected"),
+    [
+        ("rt-de", "2024-08", "Russland liefert Iran Radaranlagen", "rt-de-2024-08-russland-liefert"),
+        ("toi", "2024-08-06", "Russia delivers air defense to Iran", "toi-2024-08-06-russia-delivers"),
+        ("alpha-news", "2024", "Ça va — “quotes” & dashes!", "alpha-news-2024-ca-va-quotes"),
+        ("alpha-news", "2024", "Россия", "alpha-news-2024"),  # no Latin word: outlet and date
+        ("alpha-news", "2024-08", "The radars of the capital", "alpha-news-2024-08-radars"),
+        (
+            "a-very-long-outlet-name-indeed",
+            "2024-08-06",
+            "Radars",
+            "a-very-long-outlet-name-indeed-2024-08-06",
+        ),
+    ],
+)
+def test_proposed_ids_are_short_and_readable(outlet: str, published: str, title: str, expected: str) -> None:
+    proposed = propose_seed_id(outlet, published, title, lambda _: False)
+    assert proposed == expected
+    assert SLUG.match(proposed)
+    assert len(proposed) <= SEED_ID_TARGET or proposed.count("-") == expected.count("-")
+
+
+def test_a_taken_id_gets_a_suffix(base_project: Path, article: Path) -> None:
+    args = ["--outlet", "alpha-news", "--published", "2024", "--language", "en", "--title", "Radars"]
+    assert run(base_project, str(article), *args)[0] == 0
+    assert run(base_project, str(article), *args)[0] == 0
+    names = sorted(p.name for p in (base_project / "seeds").iterdir())
+    assert "alpha-news-2024-radars.md" in names and "alpha-news-2024-radars-2.md" in names

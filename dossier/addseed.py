@@ -157,8 +157,16 @@ def check_outlet(project: Project, outlet: str) -> None:
     entities = data.get("entities") if isinstance(data, dict) else None
     types = {e.get("id"): e.get("type") for e in entities or () if isinstance(e, dict)}
     if outlet not in types:
+        from dossier.check import suggest
+
         broken = " (data/facts.yaml has YAML errors: run dossier check)" if parsed.problems else ""
-        raise SeedImportError(f"{outlet!r} is not an entity in data/facts.yaml{broken}; {fix}", "--outlet")
+        # A typo of a known outlet gets its correction first; a new outlet, how to add it.
+        close = suggest(outlet, {i: t for i, t in types.items() if isinstance(i, str) and t == "outlet"})
+        raise SeedImportError(
+            f"{outlet!r} is not an entity in data/facts.yaml{broken}{close}"
+            + (f" If it is a new outlet, {fix}" if close else f"; {fix}"),
+            "--outlet",
+        )
     if types[outlet] != "outlet":
         raise SeedImportError(
             f"{outlet!r} is an entity of type {types[outlet]!r}, not 'outlet': a seed's outlet "

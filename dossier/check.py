@@ -11,7 +11,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from importlib import resources
@@ -306,7 +306,7 @@ class _Checker:
                     self.add(
                         meta.value_pos["outlet"],
                         "E301",
-                        f"outlet {outlet!r} is not an entity in data/facts.yaml",
+                        f"outlet {outlet!r} is not an entity in data/facts.yaml{suggest(outlet, self._outlets)}",
                         path,
                     )
                 elif entity.get("type") != "outlet":
@@ -344,6 +344,26 @@ class _Checker:
                 else:
                     table[entry_id] = entry
 
+    @cached_property
+    def _outlets(self) -> dict[str, Any]:
+        return {i: e for i, e in self.entities.items() if e.get("type") == "outlet"}
+
+    def check_outlets(self) -> None:
+        """W412: two outlet entities so alike that they are likely one outlet entered twice, which
+        would count as two outlets when corroboration is judged."""
+        from dossier.outlets import twins
+
+        named = [(i, e.get("name"), _strs(e.get("aliases"))) for i, e in self._outlets.items()]
+        for later, earlier in twins(named):
+            entity = self._outlets[later]
+            self.add(
+                entity.value_pos["id"],
+                "W412",
+                f"outlet {later!r} ({entity.get('name')}) looks like outlet {earlier!r} "
+                f"({self._outlets[earlier].get('name')}): one outlet entered twice counts as two "
+                "independent outlets; if they are one, keep one entity and point every seed's outlet: at it",
+            )
+
     def check_facts(self) -> None:
         for fact in self.facts.values():
             raised: set[str] = set()  # warning codes this fact raises, acknowledged or not
@@ -380,7 +400,7 @@ class _Checker:
             return  # the schema reports a wrong shape
         for ref, pos in zip(refs, refs.item_pos, strict=True):  # one position per item
             if isinstance(ref, str) and SLUG.match(ref) and ref not in known:
-                self.add(pos, code, f"unknown {noun} {ref!r}{_suggest(ref, known)}")
+                self.add(pos, code, f"unknown {noun} {ref!r}{suggest(ref, known)}")
 
     def _check_date(self, fact: YMap, raised: set[str]) -> None:
         value = fact.get("date")
@@ -431,7 +451,7 @@ class _Checker:
             self.add(
                 node.value_pos[key],
                 "E302",
-                f"unknown seed {seed_id!r}: no seeds/{seed_id}.md{_suggest(seed_id, self.seeds)}",
+                f"unknown seed {seed_id!r}: no seeds/{seed_id}.md{suggest(seed_id, self.seeds)}",
             )
         return seed
 
@@ -1003,7 +1023,7 @@ def _clip(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _suggest(name: str, known: dict[str, Any]) -> str:
+def suggest(name: str, known: Mapping[str, Any]) -> str:
     """``; did you mean 'x'?`` when a known id is close."""
     from rapidfuzz import process
 
@@ -1030,6 +1050,7 @@ def check_loaded(loaded: Loaded, *, build: bool = True) -> CheckResult:
     if data is not None:
         checker.index_ids()
         checker.check_seed_links()
+        checker.check_outlets()
         checker.check_facts()
         checker.check_usage()
     checker.found += control_character_diagnostics(loaded)

@@ -166,6 +166,12 @@ _RULES = [
         "A fact resting only on anonymous sources is marked confirmed.",
     ),
     Rule(
+        "W412",
+        "similar-outlets",
+        Severity.WARNING,
+        "Two outlet entities look alike: likely one outlet entered twice, counted as two.",
+    ),
+    Rule(
         "W501",
         "resolved-date-mismatch",
         Severity.WARNING,
@@ -237,6 +243,9 @@ _FIXES = {
     "W408": "Quote words that name the entity (a name or alias in `entities:`), credit it with "
     "`attributed_to:`, or leave it out of the statement.",
     "W409": "Quote the words that give the number, record it as a figure, or write the statement without it.",
+    "W412": "If they are one outlet, keep one entity (list the other spelling under its `aliases:`) and "
+    "change every seed's `outlet:` to its id. If they are different outlets, make their ids and names "
+    "tell them apart (the full name, with the country or language edition).",
     "W410": "Mark the fact `reported`, cite a named source, or add `acknowledge: {W410: reason}`.",
     "W501": "Correct the date or the phrase: a weekday resolves to that weekday, a month or a year to that "
     'month or year, "last week" to the Monday-to-Sunday week before publication.',

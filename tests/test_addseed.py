@@ -162,6 +162,15 @@ FIX_OUTLET = "add the outlet to data/facts.yaml first, under entities: with 'id:
             ["--outlet", "nobody"],
             "'nobody' is not an entity in data/facts.yaml; " + FIX_OUTLET.format("nobody"),
         ),
+        (  # a typo of a known outlet: the correction comes first
+            ["--outlet", "alpha-newz"],
+            "'alpha-newz' is not an entity in data/facts.yaml; did you mean 'alpha-news'? If it is a new "
+            "outlet, " + FIX_OUTLET.format("alpha-newz"),
+        ),
+        (  # close to an entity that is not an outlet: no suggestion
+            ["--outlet", "radars"],
+            "'radars' is not an entity in data/facts.yaml; " + FIX_OUTLET.format("radars"),
+        ),
         (
             ["--outlet", "radar"],
             "'radar' is an entity of type 'equipment', not 'outlet': a seed's outlet must be an "

@@ -42,7 +42,11 @@ def test_different_outlets_are_not_reported(
 
 def test_each_later_outlet_is_reported_once_against_the_first_it_resembles() -> None:
     # The third resembles both earlier ones (its name is the first's, 92% the second's).
-    outlets = [("reuters", "Reuters", []), ("reuter", "Reuter", []), ("reuters-news", "Reuters", [])]
+    outlets: list[tuple[str, str, list[str]]] = [
+        ("reuters", "Reuters", []),
+        ("reuter", "Reuter", []),
+        ("reuters-news", "Reuters", []),
+    ]
     assert twins(outlets) == [("reuter", "reuters"), ("reuters-news", "reuters")]
 
 

@@ -14,7 +14,9 @@ from dossier.check import check
 from dossier.cli import cli
 from dossier.ids import SEED_ID_TARGET, SLUG, propose_seed_id
 from dossier.project import Project
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES
+
+NEWS_CAPTURES = FIXTURES / "news-captures"  # five real texts on one story: see its README.txt
 
 ARTICLE = (
     "Radars for the capital\n\nOfficials said the  first radar units  had arrived.\r\nMore will follow.\n"
@@ -254,17 +256,17 @@ def test_no_warning_when_same_as_names_the_twin(base_project: Path, tmp_path: Pa
         ("moscow-times-air-defense-markdown", "moscow-times-air-defense-text"),
     ],
 )
-def test_the_shipped_moscow_times_captures_are_near_duplicates(new: str, twin: str) -> None:
+def test_two_captures_of_one_article_are_near_duplicates(new: str, twin: str) -> None:
     # The two captures (received as 002_… and 003_…) of one article: one plain text with a
     # donation appeal, one Markdown with a headline, a caption and links.
-    shipped = seeds.read_all(ROOT / "seeds")
+    shipped = seeds.read_all(NEWS_CAPTURES)
     text = next(s for s in shipped if s.id == new)
     others = [s for s in shipped if s.id != text.id]
     assert [d.seed for d in near_duplicates(text.body, others)] == [twin]
 
 
 def test_different_articles_on_one_story_are_not_near_duplicates() -> None:
-    shipped = seeds.read_all(ROOT / "seeds")
+    shipped = seeds.read_all(NEWS_CAPTURES)
     for seed in shipped:
         if not seed.id.startswith("moscow-times"):
             assert near_duplicates(seed.body, [s for s in shipped if s.id != seed.id]) == [], seed.id
@@ -276,7 +278,7 @@ def test_a_short_excerpt_is_not_a_near_duplicate_of_the_article() -> None:
         "Russia has started sending advanced air defense systems and radars to Iran as it threatens "
         "to retaliate, the New York Times reported Monday."
     )
-    assert near_duplicates(excerpt, seeds.read_all(ROOT / "seeds")) == []
+    assert near_duplicates(excerpt, seeds.read_all(NEWS_CAPTURES)) == []
 
 
 def test_an_excerpt_is_not_flagged_through_the_cli(base_project: Path, tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ from dossier import dates, seeds
 from dossier.cli import cli
 from dossier.diff import SeedVersion, load_side
 from dossier.yamlload import parse
-from tests.conftest import FIXTURES, ROOT, copy_project
+from tests.conftest import FIXTURES, copy_project
+from tests.sitefixtures import SITE_FIXTURE
 
 BASE = FIXTURES / "base"
 
@@ -300,8 +301,8 @@ def _run_in_process(args: list[str], seed: str, cwd: Path) -> str:
 
 
 def _broken_project(tmp_path: Path) -> Path:
-    """The shipped dossier with findings of many kinds, so the output order matters."""
-    project = copy_project(ROOT, tmp_path / "p")
+    """The site fixture dossier with findings of many kinds, so the output order matters."""
+    project = copy_project(SITE_FIXTURE, tmp_path / "p")
     facts = project / "data" / "facts.yaml"
     text = facts.read_text("utf-8")
     facts.write_text(
@@ -325,10 +326,10 @@ def test_export_is_the_same_in_every_process(tmp_path: Path) -> None:
     for seed in ("0", "1", "4242"):
         out = tmp_path / f"out-{seed}"
         _run_in_process(
-            ["export", "--project", str(ROOT), "--format", "csv", "--out", str(out)], seed, tmp_path
+            ["export", "--project", str(SITE_FIXTURE), "--format", "csv", "--out", str(out)], seed, tmp_path
         )
         _run_in_process(
-            ["export", "--project", str(ROOT), "--format", "json", "--out", str(out)], seed, tmp_path
+            ["export", "--project", str(SITE_FIXTURE), "--format", "json", "--out", str(out)], seed, tmp_path
         )
         outputs.add(tuple((p.name, p.read_bytes()) for p in sorted(out.iterdir())))
     assert len(outputs) == 1
@@ -337,7 +338,7 @@ def test_export_is_the_same_in_every_process(tmp_path: Path) -> None:
 def test_rendered_pages_are_the_same_in_every_process(tmp_path: Path) -> None:
     trees = set()
     for seed in ("0", "1", "4242"):
-        project = copy_project(ROOT, tmp_path / f"p-{seed}")
+        project = copy_project(SITE_FIXTURE, tmp_path / f"p-{seed}")
         _run_in_process(["build", "--no-site", "--project", str(project)], seed, tmp_path)
         generated = project / "docs" / "generated"
         trees.add(

@@ -392,3 +392,24 @@ def test_the_pre_commit_hooks_pass_on_a_new_dossier_and_catch_a_bad_edit(tmp_pat
     assert done.returncode == 1
     assert re.search(r"dossier fmt --check\.+Failed", done.stdout)
     assert re.search(r"dossier check\.+Failed", done.stdout) and "E201" in done.stdout
+
+
+# Ways a test reads the dossier shipped in this repository rather than a fixture.
+_SHIPPED = re.compile(
+    r'ROOT / "(seeds|data)"|Project\(ROOT\)|copy_project\(ROOT|str\(ROOT\)\)|site_project\([^)]*, ROOT\)'
+)
+
+
+def test_tests_of_the_tool_do_not_read_the_shipped_dossier() -> None:
+    """The tool is tested on fixtures; only data tests, named for the shipped dossier, read it."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        source = path.read_text("utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef) and "shipped" not in node.name:
+                segment = ast.get_source_segment(source, node) or ""
+                if _SHIPPED.search(segment):
+                    offenders.append(f"{path.name}::{node.name}")
+    assert offenders == []

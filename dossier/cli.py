@@ -101,25 +101,38 @@ def _print_diagnostics(diags: list, fmt: str | None) -> None:  # type: ignore[ty
 @cli.command("init")
 @click.argument("folder", metavar="DIR", type=click.Path(), default=".")
 @click.option("--title", default=None, help="The dossier's title (default: the folder's name).")
-def init_command(folder: str, title: str | None) -> None:
+@click.option(
+    "--requirement",
+    default=None,
+    metavar="SPEC",
+    help="What CI installs dossier from, for requirements.txt: 'dossier @ git+https://…@TAG' or a "
+    "wheel's URL (default: where this dossier was installed from, when that is an https URL).",
+)
+def init_command(folder: str, title: str | None, requirement: str | None) -> None:
     """Start a new dossier in DIR (default: the current folder), ready to check and build.
 
     Writes mkdocs.yml, docs/index.md, data/facts.yaml (no entities or facts yet), seeds/, the
     GitHub workflows that check pull requests and publish to GitHub Pages, a pre-commit config,
-    requirements.txt (this version of dossier), a README for analysts and a .gitignore. DIR may
+    requirements.txt (where CI installs dossier from), a README for analysts and a .gitignore. DIR may
     exist, but no file in it is ever overwritten: exit 2, with nothing written, when one of
     these files is already there or DIR is a symbolic link.
     """
-    from dossier.init import InitError, init
+    from dossier.init import InitError, init, installed_from
 
     try:
-        written = init(Path(folder), title)
+        written = init(Path(folder), title, requirement)
     except InitError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write into {folder}: {exc.strerror}") from exc
     for path in written:
         click.echo(f"wrote {Path(folder) / path}", err=True)
+    if requirement is None and installed_from() is None:
+        click.echo(
+            "note: requirements.txt does not yet say where CI installs dossier from: edit it, or "
+            "start again with --requirement",
+            err=True,
+        )
     import shlex
 
     go = "" if Path(folder) == Path() else f"cd {shlex.quote(folder)} && "

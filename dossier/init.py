@@ -25,7 +25,14 @@ from dossier.yamlload import CONTROL, char_name
 # Placeholders in the scaffold's files, each replaced by a value encoded for its file's context.
 _TITLE_YAML = "__DOSSIER_TITLE__"  # a YAML scalar (mkdocs.yml, data/facts.yaml)
 _TITLE_TEXT = "__DOSSIER_TITLE_TEXT__"  # Markdown text (README.md)
-_VERSION = "__DOSSIER_VERSION__"  # requirements.txt
+_REQUIREMENT = "__DOSSIER_REQUIREMENT__"  # requirements.txt
+# What requirements.txt says when init cannot tell where dossier came from. A bare "dossier" is no
+# answer: that name on PyPI belongs to an unrelated package, which CI would install and run.
+UNKNOWN_SOURCE = (
+    "# Name where your team installs dossier from, for example:\n"
+    "#   dossier @ git+https://github.com/ORG/dossier@v{version}\n"
+    '# or the URL of a wheel. Not the bare name: "dossier" on PyPI is an unrelated package.'
+)
 # A title is one line shown in the header of every page: long ones are cut by the theme anyway.
 MAX_TITLE = 200
 
@@ -77,8 +84,48 @@ def check_title(title: str) -> str:
     return title
 
 
-def render(title: str) -> dict[str, bytes]:
-    """The new dossier's files: the scaffold with the title and this version filled in."""
+def installed_from() -> str | None:
+    """Where this dossier was installed from, as a pip requirement CI can use, or ``None``.
+
+    Read from the installation's PEP 610 record (``direct_url.json``): a git checkout at an
+    https URL, or a wheel or archive at an https URL. A local path, an editable install or an
+    install from an index says nothing CI could use.
+    """
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        record = distribution("dossier").read_text("direct_url.json")
+        data = json.loads(record) if record else {}
+    except (PackageNotFoundError, ValueError):
+        return None
+    url, vcs = data.get("url"), data.get("vcs_info")
+    if not isinstance(url, str) or not url.startswith("https://") or any(c.isspace() for c in url):
+        return None
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(vcs.get("commit_id"), str):
+        return f"dossier @ git+{url}@{vcs['commit_id']}"
+    return f"dossier @ {url}" if "archive_info" in data else None
+
+
+def check_requirement(spec: str) -> str:
+    """``spec`` if it is one pip requirement for dossier (``dossier @ URL``, ``dossier==1.0`` …)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement as exc:
+        raise InitError(f"{spec!r} is not a pip requirement: {exc}", "--requirement") from None
+    if canonicalize_name(requirement.name) != "dossier" or not spec.isprintable():
+        raise InitError(
+            f"{spec!r} does not install dossier: write 'dossier @ git+https://…@TAG' or a wheel's URL",
+            "--requirement",
+        )
+    return spec.strip()
+
+
+def render(title: str, requirement: str | None = None) -> dict[str, bytes]:
+    """The new dossier's files: the scaffold with the title and the requirement filled in."""
     out = {}
     for path, data in scaffold_files().items():
         if path.endswith((".yml", ".yaml")) and _TITLE_YAML.encode() in data:
@@ -86,7 +133,8 @@ def render(title: str) -> dict[str, bytes]:
         elif path == "README.md":
             text = data.decode("utf-8").replace(_TITLE_TEXT, str(escape.md(title)))
         elif path == "requirements.txt":
-            text = data.decode("utf-8").replace(_VERSION, __version__)
+            line = requirement or UNKNOWN_SOURCE.format(version=__version__)
+            text = data.decode("utf-8").replace(_REQUIREMENT, line)
         else:
             out[path] = data
             continue
@@ -94,14 +142,16 @@ def render(title: str) -> dict[str, bytes]:
     return out
 
 
-def init(folder: Path, title: str | None = None) -> list[str]:
+def init(folder: Path, title: str | None = None, requirement: str | None = None) -> list[str]:
     """Write a new dossier into ``folder`` (created if missing); the paths written, in order.
 
-    ``title`` defaults to the folder's name. :class:`InitError` when the folder is a link or not
+    ``title`` defaults to the folder's name; ``requirement`` (what CI installs) to
+    :func:`installed_from`, and without either ``requirements.txt`` says what to fill in. :class:`InitError` when the folder is a link or not
     a folder, or when any file the scaffold writes exists there already (nothing is written).
     """
     root = folder.absolute()
     title = check_title(root.name if title is None else title)
+    requirement = check_requirement(requirement) if requirement is not None else installed_from()
     if root.is_symlink():
         raise InitError(
             f"{folder} is a symbolic link; to start the dossier where it points, name that folder: "
@@ -110,7 +160,7 @@ def init(folder: Path, title: str | None = None) -> list[str]:
         )
     if os.path.lexists(root) and not root.is_dir():
         raise InitError(f"{folder} exists and is not a folder", "DIR")
-    files = render(title)
+    files = render(title, requirement)
     existing = sorted(path for path in files if os.path.lexists(root / path))
     if existing:
         raise InitError(

@@ -80,7 +80,11 @@ def test_init_writes_the_whole_scaffold(tmp_path: Path) -> None:
         .read_text("utf-8")
         .startswith("# Radars &amp; &#34;relays&#34; &lt;b&gt;: a test\n")
     )
-    assert f"dossier=={__version__}\n" in (folder / "requirements.txt").read_text("utf-8")
+    # Installed from a path (editable), dossier cannot tell CI where it came from, and never writes
+    # the bare name, which on PyPI is an unrelated package.
+    requirements = (folder / "requirements.txt").read_text("utf-8")
+    assert not re.search(r"^dossier", requirements, re.M)
+    assert f"dossier @ git+https://github.com/ORG/dossier@v{__version__}" in requirements
     # Nothing invented: no entity, fact or seed.
     data = _yaml(folder / "data" / "facts.yaml")
     assert (data["entities"], data["facts"]) == ([], [])
@@ -118,6 +122,63 @@ def test_a_new_dossier_with_facts_builds_with_every_link_resolving(tmp_path: Pat
     assert result.errors == 0, [str(d) for d in result.diagnostics]
     broken = broken_links(folder)
     assert not broken, "\n".join(broken[:20])
+
+
+def test_requirement_is_what_ci_installs(tmp_path: Path) -> None:
+    spec = "dossier @ git+https://example.org/team/dossier@v0.1.0"
+    folder = _new(tmp_path, "--requirement", spec)
+    lines = (folder / "requirements.txt").read_text("utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [spec]
+
+
+def test_init_notes_when_it_cannot_tell_where_dossier_comes_from(tmp_path: Path) -> None:
+    code, _, err = _invoke("init", str(tmp_path / "d"))
+    assert code == 0 and "note: requirements.txt does not yet say where CI installs dossier from" in err
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("dossierx @ https://example.org/x.whl", "does not install dossier"),
+        ("--index-url https://evil.example", "is not a pip requirement"),
+        ("dossier\n--extra-index-url x", "is not a pip requirement"),
+    ],
+)
+def test_requirement_must_install_dossier(tmp_path: Path, spec: str, message: str) -> None:
+    code, _, err = _invoke("init", str(tmp_path / "d"), "--requirement", spec)
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            {"url": "https://github.com/o/dossier", "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
+            "dossier @ git+https://github.com/o/dossier@abc123",
+        ),
+        (
+            {"url": "https://example.org/dossier-0.1.0-py3-none-any.whl", "archive_info": {}},
+            "dossier @ https://example.org/dossier-0.1.0-py3-none-any.whl",
+        ),
+        ({"url": "file:///home/me/dossier", "dir_info": {"editable": True}}, None),
+        ({"url": "http://example.org/x.whl", "archive_info": {}}, None),
+    ],
+)
+def test_installed_from_reads_the_install_record(
+    monkeypatch: pytest.MonkeyPatch, record: dict[str, Any], expected: str | None
+) -> None:
+    import json
+    from importlib import metadata
+
+    class Dist:
+        def read_text(self, name: str) -> str | None:
+            return json.dumps(record) if name == "direct_url.json" else None
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    from dossier.init import installed_from
+
+    assert installed_from() == expected
 
 
 # --- what init refuses ---------------------------------------------------------------------------

@@ -375,6 +375,10 @@ def test_the_repositorys_pre_commit_hooks_are_the_scaffolds() -> None:
         }
 
 
+def test_the_repositorys_home_page_is_the_scaffolds() -> None:
+    assert (ROOT / "docs" / "index.md").read_bytes() == (SCAFFOLD / "docs" / "index.md").read_bytes()
+
+
 def test_the_repository_ignores_what_a_dossier_ignores() -> None:
     def rules(path: Path) -> set[str]:
         lines = path.read_text("utf-8").splitlines()

@@ -146,8 +146,9 @@ def init(folder: Path, title: str | None = None, requirement: str | None = None)
     """Write a new dossier into ``folder`` (created if missing); the paths written, in order.
 
     ``title`` defaults to the folder's name; ``requirement`` (what CI installs) to
-    :func:`installed_from`, and without either ``requirements.txt`` says what to fill in. :class:`InitError` when the folder is a link or not
-    a folder, or when any file the scaffold writes exists there already (nothing is written).
+    :func:`installed_from`, and without either ``requirements.txt`` says what to fill in.
+    :class:`InitError`, with nothing written, when the folder is a link or not a folder, when a
+    folder the scaffold writes into is a link, or when any file the scaffold writes exists.
     """
     root = folder.absolute()
     title = check_title(root.name if title is None else title)
@@ -169,6 +170,8 @@ def init(folder: Path, title: str | None = None, requirement: str | None = None)
             "DIR",
         )
     try:
+        for path in files:  # every refusal before the first write, so none leaves half a dossier
+            fs.check_inside(root, root / path, want="file")
         root.mkdir(parents=True, exist_ok=True)
         for path, data in files.items():
             target = root / path

@@ -224,6 +224,7 @@ def test_init_writes_nothing_through_a_link_inside_the_folder(tmp_path: Path) ->
     assert code == 2
     assert "refusing to write" in err and "symbolic link" in err
     assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in folder.iterdir()) == ["docs"]  # nothing else written either
 
 
 @pytest.mark.parametrize(
@@ -409,7 +410,8 @@ def _dossier_commands(workflow: Any, make: dict[str, list[str]]) -> set[str]:
             run = step.get("run", "")
             for target in re.findall(r"\bmake ([\w-]+)", run):
                 found.update(make[target])
-            found.update(m.strip() for m in re.findall(r"(?:^|\s)(?:\.venv/bin/)?(dossier [^#\n>]*)", run))
+            # A command starts a line of the script (an echoed message mentioning dossier does not).
+            found.update(m.strip() for m in re.findall(r"^\s*(?:\.venv/bin/)?(dossier [^#\n>]*)", run, re.M))
     return {re.sub(r"^\.venv/bin/", "", c).strip() for c in found}
 
 

@@ -100,6 +100,12 @@ _STOP_WORDS = frozenset(
         "says",
         "said",
         "new",
+        # headline boilerplate ("Reports: …", "Exclusive: …")
+        "reports",
+        "exclusive",
+        "breaking",
+        "update",
+        "live",
         "der",
         "die",
         "das",

@@ -240,8 +240,10 @@ def test_init_refuses_a_title_the_check_would_refuse(tmp_path: Path, title: str,
 # --- the installed package -----------------------------------------------------------------------
 
 
-def _wheel(tmp_path: Path) -> Path:
-    """Build the wheel offline from a copy of the source (so no build/ lands in the repository)."""
+def _wheel(tmp_path: Path, *, via_sdist: bool = False) -> Path:
+    """Build the wheel offline from a copy of the source (so no build/ lands in the repository):
+    straight from the tree, as ``pip install .`` in a clone does, or from the sdist built first,
+    as an install from a source archive does."""
     source = tmp_path / "src"
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -249,7 +251,16 @@ def _wheel(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "dossier", source / "dossier", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            *([] if via_sdist else ["--wheel"]),
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
         check=True,
         capture_output=True,
     )
@@ -268,7 +279,7 @@ def test_the_wheel_ships_every_file_of_the_scaffold_assets_and_schemas(tmp_path:
 
 
 def test_an_installed_wheel_starts_checks_and_builds_a_dossier_outside_the_repository(tmp_path: Path) -> None:
-    wheel = _wheel(tmp_path)
+    wheel = _wheel(tmp_path, via_sdist=True)  # the sdist must carry the scaffold's dotfiles too
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

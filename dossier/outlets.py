@@ -32,7 +32,7 @@ def twins(outlets: Sequence[tuple[str, object, Iterable[str]]]) -> list[tuple[st
     """``(later, earlier)`` id pairs of outlets that look alike, each later outlet reported once
     (against the first earlier one it resembles). ``outlets`` are ``(id, name, aliases)`` in file
     order; a name that is not text (a schema finding) is left out of the comparison."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     # Each outlet's texts, grouped by the numbers they hold: only texts of one group are compared.
     groups: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
@@ -44,8 +44,11 @@ def twins(outlets: Sequence[tuple[str, object, Iterable[str]]]) -> list[tuple[st
             groups[tuple(_NUMBER.findall(text))].append((index, text))
     resembles: dict[int, int] = {}  # later outlet -> the first earlier one it resembles
     for members in groups.values():
-        for j, b in members:
-            for i, a in members:
-                if i < j and i < resembles.get(j, j) and fuzz.ratio(a, b, score_cutoff=TWIN):
+        texts = [text for _, text in members]
+        for j, text in members:
+            # One call per text, the pairs scored in C: a dossier may list hundreds of outlets.
+            for _, _, at in process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=TWIN, limit=None):
+                i = members[at][0]
+                if i < resembles.get(j, j):
                     resembles[j] = i
     return [(outlets[j][0], outlets[i][0]) for j, i in sorted(resembles.items())]

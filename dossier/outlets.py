@@ -44,10 +44,10 @@ def twins(outlets: Sequence[tuple[str, object, Iterable[str]]]) -> list[tuple[st
             groups[tuple(_NUMBER.findall(text))].append((index, text))
     resembles: dict[int, int] = {}  # later outlet -> the first earlier one it resembles
     for members in groups.values():
-        texts = [text for _, text in members]
+        choices = [text for _, text in members]
         for j, text in members:
             # One call per text, the pairs scored in C: a dossier may list hundreds of outlets.
-            for _, _, at in process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=TWIN, limit=None):
+            for _, _, at in process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=TWIN, limit=None):
                 i = members[at][0]
                 if i < resembles.get(j, j):
                     resembles[j] = i

@@ -220,6 +220,14 @@ def test_extraction_is_stopped_at_its_time_limit() -> None:
         capture.extract(PAGE.encode(), capture.HTML, "slow.html", time_limit=0.001)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no address-space limit on Windows")
+def test_extraction_runs_within_its_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A limit far too small to read even this page: the child fails, the import says why.
+    monkeypatch.setattr(capture, "MEMORY_LIMIT", 64 * 1024 * 1024)
+    with pytest.raises(capture.CaptureError, match=r"^cannot import page.html: .*memory"):
+        capture.extract(PAGE.encode(), capture.HTML, "page.html")
+
+
 def test_a_capture_over_the_size_limit_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(capture, "MAX_BYTES", 10)
     with pytest.raises(capture.CaptureError, match=r"big.pdf is 11 bytes; captures of more than"):

@@ -350,14 +350,17 @@ def add_seed(
         raise SeedImportError(f"{source} cannot be stored as a seed: its text would not read back unchanged")
     _refuse_what_check_refuses(f"seeds/{seed_id}.md", parts[0])
 
+    target = path  # the file being written, named if a write is refused
     try:
         # Written only into the project's own seeds/ folder, never through a link.
         fs.make_dirs(project.root, project.seeds_dir)
         existing = seeds.read_all(project.seeds_dir, root=project.root)
         twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
         if kept is not None:
+            target = kept
             fs.make_dirs(project.root, kept.parent)
             atomic.write_bytes(kept, original, exclusive=True, root=project.root)
+        target = path
         try:
             atomic.write_bytes(path, data, exclusive=True, root=project.root)
         except BaseException:
@@ -365,7 +368,7 @@ def add_seed(
                 kept.unlink()
             raise
     except fs.UnsafePath as refused:
-        raise SeedImportError(f"refusing to write {project.rel(refused.path)}: {refused.reason}") from None
+        raise SeedImportError(f"refusing to write {project.rel(target)}: {refused}") from None
     except FileExistsError as exc:
         name = project.rel(Path(exc.filename)) if exc.filename else f"seeds/{seed_id}.md"
         raise SeedImportError(f"{name} exists and is never overwritten: choose another --id") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import http.server
+import json
 import subprocess
 import sys
 import threading
@@ -368,6 +369,13 @@ def test_the_seed_page_links_to_the_kept_original_in_both_engines(tmp_path: Path
     text = "".join(hafen.text)
     assert "Archived copy" in text and "Erika Mustermann" in text
     assert broken_links(project) == []
+    exported = json.loads((site / "generated" / "downloads" / "dossier.json").read_text("utf-8"))
+    (record,) = [s for s in exported["seeds"] if s["id"] == "report"]
+    assert record["original"] == {
+        "file": "originals/report.pdf",
+        "sha256": hashlib.sha256(report.read_bytes()).hexdigest(),
+        "media_type": "application/pdf",
+    }
     # No saved page is ever published where a browser would render it as HTML on the site's origin.
     assert not list(site.rglob("originals/*.html"))
 

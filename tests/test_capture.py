@@ -160,6 +160,21 @@ def test_options_override_the_capture_and_absent_metadata_stays_absent(
     assert code == 2 and "'--archived'" in err and "not an http(s) URL" in err
 
 
+def test_metadata_the_schema_would_refuse_is_left_out_not_recorded(
+    base_project: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "odd.html"
+    odd = PAGE.replace("https://zeitung.example/2024/08/06/hafen", "javascript:alert(1)")
+    page.write_text(odd.replace('lang="de-DE"', 'lang="deutsch"'))
+    code, _, err, _ = add_seed(
+        base_project, str(page), "--outlet", "beta-zeitung", "--id", "odd", "--language", "de"
+    )
+    assert (code, err) == (0, "")
+    meta = dict(seeds.read(base_project / "seeds" / "odd.md").meta)
+    assert meta["url"] is None and "url" not in meta["inferred"]  # a javascript: link is no URL
+    assert meta["language"] == "de" and "language" not in meta["inferred"]
+
+
 def test_a_pdf_becomes_a_seed_with_its_document_information(base_project: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.pdf"
     report.write_bytes(

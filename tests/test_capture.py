@@ -231,6 +231,27 @@ def test_a_capture_that_cannot_be_read_is_a_plain_error_and_writes_nothing(
     assert written(base_project) == {"alpha-report.md", "beta-bericht.md"}
 
 
+def test_no_original_is_left_behind_when_the_seed_cannot_be_written(
+    base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier import addseed
+
+    write = addseed.atomic.write_bytes
+
+    def full_disk(path: Path, data: bytes, **kwargs: Any) -> None:
+        if path.suffix == ".md":
+            raise OSError(28, "No space left on device")
+        write(path, data, **kwargs)
+
+    monkeypatch.setattr(addseed.atomic, "write_bytes", full_disk)
+    page = tmp_path / "hafen.html"
+    page.write_text(PAGE)
+    code, _, err, exception = add_seed(base_project, str(page), "--outlet", "beta-zeitung", "--id", "hafen")
+    assert code == 1 and isinstance(exception, SystemExit)
+    assert err == "Error: cannot write seeds/hafen.md: No space left on device\n"
+    assert written(base_project) == {"alpha-report.md", "beta-bericht.md"}  # the kept capture went too
+
+
 def test_extraction_is_stopped_at_its_time_limit() -> None:
     with pytest.raises(capture.CaptureError, match=r"took longer than 0.001 seconds, so it was stopped"):
         capture.extract(PAGE.encode(), capture.HTML, "slow.html", time_limit=0.001)

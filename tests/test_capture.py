@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from dossier import capture, seeds
+from dossier import atomic, capture, seeds
 from dossier.build import build
 from dossier.check import check
 from dossier.cli import cli
@@ -234,16 +234,14 @@ def test_a_capture_that_cannot_be_read_is_a_plain_error_and_writes_nothing(
 def test_no_original_is_left_behind_when_the_seed_cannot_be_written(
     base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dossier import addseed
-
-    write = addseed.atomic.write_bytes
+    write = atomic.write_bytes
 
     def full_disk(path: Path, data: bytes, **kwargs: Any) -> None:
         if path.suffix == ".md":
             raise OSError(28, "No space left on device")
         write(path, data, **kwargs)
 
-    monkeypatch.setattr(addseed.atomic, "write_bytes", full_disk)
+    monkeypatch.setattr(atomic, "write_bytes", full_disk)
     page = tmp_path / "hafen.html"
     page.write_text(PAGE)
     code, _, err, exception = add_seed(base_project, str(page), "--outlet", "beta-zeitung", "--id", "hafen")

@@ -372,6 +372,8 @@ def add_seed(
     except FileExistsError as exc:
         name = project.rel(Path(exc.filename)) if exc.filename else f"seeds/{seed_id}.md"
         raise SeedImportError(f"{name} exists and is never overwritten: choose another --id") from exc
+    except OSError as exc:  # a full disk, a read-only folder: nothing half-written is left behind
+        raise SeedImportError(f"cannot write {project.rel(target)}: {exc.strerror or exc}") from exc
     year = published[:4]
     unstated = year if year not in text and "published" not in inferred else None
     return ImportedSeed(seed_id, path, digest, tuple(twins), unstated, kept)

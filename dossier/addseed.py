@@ -15,7 +15,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from dossier import atomic, dates, fs, quotes, seeds
+from dossier import atomic, capture, dates, fs, quotes, seeds
 from dossier.ids import SLUG, is_http_url, propose_seed_id
 from dossier.project import Project
 
@@ -29,7 +29,8 @@ NEAR_DUPLICATE = 65
 _MIN_LENGTH_SHARE = 0.6
 _WORDS = re.compile(r"\w+")
 _LANGUAGE = re.compile(r"[a-z]{2}")  # matched in full: '$' would allow a final line break
-_PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as")  # slugs, codes and hex: never need quotes
+# Slugs, codes, hex and the original's name: never need quotes.
+_PLAIN_FIELDS = ("outlet", "language", "sha256", "same_as", "file", "media_type")
 
 
 class SeedImportError(ValueError):
@@ -54,7 +55,7 @@ class NearDuplicate:
 
 
 # Front-matter fields whose value may come from outside the text, recorded under `inferred:`.
-INFERABLE = ("title", "outlet", "published", "language", "url")
+INFERABLE = ("title", "author", "outlet", "published", "language", "url")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class ImportedSeed:
     near_duplicates: tuple[NearDuplicate, ...]
     # The publication year the text never prints, when no --inferred published says how it is known.
     unstated_year: str | None = None
+    original: Path | None = None  # the kept capture (seeds/originals/<id>.html or .pdf)
 
 
 def _first_line(text: str, limit: int = 120) -> str:
@@ -79,13 +81,13 @@ def _first_line(text: str, limit: int = 120) -> str:
     return line
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, option: str = "--url") -> str:
     """The URL if the schema accepts it (:func:`dossier.ids.is_http_url`); else :class:`SeedImportError`."""
     if not is_http_url(url):
         raise SeedImportError(
             f"{url!r} is not an http(s) URL: only links starting with http:// or https:// "
             "(in lower case, without spaces) are allowed",
-            "--url",
+            option,
         )
     return url
 
@@ -217,28 +219,34 @@ def add_seed(
     source: Path,
     *,
     outlet: str,
-    published: str,
-    language: str,
+    published: str | None,
+    language: str | None,
     url: str | None = None,
     title: str | None = None,
     seed_id: str | None = None,
     same_as: str | None = None,
     inferred_how: Mapping[str, str] | None = None,
+    archived: str | None = None,
+    author: str | None = None,
 ) -> ImportedSeed:
-    """Validate the inputs, then write ``seeds/<id>.md`` with front matter and the exact text."""
+    """Validate the inputs, then write ``seeds/<id>.md`` with front matter and the exact text.
+
+    A ``.html`` or ``.pdf`` file is a capture: its article text (see :mod:`dossier.capture`)
+    becomes the body, the file itself is kept byte for byte in ``seeds/originals/``, and title,
+    author, date, URL and language come from its metadata where no option gives them.
+    """
     if not SLUG.match(outlet):
         raise SeedImportError(f"{outlet!r} is not an entity id: use a-z, 0-9 and single hyphens", "--outlet")
-    try:
-        dates.parse_point(published)
-    except ValueError as exc:
-        raise SeedImportError(str(exc), "--published") from exc
-    if not _LANGUAGE.fullmatch(language.lower()):
+    if published is not None:
+        _check_published(published, "--published")
+    if language is not None and not _LANGUAGE.fullmatch(language.lower()):
         raise SeedImportError(
             f"{language!r} is not a two-letter ISO 639-1 code such as en or de", "--language"
         )
-    language = language.lower()
     if url is not None:
         check_url(url)
+    if archived is not None:
+        check_url(archived, "--archived")
     # Length first: a long id fails the slug pattern too, and "too long" is the useful reason.
     too_long = fs.check_name(seed_id or "")
     if too_long:
@@ -252,17 +260,6 @@ def add_seed(
         raise SeedImportError(f"{same_as!r} is not a seed id: use a-z, 0-9 and single hyphens", "--same-as")
     if same_as is not None and not (project.seeds_dir / f"{same_as}.md").is_file():
         raise SeedImportError(f"{same_as!r} names no seed: seeds/{same_as}.md does not exist", "--same-as")
-    check_outlet(project, outlet)
-    body = read_source(source)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SeedImportError(
-            f"{source} is not UTF-8 text (byte {exc.start}): convert it first, e.g. iconv -t UTF-8"
-        ) from exc
-    if not text.strip():
-        raise SeedImportError(f"{source} is empty")
-
     inferred: dict[str, str] = {}
     for field_name, how in (inferred_how or {}).items():
         if field_name not in INFERABLE or not how.strip():
@@ -272,6 +269,46 @@ def add_seed(
                 "--inferred",
             )
         inferred[field_name] = how.strip()
+    check_outlet(project, outlet)
+    kind = capture.media_type(source)
+    original = read_source(source)
+    if kind is None:
+        body, text = _plain_text(source, original)
+        captured = None
+    else:
+        try:
+            captured = capture.extract(original, kind, source.name)
+        except capture.CaptureError as exc:
+            raise SeedImportError(str(exc)) from None
+        text = captured.text
+        body = text.encode("utf-8")
+        given = {"title": title, "author": author, "published": published, "language": language, "url": url}
+        for field_name, value in captured.metadata.items():
+            if given.get(field_name) is None and _usable(field_name, value):
+                given[field_name] = value
+                inferred.setdefault(field_name, captured.how[field_name])
+        title, author, published, language, url = (
+            given["title"],
+            given["author"],
+            given["published"],
+            given["language"],
+            given["url"],
+        )
+    if published is None:
+        raise SeedImportError(
+            f"{source.name} states no publication date"
+            + (" in its metadata" if captured else "")
+            + ": give the date the text shows with --published",
+            "--published",
+        )
+    if language is None:
+        raise SeedImportError(
+            f"{source.name} states no language"
+            + (" in its metadata" if captured else "")
+            + ": give it with --language (en, de, ru …)",
+            "--language",
+        )
+    language = language.lower()
     if title is None:
         title = _first_line(text)
         inferred["title"] = "The text's first line (cut short if long): no --title was given."
@@ -285,14 +322,21 @@ def add_seed(
         raise SeedImportError(f"seeds/{seed_id}.md exists and is never overwritten: choose another --id")
 
     digest = hashlib.sha256(body).hexdigest()
-    meta: dict[str, Any] = {
-        "title": title,
-        "outlet": outlet,
-        "published": published,
-        "language": language,
-        "url": url,
-        "sha256": digest,
-    }
+    meta: dict[str, Any] = {"title": title}
+    if author:
+        meta["author"] = author
+    meta.update({"outlet": outlet, "published": published, "language": language, "url": url})
+    if archived:
+        meta["archived"] = archived
+    meta["sha256"] = digest
+    kept = None
+    if captured is not None:
+        kept = project.seeds_dir / str(seeds.original_file(seed_id, captured.media_type))
+        meta["original"] = {
+            "file": seeds.original_file(seed_id, captured.media_type),
+            "sha256": hashlib.sha256(original).hexdigest(),
+            "media_type": captured.media_type,
+        }
     if same_as:
         meta["same_as"] = same_as
     meta["received_as"] = source.name
@@ -304,18 +348,63 @@ def add_seed(
         raise SeedImportError(f"{source} cannot be stored as a seed: its text would not read back unchanged")
     _refuse_what_check_refuses(f"seeds/{seed_id}.md", parts[0])
 
+    target = path  # the file being written, named if a write is refused
     try:
         # Written only into the project's own seeds/ folder, never through a link.
         fs.make_dirs(project.root, project.seeds_dir)
         existing = seeds.read_all(project.seeds_dir, root=project.root)
         twins = [d for d in near_duplicates(text, existing) if d.seed != same_as]
-        atomic.write_bytes(path, data, exclusive=True, root=project.root)
+        if kept is not None:
+            target = kept
+            fs.make_dirs(project.root, kept.parent)
+            atomic.write_bytes(kept, original, exclusive=True, root=project.root)
+        target = path
+        try:
+            atomic.write_bytes(path, data, exclusive=True, root=project.root)
+        except BaseException:
+            if kept is not None:  # no original without its seed (W413)
+                kept.unlink()
+            raise
     except fs.UnsafePath as refused:
-        raise SeedImportError(f"refusing to write {project.rel(path)}: {refused}") from None
+        raise SeedImportError(f"refusing to write {project.rel(target)}: {refused}") from None
     except FileExistsError as exc:
-        raise SeedImportError(
-            f"seeds/{seed_id}.md exists and is never overwritten: choose another --id"
-        ) from exc
+        name = project.rel(Path(exc.filename)) if exc.filename else f"seeds/{seed_id}.md"
+        raise SeedImportError(f"{name} exists and is never overwritten: choose another --id") from exc
+    except OSError as exc:  # a full disk, a read-only folder: nothing half-written is left behind
+        raise SeedImportError(f"cannot write {project.rel(target)}: {exc.strerror or exc}") from exc
     year = published[:4]
     unstated = year if year not in text and "published" not in inferred else None
-    return ImportedSeed(seed_id, path, digest, tuple(twins), unstated)
+    return ImportedSeed(seed_id, path, digest, tuple(twins), unstated, kept)
+
+
+def _check_published(published: str, option: str) -> None:
+    try:
+        dates.parse_point(published)
+    except ValueError as exc:
+        raise SeedImportError(str(exc), option) from exc
+
+
+def _usable(field_name: str, value: str) -> bool:
+    """Whether a value read from a capture's metadata can be recorded as is: a URL that is not
+    http(s) or a date that is not a day is left out (never guessed at), not refused."""
+    if field_name == "url":
+        return is_http_url(value)
+    if field_name == "published":
+        try:
+            dates.parse_point(value)
+        except ValueError:
+            return False
+    return True
+
+
+def _plain_text(source: Path, body: bytes) -> tuple[bytes, str]:
+    """A text file's bytes and their text: the body, byte for byte."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedImportError(
+            f"{source} is not UTF-8 text (byte {exc.start}): convert it first, e.g. iconv -t UTF-8"
+        ) from exc
+    if not text.strip():
+        raise SeedImportError(f"{source} is empty")
+    return body, text

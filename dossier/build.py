@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from importlib import resources
 
-from dossier import export, generated, render, site, urls
+from dossier import export, generated, render, seeds, site, urls
 from dossier.check import CheckResult, check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -49,9 +49,27 @@ def generate(
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed."""
     rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
-    files = {**rendered.pages, **downloads(dossier), **assets(), **schemas()}
+    files: dict[str, str | bytes] = {**rendered.pages, **downloads(dossier), **assets(), **schemas()}
     generated.verify_front_matter(files, rendered.meta)
+    files.update(originals(project, dossier))
     return generated.write(project.generated_dir, files, project_root=project.root)
+
+
+def originals(project: Project, dossier: Dossier) -> dict[str, bytes]:
+    """Each seed's kept capture, byte for byte, keyed by where the site publishes it (see
+    :func:`dossier.urls.original`). Read by the filesystem rule and verified again: the file may
+    have changed since the check."""
+    files = {}
+    for seed in dossier.seeds:
+        if seed.original is None:
+            continue
+        kept, data = seeds.read_original(project.seeds_dir, seed.original.file, root=project.root)
+        if kept.error or kept.sha256 != seed.original.sha256:
+            raise generated.GeneratedFolderError(
+                f"seeds/{seed.original.file} {kept.error or 'changed after the check'}: run dossier check"
+            )
+        files[urls.original(seed.original.file)] = data or b""
+    return files
 
 
 def assets() -> dict[str, str]:

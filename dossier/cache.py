@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from dossier import atomic, fs
+from dossier import atomic, fs, seeds
 from dossier.diagnostics import RULES, Diagnostic
 from dossier.project import Project
 
@@ -51,6 +51,7 @@ def key(project: Project) -> str:
             h.update(_bytes(f"<refused {refused.reason}>"))
         except OSError:
             h.update(b"<unreadable>")
+    _key_originals(project, h)
     # The checker's code changes rarely and is large: its files' sizes and times are enough.
     for folder in (Path(__file__).parent, Path(__file__).parent / "schema"):
         with os.scandir(folder) as entries:
@@ -59,6 +60,24 @@ def key(project: Project) -> str:
                     st = entry.stat()
                     h.update(_bytes(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n"))
     return h.hexdigest()
+
+
+def _key_originals(project: Project, h: hashlib._Hash) -> None:
+    """Every file in ``seeds/originals/`` by name and bytes: the check verifies kept captures (E111)."""
+    folder = project.seeds_dir / seeds.ORIGINALS
+    try:
+        kept = fs.entries(project.root, folder, "")
+    except (fs.UnsafePath, OSError) as refused:
+        h.update(_bytes(f"\n<refused originals {refused}>\n"))
+        return
+    for path in kept:
+        h.update(_bytes(f"\noriginals/{path.name}\n"))
+        try:
+            h.update(hashlib.sha256(fs.read_bytes(path, limit=seeds.MAX_ORIGINAL_BYTES)).digest())
+        except fs.UnsafePath as refused:
+            h.update(_bytes(f"<refused {refused.reason}>"))
+        except OSError:
+            h.update(b"<unreadable or too large>")
 
 
 def read(project: Project, digest: str) -> tuple[list[Diagnostic], int] | None:

@@ -28,10 +28,11 @@ from dossier.model import (
     Entity,
     Fact,
     Figure,
+    KeptOriginal,
     Seed,
 )
 from dossier.project import Project
-from dossier.seeds import SeedFile
+from dossier.seeds import SeedFile, original_file
 from dossier.yamlload import CONTROL, YMap, YSeq, char_name
 
 
@@ -145,7 +146,7 @@ def schema_diagnostics(path: str, data: Any, schema_name: str, root: str = "top 
             message = f"unknown field {extra[0]!r} in {describe(where)} (allowed: {', '.join(allowed)})"
         elif error.validator == "minItems" and field_name == "sources":
             code, message = "E204", f"{describe(where)} is empty: every fact cites at least one seed"
-        elif error.validator == "pattern" and field_name in ("url",):
+        elif error.validator == "pattern" and field_name in ("url", "archived"):
             code, message = (
                 "E205",
                 f"{error.instance!r} is not an http(s) URL; only http and https links are allowed",
@@ -285,6 +286,7 @@ class _Checker:
                     "(restore it, or re-vet and update sha256)",
                     path,
                 )
+            self._check_original(file, meta, path)
             published = None
             if isinstance(meta.get("published"), (str, int)):
                 try:
@@ -295,6 +297,59 @@ class _Checker:
 
     def _seed_path(self, file: SeedFile) -> str:
         return seed_path(self.loaded, file)
+
+    def _check_original(self, file: SeedFile, meta: YMap, path: str) -> None:
+        """E111: the kept original a seed names is where it must be, and its sha256 still matches."""
+        original = meta.get("original")
+        if not isinstance(original, YMap):
+            return  # absent, or a schema finding
+        expected = original_file(file.id, original.get("media_type"))
+        named = original.get("file")
+        if expected is None or not isinstance(named, str):
+            return  # a schema finding (E601) names the field
+        shown = f"{path.rsplit('/', 1)[0]}/{expected}"
+        if named != expected:
+            self.add(
+                original.value_pos["file"],
+                "E111",
+                f"the original of seed {file.id!r} is kept as {expected} (named after the seed, with the "
+                f"extension of its media_type), not {named!r}: write file: {expected}",
+                path,
+            )
+            return
+        found = self.loaded.originals.get(file.id)
+        if found is None:
+            return
+        if found.error:
+            advice = (
+                " restore it from the capture, or remove 'original:'" if found.error_code == "E111" else ""
+            )
+            self.add(
+                original.value_pos["file"],
+                found.error_code,
+                f"the kept original {shown} {found.error}:{advice or ' replace it with the file itself'}",
+                path,
+            )
+        elif isinstance(original.get("sha256"), str) and found.sha256 != original["sha256"]:
+            self.add(
+                original.value_pos["sha256"],
+                "E111",
+                f"the kept original {shown} has sha256 {found.sha256}, not the recorded one: the captured file "
+                "changed after import; restore the original capture",
+                path,
+            )
+
+    def check_stray_originals(self) -> None:
+        """W413: a file in seeds/originals/ that no seed names is neither checked nor published."""
+        folder = self.loaded.facts_path.rsplit("data/", 1)[0] + "seeds/"
+        for rel in self.loaded.stray_originals:
+            self.add(
+                (0, 0),
+                "W413",
+                f"{rel.rsplit('/', 1)[1]} is the original of no seed (no seed's 'original: file:' names it): "
+                "it is neither verified nor published; delete it, or name it in its seed's front matter",
+                folder + rel,
+            )
 
     def check_seed_links(self) -> None:
         for seed in self.seeds.values():
@@ -932,6 +987,9 @@ class _Checker:
                 inferred=dict(s.meta.get("inferred") or {}),
                 received_as=s.meta.get("received_as") or "",
                 notes=s.meta.get("notes") or "",
+                author=s.meta.get("author") or "",
+                archived=s.meta.get("archived"),
+                original=_kept_original(s.meta.get("original")),
             )
             for s in self.seeds.values()
         )
@@ -987,6 +1045,13 @@ class _Checker:
             acknowledge=dict(f.get("acknowledge") or {}),
             line=f.pos[0],
         )
+
+
+def _kept_original(original: Any) -> KeptOriginal | None:
+    """The model's record of a seed's kept original (checked: E111 stops the build otherwise)."""
+    if not isinstance(original, YMap):
+        return None
+    return KeptOriginal(original["file"], original["sha256"], original["media_type"])
 
 
 def seed_path(loaded: Loaded, file: SeedFile) -> str:
@@ -1047,6 +1112,7 @@ def check_loaded(loaded: Loaded, *, build: bool = True) -> CheckResult:
     big = isinstance(facts, list) and len(facts) >= PARALLEL_MIN_FACTS
     structure = parallel.Job(lambda: _structure_diagnostics(loaded), fork=big)
     checker.check_seeds()
+    checker.check_stray_originals()
     if data is not None:
         checker.index_ids()
         checker.check_seed_links()

@@ -377,12 +377,26 @@ def _write_export(files: dict[str, str], out_dir: str | None) -> None:
 )
 @click.option(
     "--published",
-    required=True,
-    help="Publication date as precise as the text allows: 2024, 2024-08 or 2024-08-06.",
+    default=None,
+    help="Publication date as precise as the text allows: 2024, 2024-08 or 2024-08-06 "
+    "(required, except for a capture whose metadata states it).",
 )
-@click.option("--language", required=True, help="ISO 639-1 code of the text's language: en, de, ru …")
+@click.option(
+    "--language",
+    default=None,
+    help="ISO 639-1 code of the text's language: en, de, ru … "
+    "(required, except for a capture whose metadata states it).",
+)
 @click.option("--url", default=None, help="The article's http(s) URL, where known.")
-@click.option("--title", default=None, help="The headline (default: the text's first line).")
+@click.option(
+    "--archived", default=None, help="The http(s) URL of an archived copy (a web-archive snapshot)."
+)
+@click.option(
+    "--title", default=None, help="The headline (default: the capture's title or the text's first line)."
+)
+@click.option(
+    "--author", default=None, help="Who wrote the article (default: the capture's author, if stated)."
+)
 @click.option(
     "--id", "seed_id", default=None, help="The seed id and file name (default: made from the title)."
 )
@@ -399,15 +413,24 @@ def add_seed_command(
     project_dir: str | None,
     file: str,
     outlet: str,
-    published: str,
-    language: str,
+    published: str | None,
+    language: str | None,
     url: str | None,
+    archived: str | None,
     title: str | None,
+    author: str | None,
     seed_id: str | None,
     same_as: str | None,
     inferred: tuple[str, ...],
 ) -> None:
     """Import an article's text from FILE into seeds/ with front matter and its sha256.
+
+    FILE is UTF-8 text, or a capture: a saved web page (.html, .htm) or a PDF (.pdf). From a
+    capture the article's text is extracted (trafilatura, pypdf) and becomes the seed; the file
+    itself is kept byte for byte as seeds/originals/ID.html or .pdf with its sha256, and its
+    title, author, date, canonical URL and language are used where the capture's metadata
+    states them and no option gives them (recorded under 'inferred:'). Extraction never uses
+    the network and is stopped after a time limit.
 
     FILE must be a regular file: a symbolic link is refused (name the file it points to), a
     FIFO or device is refused without being read. The text is kept byte for byte and never
@@ -432,6 +455,8 @@ def add_seed_command(
             seed_id=seed_id,
             same_as=same_as,
             inferred_how=dict(item.partition("=")[::2] for item in inferred),
+            archived=archived,
+            author=author,
         )
     except SeedImportError as exc:
         if exc.option:
@@ -451,6 +476,8 @@ def add_seed_command(
             f"one article, add 'same_as: {twin.seed}' to seeds/{seed.id}.md",
             err=True,
         )
+    if seed.original is not None:
+        click.echo(f"kept the capture as {project.rel(seed.original)}")
     click.echo(f"wrote {project.rel(seed.path)} (sha256 {seed.sha256[:12]}…)")
     click.echo(f"cite it as 'seed: {seed.id}'; find exact words with: dossier quote {seed.id} \"…\"")
 

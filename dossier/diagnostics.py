@@ -64,6 +64,12 @@ _RULES = [
         Severity.ERROR,
         "A symlink or non-regular file where a file or folder is expected.",
     ),
+    Rule(
+        "E111",
+        "original-mismatch",
+        Severity.ERROR,
+        "A seed's kept original (the captured web page or PDF) is missing, misnamed or no longer matches its sha256.",
+    ),
     # 2xx: structure
     Rule("E201", "schema", Severity.ERROR, "A value does not match the JSON Schema."),
     Rule("E202", "duplicate-id", Severity.ERROR, "Two entities, two facts or two seeds share an id."),
@@ -170,6 +176,10 @@ _RULES = [
         "similar-outlets",
         Severity.WARNING,
         "Two outlet entities look alike: likely one outlet entered twice, counted as two.",
+        "W413",
+        "stray-original",
+        Severity.WARNING,
+        "A file in seeds/originals/ is the kept original of no seed.",
     ),
     Rule(
         "W501",
@@ -196,6 +206,11 @@ _FIXES = {
     "E110": "Replace the link (or FIFO, socket, device) with the real file or folder, inside the project: "
     "`dossier` never follows links below the project root, so a pull request cannot make a build read, "
     "overwrite or delete files elsewhere. See the [security model](security.md#filesystem).",
+    "E111": "Restore the captured file exactly as it was imported (`git checkout seeds/originals/…`); the "
+    "seed's text was extracted from it and its sha256 proves what was captured. If the seed should have no "
+    "original, remove `original:` from its front matter.",
+    "W413": "Delete the file, or, if it is a seed's capture, import it with `dossier add-seed` (which names it in "
+    "the seed's front matter).",
     "E107": "Delete the character. Bidirectional controls (U+202E and its kin) make text display differently "
     "from what it says; control characters have no place in prose. Seed bodies are evidence and may hold them.",
     "E108": "Flatten the structure: the facts file needs six levels of nesting at most.",

@@ -10,6 +10,7 @@ with non-printable characters as ``\\u`` escapes (:func:`dossier.escape.json_tex
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -55,7 +56,11 @@ def seed_record(seed: Seed) -> dict[str, Any]:
         "published": _date(seed.published),
         "language": seed.language,
         "url": seed.url,
+        "archived": seed.archived,
+        "author": seed.author,
         "sha256": seed.sha256,
+        # The captured file the text was extracted from (published beside the site's pages).
+        "original": dataclasses.asdict(seed.original) if seed.original else None,
         "same_as": seed.same_as,
         "received_as": seed.received_as,
         "inferred": dict(seed.inferred),

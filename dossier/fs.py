@@ -115,12 +115,17 @@ def check_inside(root: Path, path: Path, *, want: str = "any") -> bool:
     return True
 
 
-def read_bytes(path: Path, *, root: Path | None = None) -> bytes:
+class TooLarge(OSError):
+    """A file is larger than its reader allows (``read_bytes(limit=…)``)."""
+
+
+def read_bytes(path: Path, *, root: Path | None = None, limit: int | None = None) -> bytes:
     """The bytes of a regular file; :class:`UnsafePath` for a link or anything else, without
     opening it, and :class:`OSError` as ``open`` raises it (``FileNotFoundError`` …).
 
     With ``root``, every component below it is checked too; without (a file the user named on
-    the command line), only the file itself."""
+    the command line), only the file itself. With ``limit``, a file of more bytes raises
+    :class:`TooLarge` without being read."""
     if root is not None:
         check_inside(root, path, want="file")
     mode = os.lstat(path).st_mode  # a FIFO or device is refused before it is ever opened
@@ -136,7 +141,12 @@ def read_bytes(path: Path, *, root: Path | None = None) -> bytes:
         mode = os.fstat(file.fileno()).st_mode  # what was opened, not what was checked
         if not stat.S_ISREG(mode):
             raise UnsafePath(path, _refusal(mode, "a regular file"))
-        return file.read()
+        if limit is None:
+            return file.read()
+        data = file.read(limit + 1)  # never more, even if the file grew since the fstat
+        if len(data) > limit:
+            raise TooLarge(errno.EFBIG, f"is larger than {limit} bytes", str(path))
+        return data
 
 
 def read_text(path: Path, *, root: Path | None = None) -> str:

@@ -82,7 +82,7 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def verify_front_matter(files: Mapping[str, str], meta: Mapping[str, Mapping[str, Any]]) -> None:
+def verify_front_matter(files: Mapping[str, str | bytes], meta: Mapping[str, Mapping[str, Any]]) -> None:
     """Read every page back as MkDocs will and stop unless it says exactly what was meant.
 
     MkDocs (``mkdocs.utils.meta.get_data``) falls back silently when front matter does not parse:
@@ -94,7 +94,7 @@ def verify_front_matter(files: Mapping[str, str], meta: Mapping[str, Mapping[str
     from mkdocs.utils.meta import get_data  # the engine's own parser, imported only to build
 
     for rel, text in files.items():
-        if not rel.endswith(".md"):
+        if not rel.endswith(".md") or not isinstance(text, str):
             continue
         want = meta.get(rel, {})
         body, got = get_data(text)
@@ -106,8 +106,9 @@ def verify_front_matter(files: Mapping[str, str], meta: Mapping[str, Mapping[str
             )
 
 
-def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None = None) -> Written:
-    """Make ``folder`` hold exactly ``files`` among the files the generator owns.
+def write(folder: Path, files: Mapping[str, str | bytes], *, project_root: Path | None = None) -> Written:
+    """Make ``folder`` hold exactly ``files`` among the files the generator owns: text (written
+    as UTF-8) or bytes (a kept capture, written as it is).
 
     Every path is checked before anything is written: with ``project_root``, ``folder`` and
     each of its parents below it must be a real folder, not a link. The manifest first
@@ -159,7 +160,7 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
 
     changed, unchanged = [], 0
     for rel, text in files.items():
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         target = targets[rel]
         try:
             if target.read_bytes() == data:

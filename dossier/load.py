@@ -3,12 +3,14 @@ beyond what stops a file from being read at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from dossier import fs, seeds
 from dossier.diagnostics import Diagnostic, diag
 from dossier.project import Project
+from dossier.seeds import OriginalFile
 from dossier.yamlload import YamlProblem, may_hold_control, parse
 
 _PROBLEM_CODES = {
@@ -33,6 +35,10 @@ class Loaded:
     # Whether a value of the facts file can hold a control character at all (see
     # :func:`dossier.yamlload.may_hold_control`); False spares the check a walk over every text.
     may_hold_control: bool = True
+    # Each seed's kept original as found on disk (see dossier.seeds), and files in
+    # seeds/originals/ that no seed names.
+    originals: Mapping[str, OriginalFile] = field(default_factory=dict)
+    stray_originals: tuple[str, ...] = ()
 
 
 def problem_diagnostics(path: str, problems: tuple[YamlProblem, ...]) -> list[Diagnostic]:
@@ -88,9 +94,9 @@ def load(project: Project) -> Loaded:
                 data = None
     if not project.seeds_dir.is_dir() and not any(r.path == project.seeds_dir for r in refused):
         found.append(diag(project.rel(project.seeds_dir), 0, 0, "E106", "no seeds folder: create seeds/"))
-    return Loaded(
-        path, data, tuple(seeds.read_all(project.seeds_dir, root=project.root)), tuple(found), controls
-    )
+    seed_files = tuple(seeds.read_all(project.seeds_dir, root=project.root))
+    originals, stray = seeds.read_originals(project.seeds_dir, seed_files, root=project.root)
+    return Loaded(path, data, seed_files, tuple(found), controls, originals, stray)
 
 
 def unsafe_path(project: Project, refused: fs.UnsafePath) -> Diagnostic:

@@ -34,6 +34,15 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class KeptOriginal:
+    """The captured file (saved web page, PDF) a seed's text was extracted from, kept in seeds/."""
+
+    file: str  # relative to seeds/: originals/<id>.html or .pdf
+    sha256: str
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Seed:
     """A source document: metadata plus the exact body text."""
 
@@ -51,6 +60,9 @@ class Seed:
     inferred: Mapping[str, str] = field(default_factory=dict)
     received_as: str = ""
     notes: str = ""
+    author: str = ""
+    archived: str | None = None  # an archived copy's URL (a web-archive snapshot)
+    original: KeptOriginal | None = None
 
     @property
     def article(self) -> str:

@@ -139,6 +139,13 @@ def render_fields() -> str:
         "",
         *_table(seed, defs),
         "",
+        "### Kept original",
+        "",
+        "`original:` of a seed imported from a saved web page or a PDF: the captured file, kept in "
+        "`seeds/originals/`. `dossier check` verifies its sha256 (rule E111).",
+        "",
+        *_table(seed["properties"]["original"], defs),
+        "",
     ]
     return "\n".join(out)
 

@@ -108,3 +108,71 @@ def read_all(seeds_dir: Path, *, root: Path | None = None) -> list[SeedFile]:
     except (fs.UnsafePath, OSError):
         return []
     return [read(p) for p in paths]  # the folder was checked by fs.entries; each file by read()
+
+
+# --- kept originals -------------------------------------------------------------------------
+# A seed imported from a capture (a saved web page, a PDF) keeps the captured file byte for byte
+# in seeds/originals/, named after the seed, and records it in its front matter:
+#   original: {file: originals/<id>.pdf, sha256: …, media_type: application/pdf}
+# The folder holds no *.md, so no original is ever read as a seed.
+ORIGINALS = "originals"
+ORIGINAL_SUFFIXES = {"text/html": "html", "application/pdf": "pdf"}
+# The largest original that is read (to verify or publish it); add-seed refuses larger captures.
+MAX_ORIGINAL_BYTES = 64 * 1024 * 1024
+
+
+def original_file(seed_id: str, media_type: object) -> str | None:
+    """Where a seed's original must be, relative to ``seeds/``: ``originals/<id>.<ext>``; None
+    for a media type that is not a capture kind. The name is made here, never read from data."""
+    suffix = ORIGINAL_SUFFIXES.get(media_type) if isinstance(media_type, str) else None
+    return f"{ORIGINALS}/{seed_id}.{suffix}" if suffix else None
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """A kept original as found on disk: its sha256, or why it could not be read."""
+
+    file: str  # relative to seeds/
+    sha256: str | None
+    error: str | None = None
+    error_code: str = ""  # E110 for a link or non-regular file, E111 otherwise
+
+
+def read_original(seeds_dir: Path, rel: str, *, root: Path) -> tuple[OriginalFile, bytes | None]:
+    """Read ``seeds/<rel>`` by the filesystem rule (no link, a regular file, at most
+    :data:`MAX_ORIGINAL_BYTES`); never raises."""
+    try:
+        data = fs.read_bytes(seeds_dir / rel, root=root, limit=MAX_ORIGINAL_BYTES)
+    except fs.UnsafePath as refused:
+        return OriginalFile(rel, None, refused.where(seeds_dir / rel), "E110"), None
+    except FileNotFoundError:
+        return OriginalFile(rel, None, "is missing", "E111"), None
+    except fs.TooLarge:
+        return OriginalFile(rel, None, f"is larger than {MAX_ORIGINAL_BYTES} bytes", "E111"), None
+    except OSError as exc:
+        return OriginalFile(rel, None, f"cannot be read: {exc.strerror}", "E111"), None
+    return OriginalFile(rel, hashlib.sha256(data).hexdigest()), data
+
+
+def read_originals(
+    seeds_dir: Path, found: list[SeedFile] | tuple[SeedFile, ...], *, root: Path
+) -> tuple[dict[str, OriginalFile], tuple[str, ...]]:
+    """The kept original of every seed whose front matter names one (by seed id), and the files in
+    ``seeds/originals/`` that no seed names (relative to ``seeds/``)."""
+    originals: dict[str, OriginalFile] = {}
+    for seed in found:
+        original = seed.meta.get("original") if isinstance(seed.meta, dict) else None
+        rel = original_file(seed.id, original.get("media_type")) if isinstance(original, dict) else None
+        if rel is not None and SLUG.match(seed.id):
+            originals[seed.id] = read_original(seeds_dir, rel, root=root)[0]
+    try:
+        kept = fs.entries(root, seeds_dir / ORIGINALS, "")
+    except (fs.UnsafePath, OSError):
+        kept = []  # a link there is reported where a seed's original is read through it
+    named = {o.file for o in originals.values()}
+    stray = tuple(
+        f"{ORIGINALS}/{p.name}"
+        for p in kept
+        if f"{ORIGINALS}/{p.name}" not in named and not p.name.startswith(".")  # .DS_Store and the like
+    )
+    return originals, stray

@@ -72,6 +72,24 @@ def download(name: str) -> str:
     return f"downloads/{name}"
 
 
+def original(kept: str) -> str:
+    """Where a seed's kept capture is published, from its name below ``seeds/`` (``originals/x.pdf``,
+    checked against the seed's id by ``dossier check``).
+
+    A saved web page is published as ``x.html.txt``: any static host serves that as plain text, so
+    the page's own scripts never run on the dossier's origin, even when someone opens its URL
+    directly (no host lets a static site set Content-Disposition). The link downloads it under
+    its own name (:func:`original_name`); its bytes, and so its sha256, are unchanged.
+    """
+    stem, ext = posixpath.splitext(posixpath.basename(kept))
+    return f"originals/{page_name(stem)}{ext}" + (".txt" if ext == ".html" else "")
+
+
+def original_name(kept: str) -> str:
+    """The file name a kept capture downloads under: its name in ``seeds/originals/``."""
+    return posixpath.basename(kept)
+
+
 def part(list_page: str, key: object) -> str:
     """A part of a split list page, in the list page's folder (so links from either are the same).
 

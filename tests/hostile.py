@@ -134,6 +134,8 @@ def hostile_dossier(dossier: Dossier, payloads: list[str]) -> Dossier:
             inferred={"published": p("inferred"), "outlet": p("inferred")},
             body=s.body + "\n\n" + "\n\n".join(payloads) + "\n",
             url=s.url if i % 2 else f"javascript:{PWN}",
+            author=p("author"),
+            archived=s.url if i % 2 else f"javascript:{PWN}",
             # The schema allows two letters; past it, a code that closes the attribute list.
             language=s.language if i % 2 else f'x}}{{: onfocus={PWN} autofocus tabindex=0 }}" x="',
         )
@@ -170,7 +172,7 @@ def texts(dossier: Dossier) -> Iterator[str]:
     for e in dossier.entities:
         yield from (e.name, *e.aliases, e.description, e.notes)
     for s in dossier.seeds:
-        yield from (s.title, s.notes, s.received_as, *s.inferred.values())
+        yield from (s.title, s.notes, s.received_as, s.author, *s.inferred.values())
     for f in dossier.facts:
         yield from (f.statement, f.notes, *f.tags)
         if dossier.corroboration(f).level == "single":  # the analyst's note shows beside "one outlet"

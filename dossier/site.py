@@ -8,6 +8,7 @@ facts. The pages must be rendered for the engine that builds them (see :mod:`dos
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
 import shutil
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dossier import fs, urls, yamlload
+from dossier import escape, fs, ids, urls, yamlload
 from dossier.project import Project
 
 
@@ -51,8 +52,11 @@ class Engine:
     def available(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
 
-    def build(self, project: Project, *, quiet: bool = False) -> None:
-        """A strict build into ``site/``: any warning (a broken link, say) fails it."""
+    def build(self, project: Project, *, quiet: bool = False, title: str | None = None) -> None:
+        """A strict build into ``site/``: any warning (a broken link, say) fails it.
+
+        ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
+        """
         check_layout(project)
         clear_site(project)
         if not project.mkdocs_file.is_file():
@@ -62,7 +66,8 @@ class Engine:
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
         cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
-        if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
+        env = {**_env(), **title_env(self.name, dossier_title(project) if title is None else title)}
+        if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
 
     def serve_command(self, project: Project, dev_addr: str) -> list[str]:
@@ -115,6 +120,44 @@ def project_engine(project: Project) -> str:
     extra = data.get("extra") if isinstance(data, dict) else None
     name = extra.get("dossier_engine") if isinstance(extra, dict) else None
     return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
+
+
+def project_site_url(project: Project) -> str:
+    """mkdocs.yml's ``site_url`` when it is an http(s) URL, else ``""``: where the site is published,
+    which makes fact pages' permalinks absolute. Never guessed: without it they are paths."""
+    try:
+        data = yamlload.parse(fs.read_text(project.mkdocs_file, root=project.root)).data
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return ""
+    value = data.get("site_url") if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) and ids.is_http_url(value.strip()) else ""
+
+
+# mkdocs.yml names the site ``!ENV [DOSSIER_TITLE, Dossier]``: the dossier's title lives in one
+# place, data/facts.yaml, and reaches the header (and the browser tab) of both engines this way.
+TITLE_VARIABLE = "DOSSIER_TITLE"
+
+
+def dossier_title(project: Project) -> str:
+    """``title:`` of data/facts.yaml, or ``""`` (then mkdocs.yml's fallback names the site)."""
+    try:
+        data = yamlload.parse(fs.read_text(project.facts_file, root=project.root)).data
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return ""
+    value = data.get("title") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def title_env(engine_name: str, title: str) -> dict[str, str]:
+    """The environment that gives the engine the site's title, encoded for its templates.
+
+    Material for MkDocs prints ``config.site_name`` unescaped, inside attributes too, so for MkDocs
+    it is HTML-escaped here, quotes included; Zensical's templates escape it themselves.
+    """
+    shown = " ".join(escape.visible(title).split())
+    if not shown:
+        return {}
+    return {TITLE_VARIABLE: html.escape(shown, quote=True) if engine_name == "mkdocs" else shown}
 
 
 def _missing(name: str) -> str:
@@ -230,7 +273,8 @@ def serve(
     cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    server = subprocess.Popen(cmd, cwd=project.root, env=_env())
+    env = {**_env(), **title_env(chosen.name, dossier_title(project))}
+    server = subprocess.Popen(cmd, cwd=project.root, env=env)
     stamp = sources_stamp(project)
     try:
         while server.poll() is None:

@@ -909,7 +909,7 @@ def _bodies(
             )
     for fact in dossier.facts:
         path = urls.fact(fact.id)
-        meta[path] = _title(view.short_title(fact), "")
+        meta[path] = _title(fact.statement, "")  # the browser tab and search: the whole statement
         pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
     for seed in dossier.seeds:
         path = urls.seed(seed.id)

@@ -66,7 +66,7 @@ class Engine:
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
         cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
-        env = {**_env(), **title_env(self.name, dossier_title(project) if title is None else title)}
+        env = {**_env(), **title_env(dossier_title(project) if title is None else title)}
         if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
 
@@ -148,16 +148,14 @@ def dossier_title(project: Project) -> str:
     return value if isinstance(value, str) else ""
 
 
-def title_env(engine_name: str, title: str) -> dict[str, str]:
+def title_env(title: str) -> dict[str, str]:
     """The environment that gives the engine the site's title, encoded for its templates.
 
-    Material for MkDocs prints ``config.site_name`` unescaped, inside attributes too, so for MkDocs
-    it is HTML-escaped here, quotes included; Zensical's templates escape it themselves.
+    Both engines print ``config.site_name`` unescaped (Material for MkDocs and Zensical 0.0.73
+    alike), inside attributes too, so it is HTML-escaped here, quotes included.
     """
     shown = " ".join(escape.visible(title).split())
-    if not shown:
-        return {}
-    return {TITLE_VARIABLE: html.escape(shown, quote=True) if engine_name == "mkdocs" else shown}
+    return {TITLE_VARIABLE: html.escape(shown, quote=True)} if shown else {}
 
 
 def _missing(name: str) -> str:
@@ -273,7 +271,7 @@ def serve(
     cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    env = {**_env(), **title_env(chosen.name, dossier_title(project))}
+    env = {**_env(), **title_env(dossier_title(project))}
     server = subprocess.Popen(cmd, cwd=project.root, env=env)
     stamp = sources_stamp(project)
     try:

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +20,7 @@ from dossier import site, urls
 from dossier.build import build
 from dossier.project import Project
 from tests.browser_support import chromium_or_skip, guard, launch, screenshots, serve
-from tests.sitefixtures import site_project
+from tests.sitefixtures import git, site_project
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +34,6 @@ PAGES = {
     "seed": "generated/sources/zeitung-beispiel-radar/",
 }
 COMMITTED = "2024-09-01"
-
-
-def _git(project: Path, *args: str) -> None:
-    when = f"{COMMITTED}T12:00:00+00:00"
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(
-        ["git", "-c", "user.name=Analyst", "-c", "user.email=analyst@example.org", *args],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture(
@@ -66,9 +51,9 @@ def engine(request: pytest.FixtureRequest) -> str:
 def base_url(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
     chromium_or_skip()
     project = site_project(tmp_path_factory.mktemp(f"factpage-{engine}") / "project")
-    _git(project, "init", "-q")
-    _git(project, "add", "data", "seeds")
-    _git(project, "commit", "-q", "-m", "The dossier")
+    git(project, "init", "-q")
+    git(project, "add", "data", "seeds")
+    git(project, "commit", "-q", "-m", "The dossier", when=f"{COMMITTED}T12:00:00+00:00")
     facts = project / "data" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")
     edited = text.replace(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from dossier.history import NOT_COMMITTED, Change
 from dossier.model import Fact
 from dossier.project import Project
 from dossier.render import render
-from tests.sitefixtures import HOSTILE, SITE_FIXTURE, site_project
+from tests.sitefixtures import HOSTILE, SITE_FIXTURE, git, site_project
 
 BUILT = "2024-09-15"
 
@@ -101,17 +99,6 @@ def test_the_title_reaches_the_engines_escaped() -> None:
 # --- last changed, from one git blame --------------------------------------------------------
 
 
-def _git(project: Path, *args: str, when: str = "2024-09-01T12:00:00+00:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(
-        ["git", "-c", "user.name=A", "-c", "user.email=a@example.org", *args],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(site_project(tmp_path / "project", SITE_FIXTURE))
@@ -128,15 +115,15 @@ def test_no_git_checkout_means_no_history(project: Project) -> None:
 
 
 def test_an_uncommitted_file_is_not_committed(project: Project) -> None:
-    _git(project.root, "init", "-q")
+    git(project.root, "init", "-q")
     found = _history(project)
     assert found and set(found.values()) == {NOT_COMMITTED}
 
 
 def test_each_fact_has_the_date_of_the_last_commit_that_touched_its_lines(project: Project) -> None:
-    _git(project.root, "init", "-q")
-    _git(project.root, "add", "data", "seeds")
-    _git(project.root, "commit", "-q", "-m", "first")
+    git(project.root, "init", "-q")
+    git(project.root, "add", "data", "seeds")
+    git(project.root, "commit", "-q", "-m", "first")
     facts = project.facts_file.read_text(encoding="utf-8")
     project.facts_file.write_text(
         facts.replace(
@@ -144,7 +131,7 @@ def test_each_fact_has_the_date_of_the_last_commit_that_touched_its_lines(projec
         ),
         encoding="utf-8",
     )
-    _git(project.root, "commit", "-q", "-am", "second", when="2024-10-02T12:00:00+00:00")
+    git(project.root, "commit", "-q", "-am", "second", when="2024-10-02T12:00:00+00:00")
     # And one uncommitted edit, to the last fact of the file.
     last = check(project).dossier
     assert last is not None

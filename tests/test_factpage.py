@@ -159,3 +159,25 @@ def test_a_page_without_history_says_nothing_and_a_page_with_it_says_what_git_sa
     pages = render(dossier, built=BUILT, history=changes)
     assert "- **Last changed:** 2024-09-01 (commit `bbbbbbbbbbbb`)" in pages["facts/russia-delivers-s-300.md"]
     assert "- **Last changed:** not committed" in pages["facts/shoigu-visits-tehran.md"]
+
+
+def test_the_blame_is_cached_by_commit_and_content_and_a_tampered_cache_is_ignored(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(project.root, "init", "-q")
+    git(project.root, "add", "data", "seeds")
+    git(project.root, "commit", "-q", "-m", "first")
+    first = _history(project)
+    assert first and {c.date for c in first.values()} == {"2024-09-01"}
+    cache = project.cache_dir / "history.json"
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+
+    def no_blame(*args: object) -> None:
+        raise AssertionError("blamed again for an unchanged project")
+
+    monkeypatch.setattr(history, "last_changed", no_blame)
+    assert _history(project) == first  # from the cache
+    monkeypatch.undo()
+    stored["facts"] = {k: ["<script>", "x"] for k in stored["facts"]}
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    assert _history(project) == first  # the tampered entry is not shown: blamed afresh

@@ -119,6 +119,19 @@ def test_copy_permalink_puts_the_url_on_the_clipboard(base_url: str, page: Any) 
     assert page.evaluate("navigator.clipboard.readText()") == base_url + FACT  # no #fragment
 
 
+def test_copy_works_without_the_clipboard_api(base_url: str, page: Any) -> None:
+    """A page read from a file, or over plain http on another host, has no navigator.clipboard."""
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {get: () => undefined})")
+    page.goto(base_url + FACT)
+    assert page.evaluate("navigator.clipboard === undefined")
+    page.get_by_role("button", name="Copy citation").click()
+    page.get_by_role("status").filter(has_text="Copied.").wait_for()
+    other = page.context.new_page()  # this one has the API, to read what was copied
+    other.goto(base_url)
+    copied = other.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(TITLE) and base_url + FACT in copied
+
+
 def test_last_changed_is_the_commit_date_or_not_committed(base_url: str, page: Any) -> None:
     page.goto(base_url + FACT)
     article = page.locator("article")

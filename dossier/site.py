@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dossier import escape, fs, ids, urls, yamlload
@@ -112,24 +113,24 @@ def project_engine(project: Project) -> str:
     mkdocs.yml is the one file both engines and dossier read, so the setting lives there; MkDocs
     and Zensical ignore ``extra`` keys their theme does not use.
     """
-    try:
-        text = fs.read_text(project.mkdocs_file, root=project.root)
-    except (OSError, UnicodeDecodeError, fs.UnsafePath):
-        return urls.DEFAULT_ENGINE
-    data = yamlload.parse(text).data
-    extra = data.get("extra") if isinstance(data, dict) else None
+    extra = _settings(project.mkdocs_file, project).get("extra")
     name = extra.get("dossier_engine") if isinstance(extra, dict) else None
     return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
+
+
+def _settings(path: Path, project: Project) -> dict[Any, Any]:
+    """The top-level mapping of a YAML file of the project, or ``{}`` if unreadable or not one."""
+    try:
+        data = yamlload.parse(fs.read_text(path, root=project.root)).data
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def project_site_url(project: Project) -> str:
     """mkdocs.yml's ``site_url`` when it is an http(s) URL, else ``""``: where the site is published,
     which makes fact pages' permalinks absolute. Never guessed: without it they are paths."""
-    try:
-        data = yamlload.parse(fs.read_text(project.mkdocs_file, root=project.root)).data
-    except (OSError, UnicodeDecodeError, fs.UnsafePath):
-        return ""
-    value = data.get("site_url") if isinstance(data, dict) else None
+    value = _settings(project.mkdocs_file, project).get("site_url")
     return value.strip() if isinstance(value, str) and ids.is_http_url(value.strip()) else ""
 
 
@@ -140,11 +141,7 @@ TITLE_VARIABLE = "DOSSIER_TITLE"
 
 def dossier_title(project: Project) -> str:
     """``title:`` of data/facts.yaml, or ``""`` (then mkdocs.yml's fallback names the site)."""
-    try:
-        data = yamlload.parse(fs.read_text(project.facts_file, root=project.root)).data
-    except (OSError, UnicodeDecodeError, fs.UnsafePath):
-        return ""
-    value = data.get("title") if isinstance(data, dict) else None
+    value = _settings(project.facts_file, project).get("title")
     return value if isinstance(value, str) else ""
 
 

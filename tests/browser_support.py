@@ -7,7 +7,7 @@
 - :func:`serve`: a folder served on 127.0.0.1 (a free port), as a context manager yielding its URL;
 - :func:`launch`: Playwright's Chromium with the flags the machine needs (a context manager);
 - :func:`guard`: fail on console errors and on any request leaving 127.0.0.1;
-- :func:`screenshots`: full-page PNGs of named pages at 1280 and 390 px, kept in
+- :func:`screenshots`: PNGs of named pages at 1280 and 390 px (first screen and whole page), in
   ``test-artifacts/screenshots/`` (CI uploads the folder).
 """
 
@@ -103,10 +103,11 @@ def screenshots(
     widths: Iterable[int] = WIDTHS,
     folder: Path = SCREENSHOTS,
 ) -> list[Path]:
-    """Full-page screenshots of ``pages`` (name: path below ``base_url``) at each width.
+    """Screenshots of ``pages`` (name: path below ``base_url``) at each width; returns the files.
 
-    Written to ``folder/<prefix><name>-<width>.png``; returns the files. A phone width gets a
-    mobile viewport (touch, no hover), as a phone would show the page.
+    Two of each: ``folder/<prefix><name>-<width>.png``, the first screen as a reader sees it
+    (the theme fades its tabs out once a page scrolls, which a full-page shot does), and
+    ``…-<width>-full.png``, the whole page. A phone width gets a mobile viewport (touch, no hover).
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -120,9 +121,11 @@ def screenshots(
             for name, path in pages.items():
                 page.goto(base_url + path)
                 page.wait_for_load_state("load")
-                target = folder / f"{prefix}{name}-{width}.png"
-                page.screenshot(path=str(target), full_page=True)
-                written.append(target)
+                first = folder / f"{prefix}{name}-{width}.png"
+                page.screenshot(path=str(first))
+                whole = folder / f"{prefix}{name}-{width}-full.png"
+                page.screenshot(path=str(whole), full_page=True)
+                written += [first, whole]
         finally:
             context.close()
     return written

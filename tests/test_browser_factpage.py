@@ -12,15 +12,16 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dossier import site, urls
+from dossier import render, site, urls
 from dossier.build import build
 from dossier.project import Project
 from tests.browser_support import chromium_or_skip, guard, launch, screenshots, serve
-from tests.sitefixtures import git, site_project
+from tests.sitefixtures import git, site_project, split_project
 
 pytestmark = pytest.mark.browser
 
@@ -210,3 +211,35 @@ def test_screenshots_at_laptop_and_phone_width(base_url: str, browser: Any, engi
     written = screenshots(browser, base_url, PAGES, prefix=f"factpage-{engine}-")
     assert len(written) == 2 * 2 * len(PAGES)  # two widths, first screen and whole page
     assert all(path.stat().st_size > 10_000 for path in written)
+
+
+@pytest.fixture(scope="module")
+def split_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A dossier whose lists are split into parts (a small budget), built with MkDocs: the part
+    pages are not in the nav either, and sit beside their list page or in its folder."""
+    chromium_or_skip()
+    project = split_project(tmp_path_factory.mktemp("factpage-split") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "SEARCH_BUDGET", 1500)
+        assert build(Project(project), quiet=True, engine="mkdocs").errors == 0
+    with serve(project / "site") as url:
+        yield url, project / "site"
+
+
+@pytest.mark.parametrize(("pattern", "section"), [("timeline_*", "Timeline"), ("facts/facts_*", "Facts")])
+def test_a_part_of_a_split_list_marks_its_section(
+    split_url: tuple[str, Path], browser: Any, pattern: str, section: str
+) -> None:
+    url, site_dir = split_url
+    parts = sorted((site_dir / "generated").glob(f"{pattern}/index.html"))
+    assert parts, f"no part pages {pattern}: the list did not split"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        problems = guard(page)
+        page.goto(url + parts[0].parent.relative_to(site_dir).as_posix() + "/")
+        active = page.locator(".md-tabs__item--active")
+        assert active.count() == 1 and active.inner_text().strip() == section
+        assert not problems, problems
+    finally:
+        context.close()

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from importlib import resources
 
-from dossier import export, generated, render, seeds, site, urls
+from dossier import export, generated, history, render, seeds, site, urls
 from dossier.check import CheckResult, check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -30,7 +30,7 @@ def build(
         return result
     generate(project, result.dossier, engine=engine)  # 2-3. render pages in memory, write what changed
     if with_site:
-        site.engine(engine).build(project, quiet=quiet)  # 4. the engine's strict build
+        site.engine(engine).build(project, quiet=quiet, title=result.dossier.title)  # 4. the strict build
     return result
 
 
@@ -48,7 +48,13 @@ def generate(
     project: Project, dossier: Dossier, *, built: str | None = None, engine: str = urls.DEFAULT_ENGINE
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed."""
-    rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
+    rendered = render.render_site(
+        dossier,
+        built=built or build_date(),
+        engine=engine,
+        history=history.for_project(project, dossier.facts),  # one git blame per build
+        site_url=site.project_site_url(project),
+    )
     files: dict[str, str | bytes] = {**rendered.pages, **downloads(dossier), **assets(), **schemas()}
     generated.verify_front_matter(files, rendered.meta)
     files.update(originals(project, dossier))

@@ -14,6 +14,9 @@ Every value from facts and seeds reaches a page through one of these functions, 
 - ``front_matter``: a page's YAML front matter, every string a double-quoted scalar with each
   non-printable character as a ``\\u`` escape, so no value can make it unparseable (MkDocs would
   then silently render it as Markdown).
+- ``bibtex``, ``bibtex_url``: a BibTeX field value between braces (the citation block on a fact
+  page): TeX's special characters escaped, so braces always balance and no value can end its field
+  or entry; a URL percent-encoded instead. Plain text: the block is then put in HTML with ``html``.
 - ``json_ld``: JSON inside ``<script type="application/ld+json">``: ``<``, ``>``, ``&``, line
   separators and non-printable characters as ``\\u`` escapes, so no value can close the script.
 
@@ -114,12 +117,54 @@ def url(value: object) -> Markup:
     text = str(value or "").strip()
     if not is_http_url(text):  # the schema's own rule, so the check and the page agree
         return Markup("")
-    encoded = "".join(_URL_UNSAFE.get(c, c) if c.isprintable() else _percent(c) for c in text)
-    return _trusted(_html.escape(encoded, quote=True))
+    return _trusted(_html.escape(_url_encoded(text), quote=True))
+
+
+def _url_encoded(text: str) -> str:
+    return "".join(_URL_UNSAFE.get(c, c) if c.isprintable() else _percent(c) for c in text)
 
 
 def _percent(char: str) -> str:
     return "".join(f"%{b:02X}" for b in char.encode("utf-8", "replace"))
+
+
+# TeX's special characters, as text: between braces, an unbalanced brace would end the field (and
+# let a value write fields or entries of its own); a backslash would start a command.
+_BIBTEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL = re.compile(r"[\\{}$&%#_~^]")
+
+
+def bibtex(value: object) -> str:
+    """A BibTeX field value (to sit between ``{`` and ``}``) that shows ``value`` as text.
+
+    One line (whitespace collapsed), visible, every TeX special character escaped: whatever it
+    holds, the braces balance and the field ends where we end it. Plain text, not Markup: the
+    BibTeX block reaches the page through :func:`html`.
+    """
+    text = _SPACE.sub(" ", visible(value)).strip()
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group()], text)
+
+
+def bibtex_url(value: object) -> str:
+    """An http(s) URL for a BibTeX ``url`` field (read verbatim by biblatex), else empty.
+
+    Percent-encoded like :func:`url`, and braces too, so the field's braces always balance.
+    """
+    text = str(value or "").strip()
+    if not is_http_url(text):
+        return ""
+    return _url_encoded(text).replace("{", "%7B").replace("}", "%7D")
 
 
 def slug(value: object) -> Markup:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Generic, TypeVar
@@ -23,9 +23,10 @@ from typing import Any, Generic, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from dossier import escape, export, graph, urls
+from dossier import cite, escape, export, graph, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
+from dossier.history import Change
 from dossier.model import (
     ENTITY_TYPES,
     STATUSES,
@@ -105,10 +106,19 @@ class FigureConflict:
 class View:
     """The dossier with the derived indexes the pages need, computed once per build."""
 
-    def __init__(self, dossier: Dossier, built: str, engine: str = urls.DEFAULT_ENGINE) -> None:
+    def __init__(
+        self,
+        dossier: Dossier,
+        built: str,
+        engine: str = urls.DEFAULT_ENGINE,
+        history: Mapping[str, Change] | None = None,
+        site_url: str = "",
+    ) -> None:
         self.d = dossier
         self.built = built
         self.engine = engine
+        self.history = history  # None: no git history to ask (see dossier.history)
+        self.site_url = site_url
         self._fact_links: dict[tuple[str, str], Markup] = {}
         self._entity_links: dict[tuple[str, str], Markup] = {}
         self._levels: dict[str, Markup] = {}
@@ -398,6 +408,30 @@ class View:
     @cached_property
     def graph(self) -> graph.Graph:
         return graph.build(self.d)
+
+    # --- the fact page: its heading, history, citation; the breadcrumbs of every item page -------
+    def short_title(self, fact: Fact) -> str:
+        return cite.short_title(fact.statement)
+
+    def last_changed(self, fact: Fact) -> Change | None:
+        """The fact's last commit; None when there is no git history (the page then says nothing)."""
+        return None if self.history is None else self.history.get(fact.id)
+
+    def citation(self, fact: Fact) -> cite.Citation:
+        return cite.citation(self.d.title, fact, self.last_changed(fact), self.site_url)
+
+    def breadcrumbs(self, at: urls.Place, section: str, label: str, here: str) -> Markup:
+        """``Home › Facts › <this page>``: a trail of Markdown links, the page itself as text.
+
+        A paragraph with attributes (attr_list), so both engines render it alike, links checked.
+        """
+        return escape.fill(
+            '[Home]({}) › [{}]({}) › {}\n{{: .dossier-breadcrumbs role="navigation" aria-label="Breadcrumb" }}',
+            at.home(),
+            escape.md(label),
+            at.md(section),
+            escape.md(here),
+        )
 
     def json_ld(self, fact: Fact) -> Markup:
         return escape.json_ld(export.claim(self.d, fact))
@@ -694,20 +728,36 @@ class Rendered:
     meta: dict[str, dict[str, Any]]
 
 
-def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> dict[str, str]:
+def render(
+    dossier: Dossier,
+    *,
+    built: str,
+    engine: str = urls.DEFAULT_ENGINE,
+    history: Mapping[str, Change] | None = None,
+    site_url: str = "",
+) -> dict[str, str]:
     """Every generated page, keyed by its path below ``docs/generated/`` (see :func:`render_site`)."""
-    return render_site(dossier, built=built, engine=engine).pages
+    return render_site(dossier, built=built, engine=engine, history=history, site_url=site_url).pages
 
 
-def render_site(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> Rendered:
+def render_site(
+    dossier: Dossier,
+    *,
+    built: str,
+    engine: str = urls.DEFAULT_ENGINE,
+    history: Mapping[str, Change] | None = None,
+    site_url: str = "",
+) -> Rendered:
     """Every generated page and its front matter.
 
     ``built`` is the build date shown on the home page; passing it in keeps rendering pure.
     ``engine`` is the site engine the pages are for: raw-HTML links differ (see :mod:`dossier.urls`).
+    ``history`` is when each fact last changed (:func:`dossier.history.for_project`; None: not
+    known), ``site_url`` the published site's address (permalinks are paths without it).
     Templates render the bodies; the front matter is data, emitted by
     :func:`dossier.escape.front_matter` so that no value can break it.
     """
-    bodies, meta = _bodies(dossier, built, engine)
+    bodies, meta = _bodies(dossier, built, engine, history, site_url)
     pages = {
         rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
     }
@@ -728,9 +778,11 @@ def _title(base: str, part: str) -> dict[str, Any]:
     return {"title": escape.title(f"{base}: {part}" if part else base)}
 
 
-def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+def _bodies(
+    dossier: Dossier, built: str, engine: str, history: Mapping[str, Change] | None, site_url: str
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     env = environment()
-    view = View(dossier, built, engine)
+    view = View(dossier, built, engine, history, site_url)
 
     def place(path: str) -> urls.Place:
         return urls.Place.of(path, engine)
@@ -861,7 +913,7 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
             )
     for fact in dossier.facts:
         path = urls.fact(fact.id)
-        meta[path] = _title(fact.statement, "")
+        meta[path] = _title(fact.statement, "")  # the browser tab and search: the whole statement
         pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
     for seed in dossier.seeds:
         path = urls.seed(seed.id)

@@ -8,6 +8,7 @@ facts. The pages must be rendered for the engine that builds them (see :mod:`dos
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
 import shutil
@@ -17,9 +18,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from dossier import fs, urls, yamlload
+from dossier import escape, fs, ids, urls, yamlload
 from dossier.project import Project
 
 
@@ -51,8 +53,11 @@ class Engine:
     def available(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
 
-    def build(self, project: Project, *, quiet: bool = False) -> None:
-        """A strict build into ``site/``: any warning (a broken link, say) fails it."""
+    def build(self, project: Project, *, quiet: bool = False, title: str | None = None) -> None:
+        """A strict build into ``site/``: any warning (a broken link, say) fails it.
+
+        ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
+        """
         check_layout(project)
         clear_site(project)
         if not project.mkdocs_file.is_file():
@@ -62,7 +67,8 @@ class Engine:
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
         cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
-        if subprocess.run(cmd, cwd=project.root, env=_env(), check=False).returncode != 0:
+        env = {**_env(), **title_env(dossier_title(project) if title is None else title)}
+        if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
 
     def serve_command(self, project: Project, dev_addr: str) -> list[str]:
@@ -107,14 +113,46 @@ def project_engine(project: Project) -> str:
     mkdocs.yml is the one file both engines and dossier read, so the setting lives there; MkDocs
     and Zensical ignore ``extra`` keys their theme does not use.
     """
-    try:
-        text = fs.read_text(project.mkdocs_file, root=project.root)
-    except (OSError, UnicodeDecodeError, fs.UnsafePath):
-        return urls.DEFAULT_ENGINE
-    data = yamlload.parse(text).data
-    extra = data.get("extra") if isinstance(data, dict) else None
+    extra = _settings(project.mkdocs_file, project).get("extra")
     name = extra.get("dossier_engine") if isinstance(extra, dict) else None
     return urls.DEFAULT_ENGINE if name is None else str(name)  # engine() refuses what it does not know
+
+
+def _settings(path: Path, project: Project) -> dict[Any, Any]:
+    """The top-level mapping of a YAML file of the project, or ``{}`` if unreadable or not one."""
+    try:
+        data = yamlload.parse(fs.read_text(path, root=project.root)).data
+    except (OSError, UnicodeDecodeError, fs.UnsafePath):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def project_site_url(project: Project) -> str:
+    """mkdocs.yml's ``site_url`` when it is an http(s) URL, else ``""``: where the site is published,
+    which makes fact pages' permalinks absolute. Never guessed: without it they are paths."""
+    value = _settings(project.mkdocs_file, project).get("site_url")
+    return value.strip() if isinstance(value, str) and ids.is_http_url(value.strip()) else ""
+
+
+# mkdocs.yml names the site ``!ENV [DOSSIER_TITLE, Dossier]``: the dossier's title lives in one
+# place, data/facts.yaml, and reaches the header (and the browser tab) of both engines this way.
+TITLE_VARIABLE = "DOSSIER_TITLE"
+
+
+def dossier_title(project: Project) -> str:
+    """``title:`` of data/facts.yaml, or ``""`` (then mkdocs.yml's fallback names the site)."""
+    value = _settings(project.facts_file, project).get("title")
+    return value if isinstance(value, str) else ""
+
+
+def title_env(title: str) -> dict[str, str]:
+    """The environment that gives the engine the site's title, encoded for its templates.
+
+    Both engines print ``config.site_name`` unescaped (Material for MkDocs and Zensical 0.0.73
+    alike), inside attributes too, so it is HTML-escaped here, quotes included.
+    """
+    shown = " ".join(escape.visible(title).split())
+    return {TITLE_VARIABLE: html.escape(shown, quote=True)} if shown else {}
 
 
 def _missing(name: str) -> str:
@@ -230,7 +268,8 @@ def serve(
     cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    server = subprocess.Popen(cmd, cwd=project.root, env=_env())
+    env = {**_env(), **title_env(dossier_title(project))}
+    server = subprocess.Popen(cmd, cwd=project.root, env=env)
     stamp = sources_stamp(project)
     try:
         while server.poll() is None:

@@ -120,6 +120,14 @@ def source(n: int) -> Markup:
 # --- URLs ------------------------------------------------------------------------------------
 
 
+def permalink(path: str, site_url: str = "") -> str:
+    """A generated page's lasting address: absolute below ``site_url`` (mkdocs.yml) when the
+    project sets one, else its path below the site root (``generated/facts/x/``): no host is
+    ever made up. Not escaped: the caller encodes it for its context."""
+    below = url(docs_path(path))
+    return f"{site_url.rstrip('/')}/{below}" if site_url else below
+
+
 def docs_path(path: str) -> str:
     """A generated page's path below ``docs/``."""
     return f"{GENERATED}/{path}"
@@ -185,6 +193,10 @@ class Place:
         if target == self.source and anchor:
             return _with_anchor("", anchor)  # same page: the fragment alone
         return _with_anchor(_relative(target, self.folder), anchor)
+
+    def home(self) -> Markup:
+        """An href for a Markdown link to the site's home page (``docs/index.md``)."""
+        return _with_anchor(_relative(SITE_HOME, self.folder), "")
 
     def html(self, path: str, anchor: str = "") -> Markup:
         """An href for raw HTML (not rewritten by MkDocs, rewritten by Zensical): see the module."""

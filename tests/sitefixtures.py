@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,3 +112,17 @@ facts:
         encoding="utf-8",
     )
     return dest
+
+
+def git(project: Path, *args: str, when: str = "2024-09-01T12:00:00+00:00") -> None:
+    """Run git in ``project`` as a fixed analyst at a fixed time (``when``), whatever the machine's config."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(name, None)
+    subprocess.run(
+        ["git", "-c", "user.name=Analyst", "-c", "user.email=analyst@example.org", *args],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )

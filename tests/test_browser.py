@@ -8,14 +8,9 @@ Playwright) the tests skip and say why.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +19,7 @@ import pytest
 from dossier.build import build
 from dossier.project import Project
 from tests import hostile
+from tests.browser_support import serve as _serve
 from tests.sitefixtures import ROOT, site_project
 
 pytestmark = pytest.mark.browser
@@ -47,11 +43,6 @@ PAGE_TYPES = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if CHROMIUM is None:
@@ -61,21 +52,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert build(Project(project), quiet=True).errors == 0
     with _serve(project / "site") as url:
         yield url
-
-
-@contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (a free port) and yield its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @dataclass

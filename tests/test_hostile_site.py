@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 import dossier.check
-from dossier import build, escape, export, generated, render
+from dossier import build, cite, escape, export, generated, render
 from dossier.check import check
 from dossier.cli import cli
 from dossier.model import Dossier
@@ -192,7 +192,8 @@ def test_hostile_titles_are_the_titles(model_site: tuple[Path, Dossier]) -> None
     for fact in dossier.facts:
         # The search UI shows titles as HTML: a title must be escaped text there.
         title = titles[f"generated/facts/{fact.id}/"]
-        assert "<" not in title and html.unescape(title) == hostile.shown(fact.statement)
+        # The page's heading is the statement cut short (dossier.cite.short_title): the search takes it.
+        assert "<" not in title and html.unescape(title) == hostile.shown(cite.short_title(fact.statement))
 
 
 def test_hostile_downloads_parse_back_exactly(model_site: tuple[Path, Dossier]) -> None:

@@ -199,7 +199,9 @@ def test_no_page_carries_live_markup_or_script_urls() -> None:
         # The front matter title is plain text to the theme, not Markdown; the JSON-LD is checked apart.
         # The seed text is a raw HTML block, where Markdown is not parsed: only tags matter there.
         body = text.split("\n---\n", 1)[-1].split('<script type="application/ld+json">')[0]
-        seed_text = [line for line in body.splitlines() if line.startswith('<div class="seed-text"')]
+        # So is the citation block of a fact page.
+        raw_html = ('<div class="seed-text"', '<div class="dossier-cite"')
+        seed_text = [line for line in body.splitlines() if line.startswith(raw_html)]
         body = "\n".join(line for line in body.splitlines() if line not in seed_text)
         assert all("<script" not in line and "<img" not in line for line in seed_text)
         for hostile in ("<script", "<img", "</title><script", 'href="javascript:'):

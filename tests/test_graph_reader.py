@@ -28,7 +28,9 @@ def _hub(others: int) -> Dossier:
         entities.append(Entity(f"e{i:02d}", "person", f"Person number {i:02d} with a long name"))
         for j in range(i):
             cite = Citation("s", BODY[:17], 0, 17)
-            facts.append(Fact(f"f{i:02d}-{j:02d}", f"Fact {i} {j}.", ("hub", f"e{i:02d}"), "reported", (cite,)))
+            facts.append(
+                Fact(f"f{i:02d}-{j:02d}", f"Fact {i} {j}.", ("hub", f"e{i:02d}"), "reported", (cite,))
+            )
     return Dossier("t", "", tuple(entities), tuple(facts), (seed,))
 
 
@@ -80,7 +82,11 @@ def _mark(translation: str | None) -> tuple[Seed, list[Mark]]:
 
 def test_a_translation_follows_its_passage_escaped_and_in_english() -> None:
     out = highlight(*_mark('According to the <script>alert(1)</script> "report".'))
-    assert out.index("Laut Bericht.</mark>") < out.index('<span class="cite-translation"') < out.index(" Danach.")
+    assert (
+        out.index("Laut Bericht.</mark>")
+        < out.index('<span class="cite-translation"')
+        < out.index(" Danach.")
+    )
     assert 'role="note" lang="en" data-passage="q-f-1"' in out
     assert "Translation [1]:</span> According to the &lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "<script>" not in out
@@ -91,7 +97,17 @@ def test_a_translation_follows_its_passage_escaped_and_in_english() -> None:
 def test_a_seed_page_shows_no_file_name_it_arrived_under(received: str) -> None:
     d = _hub(1)
     seed = Seed(
-        "s", "A report", "outlet", parse("2024"), "de", None, "0" * 64, BODY, "seeds/s.md", 1, received_as=received
+        "s",
+        "A report",
+        "outlet",
+        parse("2024"),
+        "de",
+        None,
+        "0" * 64,
+        BODY,
+        "seeds/s.md",
+        1,
+        received_as=received,
     )
     pages = render.render(Dossier(d.title, "", d.entities, d.facts, (seed,)), built="2024-08-06")
     assert received not in pages["sources/s.md"] and "Received as" not in pages["sources/s.md"]

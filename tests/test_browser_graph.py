@@ -10,14 +10,19 @@ hover and focus, axe in light and dark. Screenshots land in ``test-artifacts/scr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dossier.build import build
+from dossier.project import Project
+from tests.sitefixtures import site_project
 from tests.test_browser import (  # noqa: F401 - fixtures, used by name
     PAGE_TYPES,
     SCREENSHOTS,
     Watch,
+    _serve,
     base_url,
     browser,
     page_and_watch,
@@ -331,3 +336,42 @@ def test_axe_is_clean_on_graph_entity_and_focused_seed(
         if v["impact"] in ("serious", "critical")
     ]
     assert not violations, "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def zensical_url(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site built by Zensical, which writes raw-HTML links its own way."""
+    project: Path = site_project(tmp_path_factory.mktemp("browser-zensical") / "project")
+    assert build(Project(project), quiet=True, engine="zensical").errors == 0
+    with _serve(project / "site") as url:
+        yield url
+
+
+def test_the_graph_and_the_reader_work_in_zensical(zensical_url: str, browser: Any) -> None:
+    errors: list[str] = []
+    for width in (1280, 390):
+        context = _context(browser, width)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            for kind in ("graph", "entity"):
+                page.goto(zensical_url + PAGE_TYPES[kind])
+                fit = page.locator("svg.dossier-graph").first.evaluate(_FIT)
+                assert not fit["clipped"] and fit["inside"], (kind, width, fit)
+                _shot(page, f"zensical-{kind}-{width}")
+            page.get_by_role("button", name="Zoom in").click()
+            assert "scale(1.500)" in _transform(page)
+            page.locator('svg.dossier-graph a[data-node="russia"] circle').click()
+            page.wait_for_url("**/generated/entities/russia/")
+            page.goto(zensical_url + ENTITY)  # a neighbourhood: its links are written per engine
+            page.locator('svg.dossier-graph a[data-node="iran"] circle').click()
+            page.wait_for_url("**/generated/entities/iran/")
+            page.goto(zensical_url + FACT)
+            page.get_by_role("link", name="See the passage highlighted in the source text").nth(4).click()
+            page.wait_for_url(f"**/{SEED}#{TARGET}")
+            assert _background(page, f".seed-text mark.cite:not(#{TARGET})") == CLEAR
+            assert page.locator(f'.cite-translation[data-passage="{TARGET}"]').is_visible()
+            _shot(page, f"zensical-seed-focused-{width}")
+        finally:
+            context.close()
+        assert not errors, errors

@@ -3,7 +3,11 @@
 Pure Python and deterministic: the same dossier always gives the same picture, so golden files and
 reviews stay stable, and the site ships no graph library. The graph shows the entities with the most
 facts (a picture of thousands of nodes informs nobody); the page's text alternative lists the same
-nodes and edges.
+nodes and edges. Each entity page draws its neighbourhood (:func:`neighbourhood`) with the same code.
+
+The SVG's viewBox is the drawing's bounding box, labels included, so the picture scales to its
+column at any width and no label is cut; ``assets/graph.js`` adds zoom, pan and neighbour emphasis
+on top (the picture works without it).
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from markupsafe import Markup
 
 from dossier import urls
 from dossier.escape import attr, html
-from dossier.model import ENTITY_TYPES, Dossier
+from dossier.model import ENTITY_TYPES, Dossier, Entity
 
 WIDTH, HEIGHT, MARGIN = 900, 700, 80
+PAD = 6  # room around the drawing inside the viewBox (circle strokes, focus rings)
+R_MIN, R_SPAN = 6.0, 12.0  # circle radii: R_MIN for the fewest facts, R_MIN + R_SPAN for the most
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,13 @@ class Node:
     facts: int
     x: float = 0.0
     y: float = 0.0
+    radius: float = R_MIN
 
-    @property
-    def radius(self) -> float:
-        return 6 + 2.2 * math.sqrt(self.facts)
+
+def _radius(facts: int, most: int) -> float:
+    """Area grows with the facts, relative to the graph's best-connected node, so that a hub of
+    thousands of facts does not cover the picture."""
+    return round(R_MIN + R_SPAN * math.sqrt(facts / most), 1) if most else R_MIN
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     omitted: int  # entities with facts that did not fit in the picture
+    centre: str = ""  # a neighbourhood's entity; empty for the whole dossier's graph
+    width: float = WIDTH  # the canvas the layout fills (the viewBox is the drawing's own box)
+    height: float = HEIGHT
 
     def neighbours(self, node_id: str) -> list[tuple[str, int]]:
         """Connected node ids, most shared facts first."""
@@ -71,8 +83,67 @@ def build(dossier: Dossier, limit: int = 30) -> Graph:
     keep = set(chosen)
     edges = tuple(Edge(a, b, n) for (a, b), n in sorted(pairs.items()) if a in keep and b in keep)
     ordered = sorted(chosen, key=lambda e: (ENTITY_TYPES.index(dossier.entity[e].type), e))
-    nodes = [Node(e, dossier.entity[e].name, dossier.entity[e].type, counts[e]) for e in ordered]
+    most = max((counts[e] for e in chosen), default=0)
+    nodes = [
+        Node(e, dossier.entity[e].name, dossier.entity[e].type, counts[e], radius=_radius(counts[e], most))
+        for e in ordered
+    ]
     return Graph(_layout(nodes, edges), edges, len(counts) - len(chosen))
+
+
+NEAR_SPOKE = 170  # how far a neighbour sits from the entity, sideways
+
+
+def neighbourhood(dossier: Dossier, entity_id: str, limit: int = 20) -> Graph:
+    """An entity and the ``limit`` entities it shares most facts with, laid out around it.
+
+    A star: one edge from the entity to each neighbour (its shared facts). Neighbours stand in two
+    columns, right and left of the entity (most shared first, alternating), each label on the
+    outer side of its circle, so that no two labels meet however long the names; the columns bow
+    outwards in the middle. ``omitted`` counts the neighbours left out. Cheap and deterministic,
+    so every entity page can have one.
+    """
+    related = dossier.related(entity_id)
+    shown = related[:limit]
+    own = len(dossier.facts_about.get(entity_id, ()))
+    facts = {other.id: len(dossier.facts_about.get(other.id, ())) for other, _ in shown}
+    most = max([own, *facts.values()])
+    radius = {other.id: _radius(facts[other.id], most) for other, _ in shown}
+    sides: tuple[list[tuple[Entity, int]], list[tuple[Entity, int]]] = (shown[0::2], shown[1::2])
+    # Each column's rows: a label's height apart, more where two big circles would touch.
+    rows: list[list[float]] = []
+    for column in sides:
+        ys: list[float] = []
+        for i, (other, _) in enumerate(column):
+            gap = max(_LINE + 6, radius[column[i - 1][0].id] + radius[other.id] + 4) if i else 0.0
+            ys.append((ys[-1] if ys else 0.0) + gap)
+        rows.append(ys)
+    span = max([ys[-1] for ys in rows if ys] + [0.0])
+    # Room on every side for the longest label, so that _place_labels keeps each on its outer side.
+    room = _LABEL_MAX * _CHAR + 2 * (R_MIN + R_SPAN) + 10
+    cx, cy = NEAR_SPOKE + room, span / 2 + room / 2
+    centre = dossier.entity[entity_id]
+    nodes = [Node(centre.id, centre.name, centre.type, own, cx, cy, _radius(own, most))]
+    edges = []
+    for direction, column, ys in zip((1, -1), sides, rows, strict=True):
+        offset = (span - (ys[-1] if ys else 0.0)) / 2
+        for (other, shared), y in zip(column, ys, strict=True):
+            bow = ((y + offset - span / 2) / (span / 2 + _LINE)) ** 2 if span else 0.0
+            x = cx + direction * NEAR_SPOKE * (1 - 0.35 * bow)
+            nodes.append(
+                Node(
+                    other.id,
+                    other.name,
+                    other.type,
+                    facts[other.id],
+                    round(x, 1),
+                    round(cy - span / 2 + offset + y, 1),
+                    radius[other.id],
+                )
+            )
+            a, b = sorted((entity_id, other.id))
+            edges.append(Edge(a, b, shared))
+    return Graph(tuple(nodes), tuple(edges), len(related) - len(shown), entity_id, 2 * cx, 2 * cy)
 
 
 def _layout(nodes: list[Node], edges: tuple[Edge, ...], rounds: int = 250) -> tuple[Node, ...]:
@@ -119,14 +190,7 @@ def _layout(nodes: list[Node], edges: tuple[Edge, ...], rounds: int = 250) -> tu
     xs, ys = _even_out(xs, ys)
     half_w, half_h = WIDTH / 2 - MARGIN, HEIGHT / 2 - MARGIN / 2
     return tuple(
-        Node(
-            node.id,
-            node.name,
-            node.type,
-            node.facts,
-            round(WIDTH / 2 + x * half_w, 1),
-            round(HEIGHT / 2 + y * half_h, 1),
-        )
+        replace(node, x=round(WIDTH / 2 + x * half_w, 1), y=round(HEIGHT / 2 + y * half_h, 1))
         for node, x, y in zip(nodes, xs, ys, strict=True)
     )
 
@@ -151,8 +215,12 @@ def _even_out(xs: list[float], ys: list[float]) -> tuple[list[float], list[float
     )
 
 
-_CHAR, _LINE = 8.2, 16.0  # a label's character width and line height at the CSS's 14px
+# A label's box at the CSS's 14px bold: the widest common system fonts (DejaVu Sans Bold averages
+# about 9.2px a character) set the width, so the box errs on the large side and no label is cut.
+_CHAR, _LINE = 9.4, 17.0
 _LABEL_MAX = 22  # longer names are shortened on the picture; the full name is the node's <title>
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 def label(name: str) -> str:
@@ -165,17 +233,19 @@ def label(name: str) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _place_labels(nodes: tuple[Node, ...]) -> dict[str, tuple[float, float, str]]:
-    """Label positions (x, y, text-anchor): beside, above, below or diagonal to each node.
+def _place_labels(graph: Graph) -> dict[str, tuple[float, float, str, Box]]:
+    """Label positions (x, y, text-anchor, box): beside, above, below or diagonal to each node.
 
     Greedy, best-connected nodes first: each label takes the first spot that stays on the canvas
     and overlaps no label or circle placed so far; failing that, the spot that overlaps least.
     """
-    boxes = [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius) for n in nodes]
-    placed: dict[str, tuple[float, float, str]] = {}
-    for node in sorted(nodes, key=lambda n: (-n.facts, n.id)):
+    nodes, width_, height_ = graph.nodes, graph.width, graph.height
+    boxes: list[Box] = [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius) for n in nodes]
+    placed: dict[str, tuple[float, float, str, Box]] = {}
+    first = sorted(nodes, key=lambda n: (n.id != graph.centre, -n.facts, n.id))
+    for node in first:
         width, gap = len(label(node.name)) * _CHAR, node.radius + 4
-        outward = "start" if node.x >= WIDTH / 2 else "end"
+        outward = "start" if node.x >= width_ / 2 else "end"
         inward = "end" if outward == "start" else "start"
         side = {"start": node.x + gap, "end": node.x - gap}
         slant = {"start": node.x + gap * 0.7, "end": node.x - gap * 0.7}
@@ -189,13 +259,16 @@ def _place_labels(nodes: tuple[Node, ...]) -> dict[str, tuple[float, float, str]
             (slant[inward], node.y - gap * 0.7 - _LINE / 2, inward),
             (slant[inward], node.y + gap * 0.7 + _LINE / 2, inward),
         ]
+        if node.id == graph.centre:  # the middle of a star: below, clear of the spokes' ends
+            spots.insert(0, spots.pop(3))
         best: tuple[float, int] | None = None
-        chosen, chosen_box = spots[0], boxes[0]
+        chosen: tuple[float, float, str] = spots[0]
+        chosen_box = boxes[0]
         for order, (x, y, anchor) in enumerate(spots):
             left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
             box = (left, y - _LINE / 2, left + width, y + _LINE / 2)
             outside = (
-                max(0.0, -box[0]) + max(0.0, box[2] - WIDTH) + max(0.0, -box[1]) + max(0.0, box[3] - HEIGHT)
+                max(0.0, -box[0]) + max(0.0, box[2] - width_) + max(0.0, -box[1]) + max(0.0, box[3] - height_)
             )
             cost = sum(_overlap_area(box, other) for other in boxes) + outside * _LINE * 4
             if best is None or (cost, order) < best:
@@ -203,71 +276,104 @@ def _place_labels(nodes: tuple[Node, ...]) -> dict[str, tuple[float, float, str]
             if cost == 0:
                 break
         boxes.append(chosen_box)
-        placed[node.id] = (round(chosen[0], 1), round(chosen[1], 1), chosen[2])
+        placed[node.id] = (round(chosen[0], 1), round(chosen[1], 1), chosen[2], chosen_box)
     return placed
 
 
-def _overlap_area(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def _overlap_area(a: Box, b: Box) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _bounds(graph: Graph, labels: dict[str, tuple[float, float, str, Box]]) -> Box:
+    """The drawing's box: every circle and every label's estimated box, and a little room."""
+    boxes = [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius) for n in graph.nodes]
+    boxes += [box for *_, box in labels.values()]
+    if not boxes:
+        return (0.0, 0.0, graph.width, graph.height)
+    return (
+        math.floor(min(b[0] for b in boxes) - PAD),
+        math.floor(min(b[1] for b in boxes) - PAD),
+        math.ceil(max(b[2] for b in boxes) + PAD),
+        math.ceil(max(b[3] for b in boxes) + PAD),
+    )
 
 
 def _mkdocs_href(entity_id: str) -> Markup:
     return urls.Place.of(urls.GRAPH).html(urls.entity(entity_id))
 
 
-def svg(graph: Graph, title: str, href: Callable[[str], Markup] = _mkdocs_href) -> Markup:
+def _facts(count: int) -> str:
+    return f"{count} fact" if count == 1 else f"{count} facts"
+
+
+def svg(
+    graph: Graph,
+    title: str,
+    href: Callable[[str], Markup] = _mkdocs_href,
+    ident: str = "graph",
+    desc: str = "",
+) -> Markup:
     """The picture as one line of inline SVG (a blank line would end Markdown's raw HTML block).
 
     Each node links to its entity page at ``href(entity id)``: the SVG is raw HTML, whose links
     the engines treat differently, so the caller asks :mod:`dossier.urls` for the engine's href.
+    ``ident`` prefixes the ids of the title and description (unique on the page). Nodes carry
+    ``data-node`` and edges ``data-a``/``data-b`` (entity ids, slugs) for ``assets/graph.js``.
     """
     where = {node.id: node for node in graph.nodes}
+    labels = _place_labels(graph)
+    left, top, right, bottom = _bounds(graph, labels)
+    desc = desc or (
+        "Entities are circles sized by their number of facts; a line joins two entities that share "
+        "facts, thicker for more; each circle links to its entity's page. The same graph is listed "
+        "as text below."
+    )
     parts = [
         Markup(
-            '<svg class="dossier-graph" viewBox="0 0 {} {}" role="group" aria-labelledby="graph-title" '
-            'aria-describedby="graph-desc" xmlns="http://www.w3.org/2000/svg">'
-        ).format(WIDTH, HEIGHT),
-        Markup('<title id="graph-title">{}</title>').format(html(title)),
-        Markup(
-            '<desc id="graph-desc">Entities are circles sized by their number of facts; a line joins two '
-            "entities that share facts, thicker for more; each circle links to its entity's page. "
-            "The same graph is listed as text below.</desc>"
-        ),
-        Markup('<g class="graph-edges">'),
+            '<svg class="dossier-graph" viewBox="{} {} {} {}" role="group" aria-labelledby="{}-title" '
+            'aria-describedby="{}-desc" xmlns="http://www.w3.org/2000/svg">'
+        ).format(left, top, right - left, bottom - top, attr(ident), attr(ident)),
+        Markup('<title id="{}-title">{}</title>').format(attr(ident), html(title)),
+        Markup('<desc id="{}-desc">{}</desc>').format(attr(ident), html(desc)),
+        # graph.js zooms and pans by this group's transform; the viewBox stays the drawing's box.
+        Markup('<g class="graph-view"><g class="graph-edges">'),
     ]
     for edge in graph.edges:
         a, b = where[edge.a], where[edge.b]
         width = round(1 + 1.5 * math.log(edge.shared), 2)
-        parts.append(
-            Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"/>').format(
-                a.x, a.y, b.x, b.y, width
-            )
-        )
-    parts.append(Markup('</g><g class="graph-nodes">'))
-    labels = _place_labels(graph.nodes)
-    for node in graph.nodes:
-        x, y, anchor = labels[node.id]
-        facts = f"{node.facts} fact" if node.facts == 1 else f"{node.facts} facts"
+        shared = "1 shared fact" if edge.shared == 1 else f"{edge.shared} shared facts"
         parts.append(
             Markup(
-                '<a class="graph-node graph-node--{}" href="{}" aria-label="{}">'
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" data-a="{}" data-b="{}">'
+                "<title>{} and {}: {}</title></line>"
+            ).format(a.x, a.y, b.x, b.y, width, attr(a.id), attr(b.id), html(a.name), html(b.name), shared)
+        )
+    parts.append(Markup('</g><g class="graph-nodes">'))
+    for node in graph.nodes:
+        x, y, anchor, _ = labels[node.id]
+        centre = Markup(" graph-node--centre") if node.id == graph.centre else Markup("")
+        parts.append(
+            Markup(
+                '<a class="graph-node graph-node--{}{}" href="{}" aria-label="{}" data-node="{}">'
                 '<title>{} ({}, {})</title><circle cx="{}" cy="{}" r="{}"/>'
                 '<text x="{}" y="{}" dy="0.35em" text-anchor="{}">{}</text></a>'
             ).format(
                 attr(node.type),
+                centre,
                 href(node.id),
                 attr(node.name),
+                attr(node.id),
                 html(node.name),
                 html(node.type),
-                facts,
+                _facts(node.facts),
                 node.x,
                 node.y,
-                round(node.radius, 1),
+                node.radius,
                 x,
                 y,
                 anchor,
                 html(label(node.name)),
             )
         )
-    parts.append(Markup("</g></svg>"))
+    parts.append(Markup("</g></g></svg>"))
     return Markup("").join(parts)

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from dossier import cite, escape, export, graph, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
+from dossier.graph import Graph
 from dossier.history import Change
 from dossier.model import (
     ENTITY_TYPES,
@@ -101,6 +102,9 @@ class FigureConflict:
     fact: Fact
     measure: str
     figures: tuple[Figure, ...]
+
+
+NEIGHBOURS = 20  # entities drawn around an entity on its page; the rest are in its list
 
 
 class View:
@@ -442,6 +446,22 @@ class View:
     def graph_svg(self, at: urls.Place, title: str) -> Markup:
         return graph.svg(self.graph, title, lambda entity_id: at.html(urls.entity(entity_id)))
 
+    def neighbourhood(self, entity_id: str) -> Graph:
+        """An entity and its most connected neighbours, for its page (see graph.neighbourhood)."""
+        return graph.neighbourhood(self.d, entity_id, NEIGHBOURS)
+
+    def neighbourhood_svg(self, near: Graph, at: urls.Place) -> Markup:
+        name = self.name(near.centre)
+        return graph.svg(
+            near,
+            f"{name} and the entities it shares facts with",
+            lambda entity_id: at.html(urls.entity(entity_id)),
+            ident="near",
+            desc=f"{name} in the middle, joined to each entity it shares facts with; a thicker line "
+            "for more shared facts; each circle links to its entity's page. The same entities are "
+            "listed under Related entities.",
+        )
+
 
 def _n(count: int, noun: str) -> str:
     """``1 fact``, ``2 facts``, ``3 entities``."""
@@ -483,8 +503,11 @@ def highlight(seed: Seed, marks: list[Mark], at: urls.Place | None = None) -> Ma
             reopen = [m for m in stack[lowest:] if m.citation.end != pos]
             out.append(Markup("</mark>") * (len(stack) - lowest))
             del stack[lowest:]
+            # A foreign-language passage's translation follows it, outside its mark.
+            out.extend(_translation(m) for m in sorted(ending, key=lambda m: m.k) if m.citation.translation)
             for mark in reopen:
-                out.append(Markup('<mark class="cite cite--cont">'))
+                # The continuation names its passage, so the reader script can focus all of it.
+                out.append(Markup('<mark class="cite cite--cont" data-passage="{}">').format(mark.anchor))
                 stack.append(mark)
         # Outer passages open first; each is numbered at its start, so numbers read in order.
         for mark in sorted(starts.get(pos, ()), key=lambda m: (-m.citation.end, m.k)):
@@ -504,6 +527,14 @@ def highlight(seed: Seed, marks: list[Mark], at: urls.Place | None = None) -> Ma
             out.append(escape.html(body[pos : cuts[i + 1]]))
     text = Markup("").join(out)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", Markup("&#10;"))
+
+
+def _translation(mark: Mark) -> Markup:
+    """The citation's translation as a note beside its passage, in English, named for its number."""
+    return Markup(
+        '<span class="cite-translation" role="note" lang="en" data-passage="{}">'
+        '<span class="cite-translation__label">Translation [{}]:</span> {}</span>'
+    ).format(mark.anchor, mark.k, escape.html(mark.citation.translation or ""))
 
 
 def _num(value: float) -> str:

@@ -172,7 +172,8 @@ def texts(dossier: Dossier) -> Iterator[str]:
     for e in dossier.entities:
         yield from (e.name, *e.aliases, e.description, e.notes)
     for s in dossier.seeds:
-        yield from (s.title, s.notes, s.received_as, s.author, *s.inferred.values())
+        # received_as is not shown: readers see no internal file names (it is in the downloads).
+        yield from (s.title, s.notes, s.author, *s.inferred.values())
     for f in dossier.facts:
         yield from (f.statement, f.notes, *f.tags)
         if dossier.corroboration(f).level == "single":  # the analyst's note shows beside "one outlet"

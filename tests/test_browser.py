@@ -210,12 +210,10 @@ def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str) -> Non
             page.screenshot(path=str(SCREENSHOTS / f"{kind}-phone.png"), full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{kind} is {width}px wide on a 390px phone"
-        # The graph keeps a readable size and scrolls sideways inside its own frame.
+        # The graph fits the phone's column (zoom brings its labels up; test_browser_graph.py).
         page.goto(base_url + PAGE_TYPES["graph"])
         svg = page.locator("svg.dossier-graph").bounding_box()
-        assert svg is not None and svg["width"] >= 800
-        frame = page.locator(".dossier-graph-figure")
-        assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
+        assert svg is not None and svg["x"] >= 0 and svg["x"] + svg["width"] <= 390
     finally:
         context.close()
 

@@ -295,7 +295,7 @@ def test_highlight_marks_nest_and_overlaps_are_split() -> None:
     assert '[1]</a>012<mark class="cite" id="q-f2-1"><a class="cite-ref"' in out
     assert out.count("<mark") == out.count("</mark>")
     assert out.count('id="q-f') == 3
-    assert '<mark class="cite cite--cont">' in out
+    assert '<mark class="cite cite--cont" data-passage="q-f2-1">' in out
     text = re.sub(r'<a class="cite-ref".*?</a>|<[^>]+>', "", out)
     assert text == body
 

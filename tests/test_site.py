@@ -215,12 +215,67 @@ def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:
     assert not broken_links(fixture_site), "\n".join(broken_links(fixture_site))
 
 
-def test_every_link_resolves_in_the_shipped_dossier(
-    tmp_path_factory: pytest.TempPathFactory, engine: str
-) -> None:
-    project = _built(site_project(tmp_path_factory.mktemp(f"shipped-{engine}") / "project", ROOT), engine)
-    broken = broken_links(project)
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """The dossier this repository ships (data/, seeds/), built once per engine."""
+    return _built(site_project(tmp_path_factory.mktemp(f"shipped-{engine}") / "project", ROOT), engine)
+
+
+def test_every_link_resolves_in_the_shipped_dossier(shipped_site: Path) -> None:
+    broken = broken_links(shipped_site)
     assert not broken, "\n".join(broken[:20])
+
+
+def test_seed_pages_show_readers_no_internal_file_names(shipped_site: Path) -> None:
+    """The file name a text arrived under ("000_dfc53b8274aa01dd.txt") is kept in the downloads,
+    not shown on the reader's page."""
+    data = json.loads((shipped_site / "site/generated/downloads/dossier.json").read_text("utf-8"))
+    received = {s["id"]: s["received_as"] for s in data["seeds"] if s["received_as"]}
+    assert received, "the shipped seeds record the file names they arrived under"
+    pages = parse_site(shipped_site / "site")
+    for seed_id, name in received.items():
+        text = " ".join(pages[f"generated/sources/{seed_id}/index.html"].text)
+        assert name not in text and "Received as" not in text, seed_id
+
+
+_SVG_NODE = re.compile(r'<a class="graph-node[^"]*" href="([^"]*)"')
+
+
+def test_entity_pages_draw_their_neighbourhood(fixture_site: Path) -> None:
+    """Each entity page with related entities carries an SVG of it and them, each node a link
+    to an entity page of the site (the engines write raw-HTML links differently)."""
+    site_dir = fixture_site / "site"
+    pages = parse_site(site_dir)
+    drawn = 0
+    for name in sorted(p for p in pages if re.fullmatch(r"generated/entities/[^/_]+/index.html", p)):
+        html = (site_dir / name).read_text("utf-8")
+        section = re.search(r'<h2 id="related".*?(?=<h2|</article>)', html, re.S)
+        related = section.group(0).count("<li>") if section else 0  # one line each
+        svgs = re.findall(r'<svg class="dossier-graph".*?</svg>', html, re.S)
+        if not related:
+            assert not svgs, name
+            continue
+        assert len(svgs) == 1 and 'aria-labelledby="near-title"' in svgs[0], name
+        targets = [_target(name, href)[0] for href in _SVG_NODE.findall(svgs[0])]
+        assert targets[0] == name, "the entity itself is drawn first, in the middle"
+        assert len(set(targets)) == len(targets) == 1 + min(related, render.NEIGHBOURS), name
+        assert all(t.startswith("generated/entities/") and t in pages for t in targets), name
+        drawn += 1
+    assert drawn >= 3
+
+
+def test_translations_stand_beside_foreign_passages(fixture_site: Path) -> None:
+    html = (fixture_site / "site/generated/sources/zeitung-beispiel-radar/index.html").read_text("utf-8")
+    text = html.split('class="seed-text"', 1)[1]
+    note = re.search(
+        r'<span class="cite-translation" role="note" lang="en"[^>]*>(.*?)</span>(.*?)</span>', text
+    )
+    assert note, "no translation note in the German seed's text"
+    assert re.sub(r"<[^>]+>", "", note.group(1) + note.group(2)).strip() == (
+        "Translation [1]: Russia has begun supplying Iran with S-300 air defense systems"
+    )
+    # It follows its passage: the first mark closes right before it.
+    assert text.index("zu liefern</mark>") < note.start() < text.index("Sergei Schoigu")
 
 
 def test_every_link_resolves_on_a_split_site(split_site: Path) -> None:

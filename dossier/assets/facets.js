@@ -290,12 +290,14 @@
       write(state);
       const mine = ++generation;
       if (!Object.keys(state).length) {
+        results.removeAttribute("aria-busy");
         setPlain(true);
         more.hidden = true;
         count.textContent = "";
         return;
       }
       count.textContent = "Loading the list…";
+      results.setAttribute("aria-busy", "true");
       load().then(
         (items) => {
           if (mine !== generation) return;
@@ -306,9 +308,12 @@
           render();
           const noun = kind.noun[items.length === 1 ? 0 : 1];
           count.textContent = `${shown.length} of ${items.length} ${noun} match.`;
+          results.removeAttribute("aria-busy");
         },
         () => {
-          if (mine === generation) count.textContent = "The list could not be loaded; the full list is shown.";
+          if (mine !== generation) return;
+          count.textContent = "The list could not be loaded; the full list is shown.";
+          results.removeAttribute("aria-busy");
           setPlain(true);
         },
       );
@@ -358,7 +363,7 @@
     const label = document.createElement("span");
     const all = document.createElement("button");
     all.type = "button";
-    all.className = "md-button tl-zoom-all";
+    all.className = "tl-zoom-all";
     all.textContent = "Show the whole timeline";
     all.addEventListener("click", () => {
       history.replaceState(history.state, "", location.pathname + location.search);

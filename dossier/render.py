@@ -970,9 +970,11 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
         at = place(index)
         blank = {"v": view, "at": at, "part": "", "parts": (), "prev": None, "next": None, **context}
         # The whole list and the page each item lands on, for a page that links into every part
-        # (the timeline's zoom bar); filled in once the parts are known.
+        # (the timeline's zoom bar); filled in once the parts are known. Until then every item is
+        # on a part with a long name, so the page around the list is measured at its largest.
         page_at: dict[int, str] = {}
-        blank.update(all_items=items, page_of=lambda x: page_at.get(id(x), index))
+        fallback = [urls.part(index, "2024-09-10")]
+        blank.update(all_items=items, page_of=lambda x: page_at.get(id(x), fallback[0]))
         module = tmpl.make_module({**blank, "items": [], "item_text": None})
         # The page around the list, as a part shows it: intro, a part label, links to the
         # neighbouring parts, and the front matter added later (its title and the label again).
@@ -991,6 +993,7 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
         # page with a long fixed part still gets parts of a useful size).
         parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 4))
         meta[index] = {**_title(title, ""), **(extra or {})}
+        fallback[0] = index
         if len(parts) == 1:
             pages[index] = tmpl.render(blank, items=items)
             return

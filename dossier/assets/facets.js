@@ -68,6 +68,7 @@
       prepare(data) {
         data.f.forEach((f, i) => {
           f.order = i;
+          f.u = f.u || `${data.b}${f.i}/`;
           f.range = f.d ? rangeOf(f.d) : null;
           f.about = f.a.map((k) => data.e[k]);
           f.outlets = f.o.map((k) => data.e[k]);
@@ -136,6 +137,7 @@
       prepare(data) {
         data.e.forEach((e, i) => {
           e.order = i;
+          e.u = e.u || `${data.b}${e.i}/`;
         });
         return data.e;
       },

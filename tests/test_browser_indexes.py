@@ -17,7 +17,7 @@ import pytest
 from dossier.build import build
 from dossier.project import Project
 from tests import test_browser
-from tests.sitefixtures import split_project
+from tests.sitefixtures import site_project, split_project
 from tests.test_browser import SCREENSHOTS, Watch
 
 pytestmark = pytest.mark.browser
@@ -244,6 +244,41 @@ def test_zooming_the_timeline_to_a_month_and_back(months_url: str, page_and_watc
     page.locator(".tl-overview a.tl-ov-label").first.click()
     note.wait_for(state="visible")
     assert page.locator(f"#{first_id}").is_visible() and page.locator(f"#{second_id}").is_visible()
+
+
+@pytest.fixture(scope="module")
+def zensical_url(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site built by Zensical: its pages differ in markup and raw-HTML links."""
+    from dossier import site
+
+    if not site.engine("zensical").available():
+        pytest.skip("zensical is not installed (pip install -e .)")
+    project = site_project(tmp_path_factory.mktemp("browser-zensical") / "project")
+    assert build(Project(project), quiet=True, engine="zensical").errors == 0
+    with test_browser._serve(project / "site") as url:
+        yield url
+
+
+def test_the_index_pages_work_in_zensical_too(zensical_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(zensical_url + FACTS + "?status=denied")
+    _count(page, "1 of 5 facts match.")
+    results = page.locator(".facets__results > li > a")
+    assert results.all_inner_texts() == ["The Kremlin denied that S-300 systems were delivered to Iran."]
+    results.first.click()
+    page.wait_for_url("**/generated/facts/kremlin-denies-delivery/")
+    page.goto(zensical_url + ENTITIES)
+    page.get_by_label("Name", exact=True).fill("schoigu")  # an alias
+    _count(page, "1 of 10 entities match.")
+    page.goto(zensical_url + TIMELINE)
+    page.locator('.tl-overview a[href="#m2024-08"]').click()
+    page.locator(".tl-zoom-note").wait_for(state="visible")
+    assert page.locator(".tl-mark--reported").count() == 1
+    page.goto(zensical_url + DISPUTES)
+    first, second = _sides(page)
+    assert abs(first["y"] - second["y"]) < 1 and second["x"] > first["x"]
+    page.locator(".dispute-side a[href*='sources/']").first.click()
+    assert page.locator(":target").evaluate("el => el.tagName") == "MARK"
 
 
 def _sides(page: Any) -> list[dict[str, float]]:

@@ -248,7 +248,7 @@ def _json_char(match: re.Match[str]) -> str:
     return char if char.isprintable() else _u(char)
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, *, tight: bool = False) -> str:
     """Compact JSON for ``data`` with every non-printable character as a ``\\u`` escape.
 
     Exact (it parses back to ``data``), one line, and always valid UTF-8: a lone surrogate, which
@@ -256,19 +256,21 @@ def json_text(data: Any) -> str:
     """
     # allow_nan=False: NaN or Infinity would make invalid JSON; the check refuses them (E206), so
     # this only ever stops a bug from publishing a broken file.
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # compact: the C encoder
+    # tight: no space after separators, for files a script fetches (the facets indexes).
+    separators = (",", ":") if tight else None
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=separators)  # the C encoder
     # JSON escapes every line break it emits, so the whole text is printable unless a value is not;
     # the check (in C) spares the per-character pass for every ordinary build.
     return text if text.isprintable() else _NOT_ASCII.sub(_json_char, text)
 
 
-def json_ld(data: Any) -> Markup:
+def json_ld(data: Any, *, tight: bool = False) -> Markup:
     """JSON for a ``<script type="application/ld+json">`` block that no value can close early.
 
     :func:`json_text`, then ``<``, ``>`` and ``&`` as ``\\u`` escapes too (no ``</script>``, no
     ``<!--``). U+2028/2029, which end lines in older script parsers, are non-printable, so escaped.
     """
-    text = json_text(data)
+    text = json_text(data, tight=tight)
     for char in "<>&":
         text = text.replace(char, _u(char))
     return _trusted(text)

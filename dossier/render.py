@@ -13,6 +13,8 @@ gets hrefs written for the engine that builds the site.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from dossier import cite, escape, export, graph, urls
+from dossier import cite, escape, export, facets, graph, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
 from dossier.graph import Graph
@@ -105,6 +107,14 @@ class FigureConflict:
 
 
 NEIGHBOURS = 20  # entities drawn around an entity on its page; the rest are in its list
+
+
+@dataclass(frozen=True)
+class When:
+    """Where a fact sits on the timeline: its own date, or (``reported``) its first report's."""
+
+    date: FuzzyDate
+    reported: bool
 
 
 class View:
@@ -307,26 +317,160 @@ class View:
         }
         return sorted(self.d.facts, key=lambda f: (-score[f.id][0], -score[f.id][1], f.id))[:limit]
 
-    def timeline(self, facts: Iterable[Fact] | None = None) -> list[tuple[str, str, list[Fact]]]:
-        """Dated facts grouped by the month they start in (or the year, for year-only dates).
+    # --- the timeline ---------------------------------------------------------------------
+    def when(self, fact: Fact) -> When | None:
+        """Where a fact sits on the timeline: when it happened, or else when it was first reported
+        (the earliest publication date of its cited seeds). None only for a fact with no source."""
+        if fact.date is not None:
+            return When(fact.date, False)
+        published = [self.d.seed[c.seed].published for c in fact.sources if c.seed in self.d.seed]
+        if not published:
+            return None
+        return When(min(published, key=lambda d: (d.start, d.end)), True)
 
-        A year-only fact gets its own group before that year's months, so it is never shown as
-        happening in January. Returns (heading, anchor, facts).
-        """
-        groups: dict[tuple[str, str], list[Fact]] = {}
-        for fact in self.sorted_facts if facts is None else facts:
-            if fact.date is None:
+    @cached_property
+    def timeline_facts(self) -> list[Fact]:
+        """Facts in timeline order: by when they sit on it (a year-only date before its January),
+        those with no place last."""
+
+        def key(fact: Fact) -> tuple[int, str, int, str]:
+            when = self.when(fact)
+            if when is None:
+                return (1, "", 0, fact.id)
+            return (0, when.date.start.isoformat(), when.date.precision != "year", fact.id)
+
+        return sorted(self.d.facts, key=key)
+
+    def timeline(
+        self, facts: Iterable[Fact] | None = None
+    ) -> list[tuple[int, Markup, list[tuple[str, Markup, list[Fact]]]]]:
+        """Facts grouped by year, then by the month they start in: (year, anchor, [(label, anchor,
+        facts)]). A year-only date gets its own group before that year's months, so it is never
+        shown as happening in January. Facts with no place on the timeline are left out."""
+        years: dict[int, dict[tuple[str, Markup], list[Fact]]] = {}
+        for fact in self.timeline_facts if facts is None else facts:
+            when = self.when(fact)
+            if when is None:
                 continue
-            start = fact.date.start
-            if fact.date.precision == "year":
-                key = (f"{start.year} (month not stated)", f"y{start.year}")
+            start = when.date.start
+            if when.date.precision == "year":
+                key = (f"{start.year}, month not stated", urls.year_unstated(start.year))
             else:
-                key = (f"{_MONTHS[start.month - 1]} {start.year}", f"m{start.year}-{start.month:02d}")
-            groups.setdefault(key, []).append(fact)
-        return [(label, anchor, facts) for (label, anchor), facts in groups.items()]
+                key = (f"{_MONTHS[start.month - 1]} {start.year}", urls.month(start.year, start.month))
+            years.setdefault(start.year, {}).setdefault(key, []).append(fact)
+        return [
+            (year, urls.year(year), [(label, anchor, group) for (label, anchor), group in months.items()])
+            for year, months in years.items()
+        ]
 
     def undated(self, facts: Iterable[Fact] | None = None) -> list[Fact]:
-        return [f for f in (self.sorted_facts if facts is None else facts) if f.date is None]
+        return [f for f in (self.timeline_facts if facts is None else facts) if self.when(f) is None]
+
+    def track(self, fact: Fact) -> Markup:
+        """A fact's mark on its month (or, for a year-only date, its year), as raw inline HTML.
+
+        A day is a point, a month or year a band across it, a range a bar (cut at the end of the
+        month, with an arrow, when it runs on); a fact placed by its first report is drawn hollow.
+        Only numbers and fixed class names go into the markup. Hidden from screen readers: the
+        words beside it say the same.
+        """
+        when = self.when(fact)
+        if when is None:
+            return Markup("")
+        date = when.date
+        if date.precision == "year":
+            first, last = dt.date(date.start.year, 1, 1), dt.date(date.start.year, 12, 31)
+        else:
+            first = date.start.replace(day=1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        span = (last - first).days + 1
+        end = min(date.end, last)
+        left = 100 * (date.start - first).days / span
+        width = 100 * ((end - date.start).days + 1) / span
+        shape = "range" if date.is_range else date.precision
+        classes = f"tl-mark tl-mark--{shape}"
+        if when.reported:
+            classes += " tl-mark--reported"
+        if date.end > last:
+            classes += " tl-mark--runs-on"
+        scale = "year" if date.precision == "year" else "month"
+        return escape.fill(
+            '<span class="tl-track tl-track--{}" aria-hidden="true"><span class="{}" '
+            'style="left:{:.2f}%;width:{:.2f}%"></span></span>',
+            escape.attr(scale),
+            escape.attr(classes),
+            left,
+            width,
+        )
+
+    def timeline_overview(self, facts: list[Fact], at: urls.Place, page_of: Callable[[Fact], str]) -> Markup:
+        """The zoom bar: each year and its twelve months, a month's bar as tall as its share of
+        the busiest month, each a link to its section (on whichever page of a split timeline
+        holds it). Raw HTML: works without JavaScript, as plain links to anchors."""
+        counts: dict[int, dict[int, int]] = {}
+        target: dict[tuple[int, int], Markup] = {}
+        for fact in facts:
+            when = self.when(fact)
+            if when is None:
+                continue
+            y = when.date.start.year
+            m = 0 if when.date.precision == "year" else when.date.start.month
+            counts.setdefault(y, {}).setdefault(m, 0)
+            counts[y][m] += 1
+            if (y, m) not in target:
+                anchor = urls.year_unstated(y) if m == 0 else urls.month(y, m)
+                target[(y, m)] = self._here(at, page_of(fact), anchor)
+            if (y, -1) not in target:
+                target[(y, -1)] = self._here(at, page_of(fact), urls.year(y))
+        if not counts:
+            return Markup("")
+        busiest = max(n for months in counts.values() for n in months.values())
+        out = [Markup('<nav class="tl-overview" aria-label="Zoom the timeline to a year or month">')]
+        for y, months in counts.items():
+            total = sum(months.values())
+            out.append(
+                escape.fill(
+                    '<div class="tl-ov-year"><a class="tl-ov-label" href="{}" aria-label="{}">{}</a>'
+                    '<ol class="tl-ov-months">',
+                    target[(y, -1)],
+                    escape.attr(f"{y}: {_n(total, 'fact')}"),
+                    y,
+                )
+            )
+            for m in range(0, 13):
+                n = months.get(m, 0)
+                if m == 0 and not n:
+                    continue
+                name = f"{y}, month not stated" if m == 0 else f"{_MONTHS[m - 1]} {y}"
+                short = "?" if m == 0 else _MONTHS[m - 1][:3]
+                if n:
+                    out.append(
+                        escape.fill(
+                            '<li><a href="{}" aria-label="{}">'
+                            '<span class="tl-ov-bar" style="height:{:.0f}%"></span>'
+                            '<span class="tl-ov-m">{}</span></a></li>',
+                            target[(y, m)],
+                            escape.attr(f"{name}: {_n(n, 'fact')}"),
+                            max(8, 100 * n / busiest),
+                            escape.html(short),
+                        )
+                    )
+                else:
+                    out.append(
+                        escape.fill(
+                            '<li class="tl-ov-none"><span class="tl-ov-m">{}</span></li>', escape.html(short)
+                        )
+                    )
+            out.append(Markup("</ol></div>"))
+        out.append(Markup("</nav>"))
+        return Markup("").join(out)
+
+    @staticmethod
+    def _here(at: urls.Place, page: str, anchor: Markup) -> Markup:
+        """A raw-HTML href to ``anchor`` on ``page``: the fragment alone when it is this page."""
+        if urls.docs_path(page) == at.source:
+            return escape.fill("#{}", anchor)
+        return at.html(page, anchor)
 
     def reported(self, fact: Fact) -> list[tuple[Markup, list[str]]]:
         """When the fact was reported: each publication date (marked where inferred) with the
@@ -378,6 +522,65 @@ class View:
         """What the sides of a dispute are about: the entities all of them concern."""
         shared = [e for e in group[0].about if all(e in f.about for f in group[1:])]
         return escape.md(self.names(shared or group[0].about))
+
+    def dispute_question(self, group: list[Fact]) -> Markup:
+        """What a dispute is about, in the data's own words: the statement of its first disputed
+        or denied claim, framed by that status (``Disputed: …``). Nothing is made up: a dispute of
+        claims that only contradict each other is ``Contradicted: <the first claim>``."""
+        contested = [f for f in group if f.status in ("disputed", "denied")]
+        head = contested[0] if contested else group[0]
+        frame = head.status.capitalize() if contested else "Contradicted"
+        return escape.md(f"{frame}: {head.statement}")
+
+    def dispute_sides(self, group: list[Fact], at: urls.Place) -> Markup:
+        """The claims of a dispute side by side (a CSS grid; stacked on a narrow screen), each with
+        its status, corroboration, date and quoted sources. Raw HTML, so hrefs are written for the
+        engine (see :mod:`dossier.urls`) and every value passes :func:`dossier.escape.html`."""
+        out = [escape.fill('<div class="dispute-sides dispute-sides--{}">', min(len(group), 3))]
+        for i, fact in enumerate(group, 1):
+            c = self.corroboration(fact)
+            unnamed = f", {len(c.unidentified)} unnamed" if c.unidentified else ""
+            detail = f"({_n(len(c.outlets), 'outlet')}, {_n(len(c.origins), 'origin')}{unnamed})"
+            label = f"Side {i} of {len(group)}" if len(group) > 1 else "The claim"
+            out.append(
+                escape.fill(
+                    '<div class="dispute-side" id="{}"><p class="dispute-side__label">{}</p>'
+                    '<p class="dispute-side__claim"><a href="{}">{}</a></p>'
+                    '<p class="dispute-side__meta">{} {} {} · {}</p><ul class="dispute-side__sources">',
+                    escape.fill("fact-{}", escape.slug(fact.id)),
+                    escape.html(label),
+                    at.html(urls.fact(fact.id)),
+                    escape.html(fact.statement),
+                    _badge(fact.status),
+                    _badge(c.level),
+                    escape.html(detail),
+                    _happened(fact),  # a date in words: nothing Markdown or HTML would read
+                )
+            )
+            for n, cite in enumerate(fact.sources, 1):
+                seed = self.d.seed[cite.seed]
+                credit = f" (crediting {self.names(cite.attributed_to)})" if cite.attributed_to else ""
+                translation = (
+                    escape.fill(
+                        ' <span class="dispute-side__translation">(translation: “{}”)</span>',
+                        escape.html(cite.translation),
+                    )
+                    if cite.translation
+                    else Markup("")
+                )
+                out.append(
+                    escape.fill(
+                        '<li>{}: <q>{}</q>{} — <a href="{}">{}</a></li>',
+                        escape.html(f"{self.name(seed.outlet)}{credit}"),
+                        escape.html(cite.quote),
+                        translation,
+                        at.html(urls.seed(seed.id), urls.passage(fact.id, n)),
+                        escape.html(seed.title),
+                    )
+                )
+            out.append(Markup("</ul></div>"))
+        out.append(Markup("</div>"))
+        return Markup("").join(out)
 
     def figure_conflicts(self) -> list[FigureConflict]:
         """Within a fact, figures of one measure that give different numbers."""
@@ -644,6 +847,7 @@ def environment() -> jinja2.Environment:
         STATUS_MEANING=STATUS_MEANING,
         LEVEL_MEANING=LEVEL_MEANING,
         STATUSES=STATUSES,
+        TYPE_HEADINGS=TYPE_HEADINGS,
         urls=urls,
         external=_external,
         n=lambda count, noun: escape.md(_n(count, noun)),
@@ -852,6 +1056,12 @@ def _bodies(
         tmpl = env.get_template(template)
         at = place(index)
         blank = {"v": view, "at": at, "part": "", "parts": (), "prev": None, "next": None, **context}
+        # The whole list and the page each item lands on, for a page that links into every part
+        # (the timeline's zoom bar); filled in once the parts are known. Until then every item is
+        # on a part with a long name, so the page around the list is measured at its largest.
+        page_at: dict[int, str] = {}
+        fallback = [urls.part(index, "2024-09-10")]
+        blank.update(all_items=items, page_of=lambda x: page_at.get(id(x), fallback[0]))
         module = tmpl.make_module({**blank, "items": [], "item_text": None})
         # The page around the list, as a part shows it: intro, a part label, links to the
         # neighbouring parts, and the front matter added later (its title and the label again).
@@ -870,9 +1080,11 @@ def _bodies(
         # page with a long fixed part still gets parts of a useful size).
         parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 4))
         meta[index] = {**_title(title, ""), **(extra or {})}
+        fallback[0] = index
         if len(parts) == 1:
             pages[index] = tmpl.render(blank, items=items)
             return
+        page_at.update((id(x), urls.part(index, p.key)) for p in parts for x in p.items)
         nav = [(p.label, at.md(urls.part(index, p.key)), len(p.items)) for p in parts]
         pages[index] = tmpl.render(blank, items=[], parts=nav)
         for i, p in enumerate(parts):
@@ -886,13 +1098,20 @@ def _bodies(
             )
 
     facts = view.sorted_facts
+
+    def on_timeline(fact: Fact) -> FuzzyDate | None:
+        when = view.when(fact)
+        return when.date if when else None
+
     listing(
         "timeline.md.j2",
         urls.TIMELINE,
-        facts,
-        [lambda f: _year(f.date), lambda f: _month(f.date)],
+        view.timeline_facts,
+        [lambda f: _year(on_timeline(f)), lambda f: _month(on_timeline(f))],
         "Timeline",
     )
+    pages[urls.FACETS_FACTS] = facets.facts(view)
+    pages[urls.FACETS_ENTITIES] = facets.entities(view)
     listing(
         "facts.md.j2",
         urls.FACTS,

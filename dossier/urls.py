@@ -45,6 +45,10 @@ DISPUTES = "disputes.md"
 GRAPH = "graph.md"
 DOWNLOADS = "downloads/index.md"
 CHECKS = "checks.md"  # the checks a fact page can name (an acknowledged warning), in every dossier
+# The compact indexes the facets script filters (fetched only when a reader filters), and where
+# that script finds them from its own URL (generated/assets/facets.js).
+FACETS_FACTS = "facets/facts.json"
+FACETS_ENTITIES = "facets/entities.json"
 
 # Names the engines give a meaning to: an entity called "index" must not become its folder's index.
 _RESERVED = {"index"}
@@ -104,6 +108,16 @@ def part(list_page: str, key: object) -> str:
     return posixpath.join(folder, f"{stem}_{escape.slug(key)}.md")
 
 
+def from_data(data_file: str, page: str) -> str:
+    """The final URL of a generated page relative to a data file beside the pages (a facets index).
+
+    Scripts resolve it against the data file's own URL, which is the same for both engines: the
+    file is copied as it is, and pages are served at their directory URL.
+    """
+    target = url(docs_path(page))
+    return _relative(target.rstrip("/"), posixpath.dirname(docs_path(data_file))) + "/"
+
+
 # --- anchors: the fragment names pages carry, and links to them ------------------------------
 
 
@@ -115,6 +129,26 @@ def passage(fact_id: object, n: int) -> Markup:
 def source(n: int) -> Markup:
     """On a fact page: the heading of its ``n``-th source."""
     return escape.fill("source-{}", int(n))
+
+
+def year(y: int) -> Markup:
+    """On the timeline: a year's section (``y2024``), the target of its zoom link."""
+    return escape.fill("y{}", int(y))
+
+
+def month(y: int, m: int) -> Markup:
+    """On the timeline: a month's section (``m2024-08``), the target of its zoom link."""
+    return escape.fill("m{}-{:02d}", int(y), int(m))
+
+
+def year_unstated(y: int) -> Markup:
+    """On the timeline: the facts of a year whose month is not stated (``y2024-unstated``)."""
+    return escape.fill("y{}-unstated", int(y))
+
+
+def dispute(fact_id: object) -> Markup:
+    """On the disputes page: a dispute, named after its first claim."""
+    return escape.fill("dispute-{}", escape.slug(fact_id))
 
 
 # --- URLs ------------------------------------------------------------------------------------

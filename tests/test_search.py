@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +103,43 @@ def test_without_pagefind_the_build_says_so(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(search, "available", lambda: False)
     with pytest.raises(SiteError, match="pagefind-bin is not installed"):
         search.index(Project(tmp_path), "mkdocs")
+
+
+@pytest.mark.browser
+def test_the_header_box_searches_in_chromium(built: Path) -> None:
+    """Each engine's site, in Chromium: the header box finds a person by a German alias, labels the
+    result and opens it, fetching nothing from another host."""
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, _serve, search_results
+
+    if CHROMIUM is None:
+        pytest.skip("no chromium on PATH (apt-get install chromium)")
+    foreign: list[str] = []
+    errors: list[str] = []
+    with _serve(built) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+
+        def route(request_route: Any) -> None:
+            if request_route.request.url.startswith(url):
+                request_route.continue_()
+            else:
+                foreign.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(url + "generated/facts/")
+        first = search_results(page, "Schoigu").first.locator("a")
+        assert first.locator(".dossier-search__type").text_content() == "Entity"
+        assert first.get_attribute("href") == url + "generated/entities/sergei-shoigu/"
+        first.click()
+        page.wait_for_url("**/generated/entities/sergei-shoigu/")
+        assert page.locator("h1").inner_text().startswith("Sergei Shoigu")
+        browser.close()
+    assert not foreign and not errors, (foreign, errors)

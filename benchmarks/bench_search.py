@@ -23,7 +23,8 @@ from typing import Any
 
 from synth import generate
 
-QUERIES = ("missile", "radar delivery", "council")
+# A word on nearly every synthetic page (the worst case: every page is ranked), two that name one page.
+QUERIES = ("missile", "Entity 1234", "Synthetic article 512")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

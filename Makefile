@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DOSSIER := $(BIN)/dossier
 
-.PHONY: install install-test site build serve check fmt fmt-check lint test goldens docs-ref bench clean
+.PHONY: install install-test site build serve check fmt fmt-check lint test test-scale goldens docs-ref bench clean
 
 # The venv is (re)built when pyproject.toml changes; the stamp records the last install.
 # python -I: pip runs in the project root, and a module committed there must not shadow its imports.
@@ -55,6 +55,10 @@ lint: install-test
 ## test: lint, type-check and run every test (browser tests skip with a reason when no Chromium)
 test: install-test lint
 	$(BIN)/pytest
+
+## test-scale: build a 10,000-fact dossier and search it in Chromium (minutes; CI runs it as its own job)
+test-scale: install-test
+	DOSSIER_TEST_SCALE=1 $(BIN)/pytest -m scale
 
 ## goldens: regenerate expected outputs (rule diagnostics, rendered pages, references); review the diff
 goldens: install-test

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from importlib import resources
 
-from dossier import export, generated, history, render, seeds, site, urls
+from dossier import export, generated, history, render, search, seeds, site, urls
 from dossier.check import CheckResult, check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -31,6 +31,7 @@ def build(
     generate(project, result.dossier, engine=engine)  # 2-3. render pages in memory, write what changed
     if with_site:
         site.engine(engine).build(project, quiet=quiet, title=result.dossier.title)  # 4. the strict build
+        search.index(project, engine)  # 5. Pagefind indexes the written HTML
     return result
 
 

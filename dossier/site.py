@@ -31,7 +31,7 @@ class SiteError(Exception):
 
 @dataclass(frozen=True)
 class Engine:
-    """A site engine: how to run it on ``mkdocs.yml``, and where it writes the search index.
+    """A site engine: how to run it on ``mkdocs.yml``.
 
     Everything that differs between engines is here (and, for raw-HTML links, in dossier.urls);
     adding an engine is adding an instance to ENGINES and a branch there.
@@ -44,7 +44,6 @@ class Engine:
     site_dir_flag: str  # the flag that names the output folder, or "" (then mkdocs.yml's site_dir)
     serve_args: tuple[str, ...]  # after ``serve --dev-addr ADDR``
     quiet_args: tuple[str, ...]
-    search_index: str  # the search index, below site/: the site tests read it
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
@@ -89,13 +88,10 @@ ENGINES = {
         "--site-dir",
         ("--dirty",),
         ("--quiet",),
-        "search/search_index.json",
     ),
     # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
     # .cache/, so a page removed from docs/ is gone from site/ too.
-    "zensical": Engine(
-        "zensical", "zensical", "zensical", ("--strict", "--clean"), "", (), (), "search.json"
-    ),
+    "zensical": Engine("zensical", "zensical", "zensical", ("--strict", "--clean"), "", (), ()),
 }
 assert tuple(ENGINES) == urls.ENGINES
 
@@ -257,7 +253,7 @@ def serve(
     The engine watches ``docs/`` itself and reloads the browser once regenerated pages land there.
     ``--dirty`` rebuilds only pages whose files changed, and the generator rewrites only pages
     whose text changed, so an edit to one fact rebuilds a handful of pages, not all of them (the
-    theme's search keeps its full index across dirty rebuilds; the nav is static). Polling a few
+    search index is Pagefind's, built by ``dossier build`` only; the nav is static). Polling a few
     hundred file stamps costs well under a millisecond, so no watcher library is needed. Returns
     the server's exit code.
     """

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from dossier import build, site
+from dossier import build, search, site
 from dossier.check import check
 from dossier.escape import visible
 from dossier.model import Dossier
@@ -240,4 +240,5 @@ def model_site(dest: Path, built: str = "2024-09-01") -> tuple[Path, Dossier]:
     dossier = hostile_dossier(checked, [*PAYLOADS, *COLLISIONS, *generated_payloads(6)])
     build.generate(project, dossier, built=built)
     site.engine("mkdocs").build(project, quiet=True)
+    search.index(project, "mkdocs")  # the header search runs on the Pagefind index
     return project.site_dir, dossier

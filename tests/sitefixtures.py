@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -126,3 +129,14 @@ def git(project: Path, *args: str, when: str = "2024-09-01T12:00:00+00:00") -> N
         check=True,
         capture_output=True,
     )
+def pagefind_pages(site_dir: Path, bundle: str = "pagefind") -> dict[str, dict[str, Any]]:
+    """Every page a Pagefind bundle holds, by URL: what the browser gets back for a result
+    (``meta`` with ``title`` and ``type``, ``filters``, ``content`` as text). A fragment is
+    gzip of ``pagefind_dcd`` followed by the page's JSON."""
+    pages: dict[str, dict[str, Any]] = {}
+    for fragment in sorted((site_dir / bundle / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), fragment
+        page = json.loads(raw[len(b"pagefind_dcd") :])
+        pages[page["url"]] = page
+    return pages

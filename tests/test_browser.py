@@ -97,17 +97,68 @@ def page_and_watch(browser: Any) -> Iterator[tuple[Any, Watch]]:
     assert not watch.errors, f"console errors: {watch.errors}"
 
 
+def search_results(page: Any, query: str) -> Any:
+    """Open the header search with its shortcut, type ``query``, wait for results; their locator."""
+    page.keyboard.press("/")  # the shortcut focuses the header's search field
+    page.keyboard.type(query)
+    # The status names the query it answers: results of a half-typed query are not the answer.
+    page.locator(".dossier-search__status", has_text=f"for “{query}”").wait_for(timeout=20_000)
+    results = page.locator(".dossier-search__result")
+    results.first.wait_for(timeout=20_000)
+    return results
+
+
 def test_search_finds_s300_and_opens_it(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
     page, _ = page_and_watch
     page.goto(base_url)
-    page.keyboard.press("/")  # the theme's shortcut focuses the search field
-    page.keyboard.type("S-300")
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=10_000)
+    first = search_results(page, "S-300").first.locator("a")
     assert "generated/entities/s-300/" in (first.get_attribute("href") or "")
+    assert first.locator(".dossier-search__type").text_content() == "Entity"
     first.click()
     page.wait_for_url("**/generated/entities/s-300/**")
     assert page.locator("h1").inner_text().startswith("S-300")
+
+
+def test_the_header_search_box_opens_on_click_and_labels_every_result(
+    base_url: str, page_and_watch: tuple[Any, Watch]
+) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url + PAGE_TYPES["fact"])
+    page.locator(".md-header").get_by_role("button", name="Search").click()
+    page.get_by_role("searchbox", name="Search the dossier").fill("Shoigu")
+    results = page.locator(".dossier-search__result")
+    results.first.wait_for(timeout=20_000)
+    labels = {
+        results.nth(i).locator("a").get_attribute("href") or "": results.nth(i)
+        .locator(".dossier-search__type")
+        .text_content()
+        for i in range(results.count())
+    }
+    # A label on every result, and the right one for each kind of page.
+    assert all(labels.values()), labels
+    expected = {
+        "generated/entities/sergei-shoigu/": "Entity",
+        "generated/facts/shoigu-visits-tehran/": "Fact",
+        "generated/sources/zeitung-beispiel-radar/": "Source",
+        "generated/entities/": "Page",
+    }
+    for path, label in expected.items():
+        assert labels.get(base_url + path) == label, (path, labels)
+    # Seed results read as their words, without the "passage [1]" markers of the highlighted text.
+    assert not page.locator(".dossier-search__excerpt", has_text="[1]").count()
+    page.keyboard.press("Escape")
+    assert not page.locator("dialog.dossier-search").evaluate("el => el.open")
+
+
+def test_search_stems_german_words_of_a_german_seed(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url)
+    # The seed says "bestreitet"; "bestreiten" shares only its German stem (bestreit).
+    results = search_results(page, "bestreiten")
+    seed = results.filter(has=page.locator('a[href$="generated/sources/zeitung-beispiel-radar/"]'))
+    assert seed.count() == 1, results.all_inner_texts()
+    assert seed.locator(".dossier-search__excerpt").get_attribute("lang") == "de"
+    assert seed.locator(".dossier-search__excerpt mark").first.inner_text() == "bestreitet"
 
 
 def test_from_s300_to_a_fact_to_its_highlighted_passage(
@@ -131,10 +182,7 @@ def test_from_s300_to_a_fact_to_its_highlighted_passage(
 def test_search_for_a_german_alias_finds_the_person(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
     page, _ = page_and_watch
     page.goto(base_url)
-    page.keyboard.press("/")
-    page.keyboard.type("Schoigu")
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=10_000)
+    first = search_results(page, "Schoigu").first.locator("a")
     assert "generated/entities/sergei-shoigu/" in (first.get_attribute("href") or "")
 
 
@@ -187,9 +235,7 @@ def test_axe_on_the_open_search_dialog(base_url: str, page_and_watch: tuple[Any,
 
     page, _ = page_and_watch
     page.goto(base_url)
-    page.keyboard.press("/")
-    page.keyboard.type("Schoigu")
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    search_results(page, "Schoigu")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "search.png"))
     violations = [
@@ -298,12 +344,12 @@ def test_hostile_search_results_run_nothing(hostile_url: str, page_and_watch: tu
     page, _ = page_and_watch
     dialogs = _record_dialogs(page)
     page.goto(hostile_url)
-    page.keyboard.press("/")
-    page.keyboard.type("pwned onerror script")  # words of the payloads: their pages are the results
-    first = page.locator(".md-search-result__item").first
-    first.wait_for(timeout=10_000)
-    assert (
-        page.locator(".md-search-result img, .md-search-result script, .md-search-result svg[onload]").count()
-        == 0
-    )
+    results = search_results(page, "pwned")  # a word of the payloads: their pages are the results
+    page.wait_for_load_state("networkidle")
+    assert results.count() > 1
+    # The payloads are in the results as text, and none became an element.
+    assert "<script>" in page.locator(".dossier-search__results").inner_text()
+    assert page.locator(".dossier-search__results *:not(li, a, span, p, mark)").count() == 0
+    for i in range(results.count()):  # open each result's link target: it stays on the site
+        assert (results.nth(i).locator("a").get_attribute("href") or "").startswith(hostile_url)
     assert not _pwned(page) and not dialogs

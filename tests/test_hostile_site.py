@@ -8,7 +8,6 @@ parsed as HTML, inline SVG included. Fast property tests guard the encoders one 
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import json
 import re
@@ -36,7 +35,7 @@ from dossier.cli import cli
 from dossier.model import Dossier
 from dossier.project import Project
 from tests import hostile
-from tests.sitefixtures import SITE_FIXTURE, site_project
+from tests.sitefixtures import SITE_FIXTURE, pagefind_pages, site_project
 
 BUILT = "2024-09-01"
 # Attributes whose value the browser follows or loads as a URL.
@@ -187,13 +186,11 @@ def test_hostile_titles_are_the_titles(model_site: tuple[Path, Dossier]) -> None
         h1 = next(i for i, (tag, _) in enumerate(page.elements) if tag == "h1")
         assert page.elements[h1][1].get("id") == "top"
         assert _flat(page.title).startswith(hostile.shown(fact.statement)), page.title
-    index = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))
-    titles = {doc["location"]: doc["title"] for doc in index["docs"] if "#" not in doc["location"]}
+    titles = {url: page["meta"]["title"] for url, page in pagefind_pages(site_dir).items()}
     for fact in dossier.facts:
-        # The search UI shows titles as HTML: a title must be escaped text there.
-        title = titles[f"generated/facts/{fact.id}/"]
-        # The page's heading is the statement cut short (dossier.cite.short_title): the search takes it.
-        assert "<" not in title and html.unescape(title) == hostile.shown(cite.short_title(fact.statement))
+        # The header search shows a title as text (textContent): it must be the text the page shows,
+        # the page's heading, which is the statement cut short (dossier.cite.short_title).
+        assert titles[f"/generated/facts/{fact.id}/"] == hostile.shown(cite.short_title(fact.statement))
 
 
 def test_hostile_downloads_parse_back_exactly(model_site: tuple[Path, Dossier]) -> None:

@@ -159,7 +159,9 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
     ]
     for i in range(entities):
         if i % 100 == 0:
-            lines.append(f"  # ---------------------------------------------------------------- batch {i // 100}")
+            lines.append(
+                f"  # ---------------------------------------------------------------- batch {i // 100}"
+            )
         lines += [
             f"  - id: entity-{i}",
             f"    type: {TYPES[i % len(TYPES)]}",
@@ -172,7 +174,9 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
     lines.append("facts:")
     for f in range(facts):
         if f % 250 == 0:
-            lines.append(f"  # ================================================================ facts {f}–{f + 249}")
+            lines.append(
+                f"  # ================================================================ facts {f}–{f + 249}"
+            )
         cited = sorted({rng.randrange(seeds) for _ in range(rng.choice((1, 2, 2, 3)))})
         about = sorted({f"entity-{rng.randrange(entities)}" for _ in range(rng.choice((1, 2, 3)))})
         picks = {s: rng.randrange(SENTENCES) for s in cited}
@@ -233,7 +237,11 @@ def generate(out: Path, facts: int, entities: int, seeds: int, rng_seed: int = 1
             lines.append(f"      - seed: seed-{s}")
             if f % 11 == 5:  # a quote as a folded block: its line break reads as a space
                 words = quote.split(" ")
-                lines += ["        quote: >-", f"          {' '.join(words[:6])}", f"          {' '.join(words[6:])}"]
+                lines += [
+                    "        quote: >-",
+                    f"          {' '.join(words[:6])}",
+                    f"          {' '.join(words[6:])}",
+                ]
             else:
                 lines.append(f"        quote: {_yaml_quoted(quote)}")
             if s % GERMAN_EVERY == GERMAN_EVERY - 1:

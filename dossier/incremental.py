@@ -99,7 +99,7 @@ def split(text: str) -> tuple[str, list[Chunk]] | None:
             current.append(line)
             start = number
             head.append("\n")
-        elif line.startswith("   ") or line == "\n" or line.lstrip(" ").startswith("#"):
+        elif current and (line.startswith("   ") or line == "\n" or line.lstrip(" ").startswith("#")):
             current.append(line)
             head.append("\n")
         else:

@@ -208,6 +208,7 @@ def test_cli_check_uses_and_refreshes_the_parts(tmp_path: Path) -> None:
     [
         "title: x\nfacts: [a, b]\n",  # a flow list
         "facts:\n- id: a\n",  # dashes at the key's column
+        "facts:\n    -   id: a\n",  # dashes deeper than fmt writes them
         "facts:\n  - &anchor\n    id: a\n",
         "title: x\r\nfacts:\r\n",
         "- a\n",

@@ -280,7 +280,7 @@ def canonical(text: str) -> str | None:
     from dossier.fmt import _plain
 
     cut = incremental.split(text)
-    if cut is None:
+    if cut is None or text.startswith(("\n", " ")):  # the round trip drops leading blank lines
         return None
     head, chunks = cut
     try:

@@ -446,7 +446,7 @@ def _assert_fast_agrees(text: str) -> bool:
     return True
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document())
 def test_fast_path_agrees_with_the_round_trip_on_generated_files(doc: tuple[str, list[str]]) -> None:
     text, _ = doc
@@ -527,7 +527,7 @@ def _edit_lines(text: str, edits: list[tuple[str, int, int]]) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=LINE_EDITS)
 def test_fast_check_verdict_equals_the_round_trip_verdict_on_random_edits(
     edits: list[tuple[str, int, int]],

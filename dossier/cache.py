@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from dossier import atomic, fs, seeds
 from dossier.diagnostics import RULES, Diagnostic
@@ -29,7 +30,13 @@ def _bytes(text: str) -> bytes:
 
 def key(project: Project) -> str:
     """A digest of every input the check reads, and of the checker itself."""
+    return inputs(project)[0]
+
+
+def inputs(project: Project) -> tuple[str, dict[str, str]]:
+    """:func:`key`, and a digest of each seed file's bytes by file name (for the incremental check)."""
     h = hashlib.sha256()
+    seed_digests: dict[str, str] = {}
     # A refused path (a link, a FIFO) is keyed by the refusal, never read: reading a FIFO blocks.
     for refused in fs.survey(project):
         h.update(_bytes(f"\n<refused {refused}>\n"))
@@ -46,13 +53,23 @@ def key(project: Project) -> str:
     for seed in seed_files:
         h.update(_bytes(f"\n{seed.name}\n"))
         try:
-            h.update(hashlib.sha256(fs.read_bytes(seed)).digest())  # its folder is checked above
+            digest = hashlib.sha256(fs.read_bytes(seed)).digest()  # its folder is checked above
         except fs.UnsafePath as refused:
-            h.update(_bytes(f"<refused {refused.reason}>"))
+            digest = _bytes(f"<refused {refused.reason}>")
         except OSError:
-            h.update(b"<unreadable>")
+            digest = b"<unreadable>"
+        h.update(digest)
+        seed_digests[seed.name] = digest.hex()
     _key_originals(project, h)
-    # The checker's code changes rarely and is large: its files' sizes and times are enough.
+    h.update(_bytes(checker_version()))
+    return h.hexdigest(), seed_digests
+
+
+def checker_version() -> str:
+    """A digest of the checker's own files: an upgrade of dossier invalidates every result.
+
+    The code changes rarely and is large: its files' sizes and times are enough."""
+    h = hashlib.sha256()
     for folder in (Path(__file__).parent, Path(__file__).parent / "schema"):
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
@@ -111,3 +128,26 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
         atomic.write_text(project.cache_dir / _FILE, json.dumps(payload), root=project.root)
     except (OSError, fs.UnsafePath):
         pass  # not used; a refused cache folder is reported by the check itself (E110)
+
+
+_PARTS = "check-parts.json"
+
+
+def read_parts(project: Project) -> dict[str, Any]:
+    """The incremental check's remembered results (:mod:`dossier.incremental`); empty if none."""
+    try:
+        stored = json.loads(fs.read_text(project.cache_dir / _PARTS, root=project.root))
+    except (OSError, ValueError, fs.UnsafePath):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def write_parts(project: Project, parts: dict[str, Any]) -> None:
+    """Store the incremental check's results atomically; skipped where the cache cannot be written."""
+    try:
+        fs.make_dirs(project.root, project.cache_dir)
+        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        text = json.dumps(parts, separators=(",", ":"), check_circular=False)
+        atomic.write_text(project.cache_dir / _PARTS, text, root=project.root)
+    except (OSError, fs.UnsafePath):
+        pass

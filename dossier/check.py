@@ -95,9 +95,10 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-def _pos(node: Any, path: list[Any]) -> tuple[int, int]:
-    """Position of the value at ``path`` below ``node`` (or of its nearest located parent)."""
-    where = getattr(node, "pos", (1, 1))
+def _pos(node: Any, path: list[Any], where: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Position of the value at ``path`` below ``node`` (or of its nearest located parent);
+    ``where`` is the position of ``node`` itself where it knows none (a scalar list item)."""
+    where = getattr(node, "pos", where or (1, 1))
     for step in path:
         if isinstance(node, dict) and step in node:
             where = node.value_pos[step]  # type: ignore[attr-defined]
@@ -124,13 +125,42 @@ _KIND = {
 }
 
 
-def schema_diagnostics(path: str, data: Any, schema_name: str, root: str = "top level") -> list[Diagnostic]:
-    """Validate with JSON Schema; map each error to a code and to the line it is about."""
+@cache
+def _part_schema(name: str, part: str) -> Any:
+    """A validator for one part of a schema: ``items:KEY`` validates one item of the top-level
+    list KEY, ``head`` the top level with every list item accepted as it is (each item is
+    validated on its own). The parts' findings together are the whole schema's findings."""
+    whole = _schema(name)
+    schema = dict(whole.schema)
+    properties = dict(schema["properties"])
+    if part == "head":
+        for key, value in properties.items():
+            if isinstance(value, dict) and "items" in value:
+                properties[key] = {**value, "items": True}
+        return type(whole)({**schema, "properties": properties})
+    return type(whole)(properties[part.removeprefix("items:")]["items"])
+
+
+def schema_diagnostics(
+    path: str,
+    data: Any,
+    schema_name: str,
+    root: str = "top level",
+    *,
+    part: str = "",
+    prefix: tuple[Any, ...] = (),
+    at: tuple[int, int] | None = None,
+) -> list[Diagnostic]:
+    """Validate with JSON Schema; map each error to a code and to the line it is about.
+
+    With ``part`` (see :func:`_part_schema`) ``data`` is that part, found at ``prefix`` below the
+    top level and at position ``at``; findings read as the whole file's validation reads them."""
     found = []
     describe = partial(_describe, root=root)
-    for error in _schema(schema_name).iter_errors(data):
-        where = list(error.absolute_path)
-        line, col = _pos(data, where)
+    validator = _part_schema(schema_name, part) if part else _schema(schema_name)
+    for error in validator.iter_errors(data):
+        line, col = _pos(data, list(error.absolute_path), at)
+        where = [*prefix, *error.absolute_path]
         field_name = where[-1] if where and isinstance(where[-1], str) else None
         code, message = "E201", error.message
         if error.validator == "required":
@@ -229,8 +259,12 @@ class _Seed:
 
     file: SeedFile
     meta: YMap
-    folded: quotes.Folded
     published: dates.FuzzyDate | None
+
+    @cached_property
+    def folded(self) -> quotes.Folded:
+        """The folded body, made when first needed: an incremental check needs few."""
+        return quotes.fold(self.file.body)
 
 
 @dataclass
@@ -277,7 +311,7 @@ class _Checker:
                     )
                 continue
             meta = file.meta
-            self.found += front_matter_diagnostics(path, meta)
+            self.found += self.front_matter(file, path)
             if isinstance(meta.get("sha256"), str) and meta["sha256"] != file.body_sha256:
                 self.add(
                     meta.value_pos["sha256"],
@@ -293,7 +327,11 @@ class _Checker:
                     published = dates.parse(meta["published"])
                 except ValueError as exc:
                     self.add(meta.value_pos["published"], "E501", str(exc), path)
-            self.seeds[file.id] = _Seed(file, meta, quotes.fold(file.body), published)
+            self.seeds[file.id] = _Seed(file, meta, published)
+
+    def front_matter(self, file: SeedFile, path: str) -> list[Diagnostic]:
+        """Schema findings for a seed's front matter (an incremental check remembers them)."""
+        return front_matter_diagnostics(path, file.meta)
 
     def _seed_path(self, file: SeedFile) -> str:
         return seed_path(self.loaded, file)
@@ -421,20 +459,27 @@ class _Checker:
 
     def check_facts(self) -> None:
         for fact in self.facts.values():
-            raised: set[str] = set()  # warning codes this fact raises, acknowledged or not
-            self._check_refs(fact)
-            self._check_date(fact, raised)
-            self._check_sources(fact, raised)
-            self._check_corroboration(fact, raised)
-            self._check_contradictions(fact)
-            self._check_resolved_date(fact, raised)
-            self._check_date_after_sources(fact, raised)
-            self._check_date_stated(fact)
-            self._check_anonymous(fact, raised)
-            self._check_quote_length(fact, raised)
-            self._check_numbers(fact, raised)
-            self._check_entities_quoted(fact, raised)
-            self._check_acknowledgements(fact, raised)
+            self.check_fact(fact)
+        self.check_contradictions()
+
+    def check_fact(self, fact: YMap) -> None:
+        """Every rule that judges one fact by itself, its seeds and the entities.
+
+        These findings depend on nothing else (not on other facts, nor on where the fact stands
+        in the file beyond its own positions), so an incremental check may keep them."""
+        raised: set[str] = set()  # warning codes this fact raises, acknowledged or not
+        self._check_list_refs(fact, "about", self.entities, "E301", "entity")
+        self._check_date(fact, raised)
+        self._check_sources(fact, raised)
+        self._check_corroboration(fact, raised)
+        self._check_resolved_date(fact, raised)
+        self._check_date_after_sources(fact, raised)
+        self._check_date_stated(fact)
+        self._check_anonymous(fact, raised)
+        self._check_quote_length(fact, raised)
+        self._check_numbers(fact, raised)
+        self._check_entities_quoted(fact, raised)
+        self._check_acknowledgements(fact, raised)
 
     def _warn(self, fact: YMap, pos: tuple[int, int], code: str, message: str, raised: set[str]) -> None:
         """Raise a warning about ``fact``, or count it when the fact acknowledges it."""
@@ -444,9 +489,11 @@ class _Checker:
         else:
             self.add(pos, code, message)
 
-    def _check_refs(self, fact: YMap) -> None:
-        self._check_list_refs(fact, "about", self.entities, "E301", "entity")
-        self._check_list_refs(fact, "contradicts", self.facts, "E303", "fact")
+    def check_contradictions(self) -> None:
+        """E303 and E307: the rules that compare facts with each other."""
+        for fact in self.facts.values():
+            self._check_list_refs(fact, "contradicts", self.facts, "E303", "fact")
+            self._check_contradictions(fact)
 
     def _check_list_refs(self, node: YMap, key: str, known: dict[str, Any], code: str, noun: str) -> None:
         """Report each slug in the list ``node[key]`` that names nothing in ``known``."""
@@ -933,14 +980,17 @@ class _Checker:
                 )
 
     # --- usage ---------------------------------------------------------------------------
+    def usage_of(self, fact: YMap) -> tuple[list[str], list[str]]:
+        """The seeds a fact cites and the entities it uses (an incremental check remembers them)."""
+        return fact_usage(fact)
+
     def check_usage(self) -> None:
-        cited_seeds, used = set(), set()
+        cited_seeds: set[str] = set()
+        used: set[str] = set()
         for fact in self.facts.values():
-            used.update(_strs(fact.get("about")))
-            for _, source in _entries(fact, "sources"):
-                if isinstance(source.get("seed"), str):  # anything else is a schema finding
-                    cited_seeds.add(source["seed"])
-                used.update(_strs(source.get("attributed_to")))
+            cites, uses = self.usage_of(fact)
+            cited_seeds.update(cites)
+            used.update(uses)
         for seed in self.seeds.values():
             outlet = seed.meta.get("outlet")
             if isinstance(outlet, str):
@@ -1052,6 +1102,14 @@ def _kept_original(original: Any) -> KeptOriginal | None:
     if not isinstance(original, YMap):
         return None
     return KeptOriginal(original["file"], original["sha256"], original["media_type"])
+def fact_usage(fact: YMap) -> tuple[list[str], list[str]]:
+    """The seeds a fact cites, and the entities it is about or credits (W403, W404)."""
+    cites, uses = [], _strs(fact.get("about"))
+    for _, source in _entries(fact, "sources"):
+        if isinstance(source.get("seed"), str):  # anything else is a schema finding
+            cites.append(source["seed"])
+        uses += _strs(source.get("attributed_to"))
+    return cites, uses
 
 
 def seed_path(loaded: Loaded, file: SeedFile) -> str:
@@ -1140,8 +1198,13 @@ def control_character_diagnostics(loaded: Loaded) -> list[Diagnostic]:
     return found
 
 
-def control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
-    """E107 for each key and text below ``data`` (a YMap or YSeq) that holds a control character."""
+def control_characters(
+    path: str, data: Any, root: str, prefix: tuple[Any, ...] = (), at: tuple[int, int] | None = None
+) -> list[Diagnostic]:
+    """E107 for each key and text below ``data`` (a YMap or YSeq) that holds a control character.
+
+    ``data`` may be a part of the file, at ``prefix`` below the top level and at position ``at``
+    (a text item of a top-level list is judged as itself)."""
     found = []
     search = CONTROL.search
 
@@ -1156,7 +1219,11 @@ def control_characters(path: str, data: Any, root: str) -> list[Diagnostic]:
 
     # An explicit stack, not recursion: nesting is bounded by the loader, but cheaply so. Paths
     # are described only for a hit: this walks every string of a 10,000-fact file.
-    stack: list[tuple[Any, list[Any]]] = [(data, [])]
+    if isinstance(data, str) and prefix and at is not None:
+        if search(data):
+            report(data, at, _describe(list(prefix), root))
+        return found
+    stack: list[tuple[Any, list[Any]]] = [(data, list(prefix))]
     while stack:
         node, where = stack.pop()
         if isinstance(node, YMap):

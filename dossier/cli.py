@@ -17,6 +17,7 @@ from dossier.project import Project
 from dossier.urls import ENGINES
 
 if TYPE_CHECKING:
+    from dossier.check import CheckResult
     from dossier.quote import Passage
 
 FORMATS = ("text", "github", "json")
@@ -61,14 +62,15 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     from dossier.diagnostics import Severity
 
     project = _project(project_dir)
-    digest = cache.key(project)
+    digest, seed_digests = cache.inputs(project)
     cached = None if no_cache else cache.read(project, digest)
     if cached is not None:
         diags, acknowledged = cached
     else:
         from dossier.check import check as run_check
 
-        result = run_check(project, build=False)
+        result = None if no_cache else _check_incremental(project, seed_digests)
+        result = result or run_check(project, build=False)
         diags, acknowledged = list(result.diagnostics), result.acknowledged
         cache.write(project, digest, result.diagnostics, acknowledged)
     _print_diagnostics(diags, fmt)
@@ -79,6 +81,21 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
         summary += f" ({acknowledged} acknowledged in the data)"
     click.echo(summary, err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+def _check_incremental(project: Project, seed_digests: dict[str, str]) -> CheckResult | None:
+    """The check re-judging only what changed since the last one, or None (check in full)."""
+    from dossier import cache, incremental
+
+    try:
+        done = incremental.check(project, seed_digests, cache.checker_version(), cache.read_parts(project))
+    except Exception:  # a safety net: the full check is always right, and never a traceback
+        return None
+    if done is None:
+        return None
+    result, parts = done
+    cache.write_parts(project, parts)
+    return result
 
 
 def _print_diagnostics(diags: list, fmt: str | None) -> None:  # type: ignore[type-arg]

@@ -530,6 +530,14 @@ def _plain(value: Any) -> Any:
 def format_text(text: str) -> str:
     """The canonical form of a facts file's text. Raises :class:`NotFormattable` on bad YAML."""
     text = text.removeprefix("\ufeff")
+    from dossier import fmtfast
+
+    fast = fmtfast.canonical(text)  # the plain layout, item by item, without the round trip
+    return fast if fast is not None else round_trip_format(text)
+
+
+def round_trip_format(text: str) -> str:
+    """:func:`format_text` through ruamel's round trip, for any layout (comments anywhere)."""
     before = parse(text)
     if before.problems:
         raise NotFormattable(before.problems)

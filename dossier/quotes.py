@@ -550,11 +550,6 @@ def _ends_clause(body: str, m: re.Match[str]) -> bool:
     return not (q < len(body) and body[q].islower())  # "approx. three", "d. h."
 
 
-def _clause_ends(body: str, lo: int, hi: int) -> list[re.Match[str]]:
-    """The clause ends in ``body[lo:hi]``, in order."""
-    return [m for m in _CLAUSE_END.finditer(body, lo, hi) if _ends_clause(body, m)]
-
-
 def _next_clause_end(body: str, lo: int, hi: int) -> re.Match[str] | None:
     """The first clause end in ``body[lo:hi]``, or ``None``."""
     return next((m for m in _CLAUSE_END.finditer(body, lo, hi) if _ends_clause(body, m)), None)
@@ -774,14 +769,21 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
     passage is searched.
     """
     lo = max(start - HEDGE_REACH, 0)
-    clause_ends = _clause_ends(body, lo, start)
-    clause_start = clause_ends[-1].end() if clause_ends else lo
+    # Only the last clause end before the passage matters: test the candidates from the end.
+    last_end = next(
+        (m for m in reversed(list(_CLAUSE_END.finditer(body, lo, start))) if _ends_clause(body, m)), None
+    )
+    clause_start = last_end.end() if last_end else lo
     first_word = None  # the clause's first word, when the clause starts within reach
+    wants_first = last_end is not None or lo == 0
+    # The cheap test (is it a hedge word?) before the costly one (is it inside a word?).
     for m in _WORD.finditer(body, clause_start, start):
-        if inside_word(body, m.start()):
-            continue
-        if first_word is None and (clause_ends or lo == 0):
+        if wants_first and first_word is None:
+            if inside_word(body, m.start()):
+                continue
             first_word = m.start()
+        elif not _hedges_at(body, m) or inside_word(body, m.start()):
+            continue
         if _hedges_at(body, m):
             start = m.start()
             break
@@ -795,7 +797,7 @@ def keep_hedges(body: str, start: int, end: int) -> tuple[int, int]:
         spans.append((max(after.end(), end), tag_end.start() if tag_end else hi, True))
     for a, b, in_tag in spans:
         for i, m in enumerate(_WORD.finditer(body, a, b)):
-            if inside_word(body, m.end()) or not _hedges_at(body, m):
+            if not _hedges_at(body, m) or inside_word(body, m.end()):
                 continue
             if (in_tag or i > 0) and _key(m.group()) in FORWARD_HEDGES:
                 continue

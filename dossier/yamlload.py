@@ -79,6 +79,7 @@ class Parsed:
 
     data: Any
     problems: tuple[YamlProblem, ...]
+    anchored: bool = False  # whether the document defines an anchor (``&name``)
 
 
 _MAY_RESOLVE = frozenset("0123456789+-.~nNtTfF")
@@ -408,7 +409,7 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         return Parsed(None, (YamlProblem(*bomb.pos, "alias-bomb", message),))
     except Exception as exc:  # the C parser raises its own MarkedYAMLError types
         return Parsed(None, (*builder.problems, _syntax_problem(exc, first_line)))
-    return Parsed(data, tuple(builder.problems))
+    return Parsed(data, tuple(builder.problems), bool(builder.anchors))
 
 
 def _syntax_problem(exc: Exception, first_line: int) -> YamlProblem:

@@ -421,3 +421,131 @@ def test_the_diff_is_the_same_with_or_without_gnu_diff(old: str, monkeypatch: py
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert unified_diff(old, new, "data/facts.yaml") == with_diff
     assert with_diff.startswith("--- a/data/facts.yaml\n+++ b/data/facts.yaml\n@@ -1,3 +1,3 @@\n")
+
+
+# --- the fast path (dossier/fmtfast.py) -------------------------------------------------------
+
+
+def _round_trip_or_none(text: str) -> str | None:
+    from dossier.fmt import round_trip_format
+
+    try:
+        return round_trip_format(text)
+    except NotFormattable:
+        return None
+
+
+def _assert_fast_agrees(text: str) -> bool:
+    """The fast path's text is the round trip's, wherever it gives one; whether it gave one."""
+    from dossier import fmtfast
+
+    fast = fmtfast.canonical(text)
+    if fast is None:
+        return False
+    assert fast == _round_trip_or_none(text)
+    return True
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document())
+def test_fast_path_agrees_with_the_round_trip_on_generated_files(doc: tuple[str, list[str]]) -> None:
+    text, _ = doc
+    _assert_fast_agrees(text)
+    _assert_fast_agrees(format_text(text))  # canonical files are what `fmt --check` sees most
+
+
+def _synth_text() -> str:
+    import importlib.util
+    import tempfile
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    with tempfile.TemporaryDirectory() as tmp:
+        synth.generate(Path(tmp), 12, 4, 4)
+        return (Path(tmp) / "data" / "facts.yaml").read_text("utf-8")
+
+
+_SYNTH: list[str] = []
+LINE_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["indent", "dedent", "unquote", "quote", "swap", "comment", "blank", "value", "trailing", "tab"]
+        ),
+        st.integers(0, 10_000),
+        st.integers(0, 10_000),
+    ),
+    min_size=1,
+    max_size=4,
+)
+_VALUES = [
+    "2024",
+    "true",
+    "null",
+    "1e5",
+    "0x10",
+    "~",
+    "yes",
+    "a: b",
+    "'single'",
+    "x #y",
+    "-1",
+    "1.50",
+    "Ünïcödé",
+]
+
+
+def _edit_lines(text: str, edits: list[tuple[str, int, int]]) -> str:
+    lines = text.splitlines(keepends=True)
+    for kind, a, b in edits:
+        i = a % len(lines)
+        line = lines[i]
+        if kind == "indent":
+            lines[i] = " " * (1 + b % 2) + line
+        elif kind == "dedent" and line.startswith(" "):
+            lines[i] = line[1 + b % 2 :] if line.startswith("  ") else line[1:]
+        elif kind == "unquote":
+            lines[i] = line.replace('"', "", 2)
+        elif kind == "quote" and ": " in line:
+            key, value = line.rstrip("\n").split(": ", 1)
+            lines[i] = f'{key}: "{value}"\n'
+        elif kind == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif kind == "comment":
+            lines.insert(i, " " * (b % 7) + "# note\n")
+        elif kind == "blank":
+            lines.insert(i, "\n")
+        elif kind == "value" and ": " in line:
+            lines[i] = line.split(": ", 1)[0] + ": " + _VALUES[b % len(_VALUES)] + "\n"
+        elif kind == "trailing":
+            lines[i] = line.rstrip("\n") + "  \n"
+        elif kind == "tab":
+            lines[i] = "\t" + line
+    return "".join(lines)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=LINE_EDITS)
+def test_fast_check_verdict_equals_the_round_trip_verdict_on_random_edits(
+    edits: list[tuple[str, int, int]],
+) -> None:
+    """`fmt --check` decides "already canonical" without the round trip; the verdict (and the
+    rewritten text) must be the round trip's, for canonical files and for edited ones."""
+    if not _SYNTH:
+        _SYNTH.append(format_text(_synth_text()))
+    canonical = _SYNTH[0]
+    edited = _edit_lines(canonical, edits)
+    _assert_fast_agrees(edited)
+    if _round_trip_or_none(edited) is not None:
+        _assert_fast_agrees(format_text(edited))
+
+
+def test_the_synthetic_dossier_takes_the_fast_path() -> None:
+    """The benchmark's file (block scalars, figures, comment lines between facts) is plain
+    enough for the fast path, before and after formatting."""
+    text = _synth_text()
+    assert _assert_fast_agrees(text)
+    assert _assert_fast_agrees(format_text(text))

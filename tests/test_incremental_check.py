@@ -1,0 +1,221 @@
+"""The incremental check (dossier/incremental.py) gives exactly the full check's result.
+
+The property that matters: after any sequence of edits, each checked incrementally against what
+the previous checks remembered, the findings and the acknowledged count are those of a cold
+``--no-cache`` check of the same files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier import cache as check_cache
+from dossier import incremental
+from dossier.check import CheckResult, check
+from dossier.cli import cli
+from dossier.project import Project
+from tests.conftest import FIXTURES, ROOT, copy_project
+
+
+@cache
+def _template() -> Path:
+    """A small synthetic dossier (figures, German seeds, contradicting facts, block scalars)."""
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    dest = Path(tempfile.mkdtemp(prefix="dossier-incremental-"))
+    synth.generate(dest, 24, 8, 8)
+    copy_project(FIXTURES / "base", dest / "base")  # a second, hand-written project
+    return dest
+
+
+def _incremental(project: Project, parts: dict) -> tuple[CheckResult, dict] | None:  # type: ignore[type-arg]
+    _, seed_digests = check_cache.inputs(project)
+    return incremental.check(project, seed_digests, check_cache.checker_version(), parts)
+
+
+def _same(project: Project, parts: dict) -> tuple[dict, bool]:  # type: ignore[type-arg]
+    """Check incrementally and cold; assert the results are equal; the parts to keep."""
+    done = _incremental(project, parts)
+    if done is None:  # left to the full check, which is the reference
+        return parts, False
+    result, new_parts = done
+    cold = check(project, build=False)
+    assert result.diagnostics == cold.diagnostics
+    assert result.acknowledged == cold.acknowledged
+    return new_parts, True
+
+
+# --- edits -----------------------------------------------------------------------------------
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").splitlines(keepends=True)
+
+
+def _apply(root: Path, edit: tuple[str, int, int]) -> None:
+    """One edit of the facts file or a seed, chosen by kind and two numbers."""
+    kind, a, b = edit
+    facts = root / "data" / "facts.yaml"
+    lines = _lines(facts)
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id: ")]
+    facts_line = next((i for i, line in enumerate(lines) if line == "facts:\n"), len(lines))
+    fact_starts = [i for i in starts if i > facts_line] or starts or [0]
+    starts = starts or [0]
+    ids = [lines[i].split(": ", 1)[-1].strip() for i in starts]
+    if kind == "word":  # one word of any line becomes another (statuses, ids, quotes, dates)
+        i = a % len(lines)
+        words = lines[i].split(" ")
+        if len(words) > 1:
+            replacement = ["confirmed", "disputed", "denied", ids[b % len(ids)], "2025", "Entity", "x"][b % 7]
+            words[1 + b % (len(words) - 1)] = replacement + ("\n" if words[-1].endswith("\n") else "")
+            if not words[-1].endswith("\n"):
+                words[-1] += "\n"
+            lines[i] = " ".join(words)
+    elif kind == "comment":  # shifts every line below
+        lines.insert(a % len(lines), "  # a note\n" if b % 2 else "\n")
+    elif kind == "delete" and len(fact_starts) > 2:
+        i = fact_starts[a % len(fact_starts)]
+        end = next((j for j in starts if j > i), len(lines))
+        end = min(
+            end, next((j for j in range(i + 1, len(lines)) if not lines[j].startswith(" ")), len(lines))
+        )
+        del lines[i:end]
+    elif kind == "duplicate":  # the same fact twice: E202, and the copy is not judged
+        i = fact_starts[a % len(fact_starts)]
+        end = next((j for j in starts if j > i), len(lines))
+        lines[end:end] = lines[i:end]
+    elif kind == "contradicts":  # one-sided or two-sided contradictions (E307)
+        i = fact_starts[a % len(fact_starts)]
+        other = ids[b % len(ids)]
+        lines.insert(i + 1, f"    contradicts: [{other}]\n")
+    elif kind == "acknowledge":  # stale acknowledgements (W405) or silenced warnings
+        i = fact_starts[a % len(fact_starts)]
+        code = ("W401", "W409", "W408", "W402")[b % 4]
+        end = next((j for j in starts if j > i), len(lines))
+        if not any(line.startswith("    acknowledge:") for line in lines[i:end]):
+            lines[end:end] = ["    acknowledge:\n", f"      {code}: A reason.\n"]
+    elif kind == "seed":  # a seed's words change: quotes break, sha256 mismatches (E602)
+        seeds = sorted((root / "seeds").glob("*.md"))
+        seed = seeds[a % len(seeds)]
+        text = seed.read_text("utf-8")
+        words = text.split(" ")
+        words[len(words) // 2 + b % 7] = "changed"
+        seed.write_text(" ".join(words), "utf-8")
+    elif kind == "entity":  # facts' references break (E301), or a statement now names it (W408)
+        entities = [i for i in starts if i < facts_line] or [0]
+        i = entities[a % len(entities)]
+        statements = [line.split(": ", 1)[1] for line in lines if line.startswith("    statement: ")]
+        if b % 2 or not statements:
+            lines[i] = lines[i].rstrip("\n") + "-renamed\n"
+        else:
+            name = next(
+                (j for j in range(i, min(i + 4, len(lines))) if lines[j].startswith("    name: ")), None
+            )
+            if name is not None:  # the first word of a statement, which a quote may not mention
+                lines[name] = f"    name: {statements[b % len(statements)].split()[0].strip(chr(34))}\n"
+    elif kind == "break":  # a YAML error or an odd layout: the full check takes over
+        i = a % len(lines)
+        lines[i] = lines[i][: b % max(len(lines[i]), 1)] + "\n"
+    facts.write_text("".join(lines), "utf-8")
+
+
+EDITS = st.tuples(
+    st.sampled_from(
+        [
+            "word",
+            "word",
+            "word",
+            "comment",
+            "delete",
+            "duplicate",
+            "contradicts",
+            "acknowledge",
+            "seed",
+            "entity",
+            "break",
+        ]
+    ),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(["synth", "base"]), edits=st.lists(EDITS, min_size=1, max_size=6))
+def test_incremental_equals_cold_over_random_edits(which: str, edits: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "p"
+        template = _template() if which == "synth" else _template() / "base"
+        copy_project(template, root)
+        project = Project(root)
+        parts, _ = _same(project, {})
+        for edit in edits:
+            _apply(root, edit)
+            parts, _ = _same(project, parts)
+
+
+def test_unchanged_items_are_not_rejudged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a one-fact edit only that fact is judged again; a line shift re-locates the others."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    parts, ran = _same(project, {})
+    assert ran
+    facts = root / "data" / "facts.yaml"
+    text = facts.read_text("utf-8")
+    # One more line in fact-3's statement moves every fact below it one line down.
+    facts.write_text(text.replace("  - id: fact-3\n", "  - id: fact-3\n    tags: [edited]\n", 1), "utf-8")
+    judged: list[str] = []
+    original = incremental._Incremental.check_fact
+
+    def spy(self: incremental._Incremental, fact: object) -> None:
+        judged.append(fact.get("id"))  # type: ignore[attr-defined]
+        original(self, fact)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental._Incremental, "check_fact", spy)
+    parts, ran = _same(project, parts)
+    assert ran and judged == ["fact-3"]
+
+
+def test_cli_check_uses_and_refreshes_the_parts(tmp_path: Path) -> None:
+    """``dossier check`` after an edit prints what ``--no-cache`` prints, and stores its parts."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["check", "--project", str(root), "--format", "text"])
+    assert (root / ".dossier-cache" / "check-parts.json").exists()
+    facts = root / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("status: reported", "status: confirmed", 3), "utf-8")
+    edited = runner.invoke(cli, ["check", "--project", str(root), "--format", "text"])
+    cold = runner.invoke(cli, ["check", "--project", str(root), "--format", "text", "--no-cache"])
+    assert (edited.exit_code, edited.stdout) == (cold.exit_code, cold.stdout)
+    assert first.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\nfacts: [a, b]\n",  # a flow list
+        "facts:\n- id: a\n",  # dashes at the key's column
+        "facts:\n    -   id: a\n",  # dashes deeper than fmt writes them
+        "facts:\n  - &anchor\n    id: a\n",
+        "title: x\r\nfacts:\r\n",
+        "- a\n",
+    ],
+)
+def test_layouts_left_to_the_full_check(text: str, tmp_path: Path) -> None:
+    """What the line scan cannot cut with certainty goes to the full check (None)."""
+    root = copy_project(FIXTURES / "base", tmp_path / "p")
+    (root / "data" / "facts.yaml").write_text(text, "utf-8")
+    assert _incremental(Project(root), {}) is None

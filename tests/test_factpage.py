@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from dossier import cite, escape, history, site
+from dossier import cite, escape, history, site, urls
 from dossier.check import check
 from dossier.history import NOT_COMMITTED, Change
 from dossier.model import Fact
 from dossier.project import Project
-from dossier.render import render
+from dossier.render import View, environment, render
 from tests.sitefixtures import HOSTILE, SITE_FIXTURE, git, site_project
 
 BUILT = "2024-09-15"
@@ -184,11 +185,6 @@ def test_the_blame_is_cached_by_commit_and_content_and_a_tampered_cache_is_ignor
 
 
 def test_a_long_statement_page_has_the_short_heading_and_the_whole_statement_below(project: Project) -> None:
-    from dataclasses import replace
-
-    from dossier import urls
-    from dossier.render import View, environment
-
     dossier = check(project).dossier
     assert dossier is not None
     long = replace(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from dossier import cite, escape, history, site
+from dossier import cite, escape, history, site, urls
 from dossier.check import check
 from dossier.history import NOT_COMMITTED, Change
 from dossier.model import Fact
 from dossier.project import Project
-from dossier.render import render
+from dossier.render import View, environment, render
 from tests.sitefixtures import HOSTILE, SITE_FIXTURE, git, site_project
 
 BUILT = "2024-09-15"
@@ -181,3 +182,19 @@ def test_the_blame_is_cached_by_commit_and_content_and_a_tampered_cache_is_ignor
     stored["facts"] = {k: ["<script>", "x"] for k in stored["facts"]}
     cache.write_text(json.dumps(stored), encoding="utf-8")
     assert _history(project) == first  # the tampered entry is not shown: blamed afresh
+
+
+def test_a_long_statement_page_has_the_short_heading_and_the_whole_statement_below(project: Project) -> None:
+    dossier = check(project).dossier
+    assert dossier is not None
+    long = replace(
+        dossier.fact["russia-delivers-s-300"],
+        statement="Russia has begun delivering S-300 air defense systems to Iran, with at least twelve "
+        "launchers already near Tehran, according to officials in three countries.",
+    )
+    at = urls.Place.of(urls.fact(long.id))
+    page = environment().get_template("fact.md.j2").render(v=View(dossier, BUILT), at=at, fact=long)
+    heading = cite.short_title(long.statement)
+    assert f"# {escape.md(heading)} {{ #top }}\n" in page
+    assert f"\n{escape.md(long.statement)}\n{{: .dossier-statement }}\n" in page
+    assert f"› {escape.md(heading)}\n" in page  # the breadcrumb names the page by its heading

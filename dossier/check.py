@@ -1102,6 +1102,8 @@ def _kept_original(original: Any) -> KeptOriginal | None:
     if not isinstance(original, YMap):
         return None
     return KeptOriginal(original["file"], original["sha256"], original["media_type"])
+
+
 def fact_usage(fact: YMap) -> tuple[list[str], list[str]]:
     """The seeds a fact cites, and the entities it is about or credits (W403, W404)."""
     cites, uses = [], _strs(fact.get("about"))

@@ -176,6 +176,8 @@ _RULES = [
         "similar-outlets",
         Severity.WARNING,
         "Two outlet entities look alike: likely one outlet entered twice, counted as two.",
+    ),
+    Rule(
         "W413",
         "stray-original",
         Severity.WARNING,

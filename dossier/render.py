@@ -557,22 +557,22 @@ class View:
                     _happened(fact),  # a date in words: nothing Markdown or HTML would read
                 )
             )
-            for n, cite in enumerate(fact.sources, 1):
-                seed = self.d.seed[cite.seed]
-                credit = f" (crediting {self.names(cite.attributed_to)})" if cite.attributed_to else ""
+            for n, source in enumerate(fact.sources, 1):
+                seed = self.d.seed[source.seed]
+                credit = f" (crediting {self.names(source.attributed_to)})" if source.attributed_to else ""
                 translation = (
                     escape.fill(
                         ' <span class="dispute-side__translation">(translation: “{}”)</span>',
-                        escape.html(cite.translation),
+                        escape.html(source.translation),
                     )
-                    if cite.translation
+                    if source.translation
                     else Markup("")
                 )
                 out.append(
                     escape.fill(
                         '<li>{}: <q>{}</q>{} — <a href="{}">{}</a></li>',
                         escape.html(f"{self.name(seed.outlet)}{credit}"),
-                        escape.html(cite.quote),
+                        escape.html(source.quote),
                         translation,
                         at.html(urls.seed(seed.id), urls.passage(fact.id, n)),
                         escape.html(seed.title),

@@ -129,6 +129,8 @@ def git(project: Path, *args: str, when: str = "2024-09-01T12:00:00+00:00") -> N
         check=True,
         capture_output=True,
     )
+
+
 def pagefind_pages(site_dir: Path, bundle: str = "pagefind") -> dict[str, dict[str, Any]]:
     """Every page a Pagefind bundle holds, by URL: what the browser gets back for a result
     (``meta`` with ``title`` and ``type``, ``filters``, ``content`` as text). A fragment is

@@ -19,11 +19,12 @@ import pytest
 from dossier.build import build
 from dossier.project import Project
 from tests import hostile
-from tests.browser_support import serve as _serve
+from tests.browser_support import serve
 from tests.sitefixtures import ROOT, site_project
 
 pytestmark = pytest.mark.browser
 
+_serve = serve  # other browser test modules import it from here
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 

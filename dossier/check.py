@@ -281,6 +281,19 @@ class _Checker:
     def add(self, line_col: tuple[int, int], code: str, message: str, path: str | None = None) -> None:
         self.found.append(diag(path or self.loaded.facts_path, *line_col, code, message))
 
+    def run(self) -> None:
+        """Every rule but the schema and control characters, in order: the one sequence both the
+        full check and the incremental one (dossier.incremental, which judges facts its own way by
+        overriding :meth:`check_facts`) run, so a rule added here is never missed by either."""
+        self.check_seeds()
+        self.check_stray_originals()
+        if self.loaded.data is not None:
+            self.index_ids()
+            self.check_seed_links()
+            self.check_outlets()
+            self.check_facts()
+            self.check_usage()
+
     # --- seeds -------------------------------------------------------------------------
     def check_seeds(self) -> None:
         for file in self.loaded.seeds:
@@ -1171,14 +1184,7 @@ def check_loaded(loaded: Loaded, *, build: bool = True) -> CheckResult:
     facts = data.get("facts") if isinstance(data, dict) else None
     big = isinstance(facts, list) and len(facts) >= PARALLEL_MIN_FACTS
     structure = parallel.Job(lambda: _structure_diagnostics(loaded), fork=big)
-    checker.check_seeds()
-    checker.check_stray_originals()
-    if data is not None:
-        checker.index_ids()
-        checker.check_seed_links()
-        checker.check_outlets()
-        checker.check_facts()
-        checker.check_usage()
+    checker.run()
     checker.found += control_character_diagnostics(loaded)
     checker.found += structure.result()
     found = tuple(sorted(set(checker.found), key=sort_key))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,6 +202,12 @@ class _Incremental(_Checker):
     used: dict[str, Any]
     usage: dict[int, tuple[list[str], list[str]]]  # by id() of a pruned fact
 
+    judge: Callable[[], None]
+    judged: dict[str, Any]
+
+    def check_facts(self) -> None:
+        self.judge()
+
     def usage_of(self, fact: YMap) -> tuple[list[str], list[str]]:
         return self.usage[id(fact)]
 
@@ -284,20 +291,53 @@ def check(
         root[section] = listed
         root.value_pos[section] = listed.pos
     seed_files = tuple(seeds.read_all(project.seeds_dir, root=project.root))
-    loaded = Loaded(facts_path, root, seed_files, (), may_hold_control=may_hold_control(head_text))
+    originals, stray = seeds.read_originals(project.seeds_dir, seed_files, root=project.root)
+    loaded = Loaded(facts_path, root, seed_files, (), may_hold_control(head_text), originals, stray)
     checker = _Incremental(loaded)
     checker.seed_digests = seed_digests
     checker.memo = stored.get("front_matter", {})
     checker.used = {}
-    checker.check_seeds()
-    checker.index_ids()
-    checker.check_seed_links()
+    checker.judge = lambda: _judge_facts(checker, items, root, seed_files, version, seed_digests, stored)
+    checker.run()
+    new_facts = checker.judged
+    for item in items:
+        checker.found += _dec_diags(item.stored["found"], item.chunk.line)
+    checker.found += schema_diagnostics(facts_path, root, "facts.schema.json", part="head")
+    if loaded.may_hold_control:
+        checker.found += control_characters(facts_path, _head_only(root, chunks), "top level")
+    for file in seed_files:
+        if isinstance(file.meta, YMap):
+            checker.found += control_characters(seed_path(loaded, file), file.meta, "front matter")
+    result = CheckResult(tuple(sorted(set(checker.found), key=sort_key)), checker.acknowledged)
+    parts = {
+        "format": FORMAT,
+        "version": version,
+        "items": new_items,
+        "facts": new_facts,
+        "front_matter": checker.used,
+    }
+    return result, parts
+
+
+def _judge_facts(
+    checker: _Incremental,
+    items: list[_Item],
+    root: YMap,
+    seed_files: tuple[SeedFile, ...],
+    version: str,
+    seed_digests: dict[str, str],
+    stored: dict[str, Any],
+) -> None:
+    """Each fact's own findings, from the cache where its inputs are unchanged; then the rules
+    comparing facts (what :meth:`dossier.check._Checker.check_facts` does in a full check)."""
     # Everything a fact's own findings depend on besides itself and its seeds.
     context = _hash(
         json.dumps(
             [
                 version,
-                [[i, e.get("name"), e.get("aliases")] for i, e in checker.entities.items()],
+                # Every entity whole, not only names: a fact's rules read their flags
+                # (unidentified, outlet type) too; entities change rarely.
+                [i.chunk.key for i in items if i.chunk.section == "entities"],
                 sorted(f.id for f in seed_files),
                 sorted(checker.seeds),
             ],
@@ -312,6 +352,7 @@ def check(
             checker.usage[id(pruned)] = item.stored["usage"]
     old_facts: dict[str, Any] = stored.get("facts", {})
     new_facts: dict[str, Any] = {}
+    checker.judged = new_facts
     for fact in checker.facts.values():
         item = by_tree[id(fact)]
         key = _hash(
@@ -334,24 +375,6 @@ def check(
         checker.found += _dec_diags(judged[0], item.chunk.line)
         checker.acknowledged += judged[1]
     checker.check_contradictions()
-    checker.check_usage()
-    for item in items:
-        checker.found += _dec_diags(item.stored["found"], item.chunk.line)
-    checker.found += schema_diagnostics(facts_path, root, "facts.schema.json", part="head")
-    if loaded.may_hold_control:
-        checker.found += control_characters(facts_path, _head_only(root, chunks), "top level")
-    for file in seed_files:
-        if isinstance(file.meta, YMap):
-            checker.found += control_characters(seed_path(loaded, file), file.meta, "front matter")
-    result = CheckResult(tuple(sorted(set(checker.found), key=sort_key)), checker.acknowledged)
-    parts = {
-        "format": FORMAT,
-        "version": version,
-        "items": new_items,
-        "facts": new_facts,
-        "front_matter": checker.used,
-    }
-    return result, parts
 
 
 def _head_only(root: YMap, chunks: list[Chunk]) -> YMap:

@@ -95,14 +95,14 @@ def test_a_saved_page_becomes_a_seed_with_its_metadata_recorded_as_read(
     page.write_bytes(PAGE.encode("utf-8"))
     code, out, err, _ = add_seed(base_project, str(page), "--outlet", "beta-zeitung")
     assert (code, err) == (0, "")
-    assert "kept the capture as seeds/originals/hafen-offnet-im-fruhjahr.html" in out
-    seed = seeds.read(base_project / "seeds" / "hafen-offnet-im-fruhjahr.md")
+    assert "kept the capture as seeds/originals/beta-zeitung-2024-08-06-hafen.html" in out
+    seed = seeds.read(base_project / "seeds" / "beta-zeitung-2024-08-06-hafen.md")
     meta = dict(seed.meta)
     # Byte for byte: the original as captured, its sha256 in the front matter.
-    kept = base_project / "seeds" / "originals" / "hafen-offnet-im-fruhjahr.html"
+    kept = base_project / "seeds" / "originals" / "beta-zeitung-2024-08-06-hafen.html"
     assert kept.read_bytes() == page.read_bytes()
     assert meta["original"] == {
-        "file": "originals/hafen-offnet-im-fruhjahr.html",
+        "file": "originals/beta-zeitung-2024-08-06-hafen.html",
         "sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
         "media_type": "text/html",
     }
@@ -180,9 +180,11 @@ def test_a_pdf_becomes_a_seed_with_its_document_information(base_project: Path, 
     report.write_bytes(
         _pdf(REPORT, "Costs rose by a third.", title="Harbour report", author="Max Muster", lang="en-GB")
     )
-    code, _, err, _ = add_seed(base_project, str(report), "--outlet", "alpha-news")
+    code, out, err, _ = add_seed(base_project, str(report), "--outlet", "alpha-news")
     assert (code, err) == (0, ""), err
-    seed = seeds.read(base_project / "seeds" / "harbour-report.md")
+    # The short id: outlet, date and the title's words (dossier.ids.propose_seed_id).
+    assert "wrote seeds/alpha-news-2024-08-06-harbour.md" in out
+    seed = seeds.read(base_project / "seeds" / "alpha-news-2024-08-06-harbour.md")
     meta = dict(seed.meta)
     assert (meta["title"], meta["author"], meta["published"], meta["language"], meta["url"]) == (
         "Harbour report",
@@ -193,7 +195,7 @@ def test_a_pdf_becomes_a_seed_with_its_document_information(base_project: Path, 
     )
     assert "CreationDate" in meta["inferred"]["published"]
     assert meta["original"]["media_type"] == "application/pdf"
-    assert (base_project / "seeds" / "originals" / "harbour-report.pdf").read_bytes() == report.read_bytes()
+    assert (base_project / "seeds" / "originals" / "alpha-news-2024-08-06-harbour.pdf").read_bytes() == report.read_bytes()
     assert REPORT in seed.body.replace("\n", " ") and "Costs rose by a third." in seed.body
     assert check(Project(base_project)).errors == 0
 

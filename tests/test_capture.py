@@ -195,7 +195,9 @@ def test_a_pdf_becomes_a_seed_with_its_document_information(base_project: Path, 
     )
     assert "CreationDate" in meta["inferred"]["published"]
     assert meta["original"]["media_type"] == "application/pdf"
-    assert (base_project / "seeds" / "originals" / "alpha-news-2024-08-06-harbour.pdf").read_bytes() == report.read_bytes()
+    assert (
+        base_project / "seeds" / "originals" / "alpha-news-2024-08-06-harbour.pdf"
+    ).read_bytes() == report.read_bytes()
     assert REPORT in seed.body.replace("\n", " ") and "Costs rose by a third." in seed.body
     assert check(Project(base_project)).errors == 0
 

@@ -242,8 +242,8 @@ def test_the_list_pages_carry_the_filter_form_hidden_until_the_script_runs(fixtu
         assert fields <= names
         # Every control is named by its own label; the count is announced.
         labelled = {_attr(e, "for") for e in elements if e["tag"] == "label"}
-        controls = [e for e in elements if e["tag"] in ("select", "input")]
-        assert all(_attr(e, "id") in labelled for e in controls)
+        controls = [e for e in elements if e["tag"] in ("select", "input") and _attr(e, "name") in fields]
+        assert len(controls) == len(fields) and all(_attr(e, "id") in labelled for e in controls)
         assert any(_attr(e, "aria-live") == "polite" for e in _with_class(elements, "facets__count"))
         rel = f"generated/{page}/index.html"
         scripts = [_target(rel, src)[0] for src in parse_site(site)[rel].loads if src.endswith(".js")]

@@ -321,12 +321,19 @@ class View:
     def when(self, fact: Fact) -> When | None:
         """Where a fact sits on the timeline: when it happened, or else when it was first reported
         (the earliest publication date of its cited seeds). None only for a fact with no source."""
-        if fact.date is not None:
-            return When(fact.date, False)
-        published = [self.d.seed[c.seed].published for c in fact.sources if c.seed in self.d.seed]
-        if not published:
-            return None
-        return When(min(published, key=lambda d: (d.start, d.end)), True)
+        return self._when.get(fact.id)
+
+    @cached_property
+    def _when(self) -> dict[str, When]:
+        found = {}
+        for fact in self.d.facts:
+            if fact.date is not None:
+                found[fact.id] = When(fact.date, False)
+                continue
+            published = [self.d.seed[c.seed].published for c in fact.sources if c.seed in self.d.seed]
+            if published:
+                found[fact.id] = When(min(published, key=lambda d: (d.start, d.end)), True)
+        return found
 
     @cached_property
     def timeline_facts(self) -> list[Fact]:
@@ -517,11 +524,6 @@ class View:
             group.sort(key=lambda f: rank[f.id])
             groups.append(group)
         return groups
-
-    def dispute_topic(self, group: list[Fact]) -> Markup:
-        """What the sides of a dispute are about: the entities all of them concern."""
-        shared = [e for e in group[0].about if all(e in f.about for f in group[1:])]
-        return escape.md(self.names(shared or group[0].about))
 
     def dispute_question(self, group: list[Fact]) -> Markup:
         """What a dispute is about, in the data's own words: the statement of its first disputed

@@ -20,6 +20,7 @@ sets once for the whole site. So there are two kinds of bundle:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -28,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dossier import fs
+from dossier import fs, urls
 from dossier.project import Project
 from dossier.site import SiteError
 
@@ -70,21 +71,24 @@ def index(project: Project, engine: str) -> None:
 
 
 def languages(site_dir: Path) -> tuple[str, dict[str, list[str]]]:
-    """The site's ``<html lang>`` and, per seed language, the seed pages (paths below ``site/``)."""
+    """The site's ``<html lang>`` and, per seed language, the seed pages (paths below ``site/``).
+
+    Only the seed pages' folder is read (a tenth of the pages at 10,000 facts)."""
     site_lang = "en"
+    with contextlib.suppress(OSError, fs.UnsafePath):
+        if found := _HTML_LANG.search(fs.read_bytes(site_dir / "index.html", root=site_dir)):
+            site_lang = found.group(1).decode("ascii").split("-")[0].lower()
     foreign: dict[str, list[str]] = {}
-    for top, _dirs, files in os.walk(site_dir):  # never descends into a link
+    for top, _dirs, files in os.walk(site_dir / urls.url(urls.docs_path(urls.SOURCES))):  # never into a link
         for name in files:
+            path = Path(top) / name
             if not name.endswith(".html"):
                 continue
-            path = Path(top) / name
             try:
-                head = fs.read_bytes(path, root=site_dir)
+                found = _SEED_LANGUAGE.search(fs.read_bytes(path, root=site_dir))
             except (OSError, fs.UnsafePath):
                 continue  # Pagefind reports what it cannot read
-            if name == "index.html" and Path(top) == site_dir and (m := _HTML_LANG.search(head)):
-                site_lang = m.group(1).decode("ascii").split("-")[0].lower()
-            if found := _SEED_LANGUAGE.search(head):
+            if found:
                 foreign.setdefault(found.group(1).decode("ascii"), []).append(
                     path.relative_to(site_dir).as_posix()
                 )

@@ -10,8 +10,8 @@ Pagefind keeps one index per language and stems a page by its ``<html lang>``, w
 sets once for the whole site. So there are two kinds of bundle:
 
 - ``site/pagefind/``: every page, in the site's language.
-- ``site/pagefind-<lang>/``: the seed pages whose text is in another language (the seed text
-  says so: ``data-pagefind-meta="language:de"``), forced to that language so
+- ``site/pagefind-<lang>/``: the seed pages whose text is in another language (the seed text's
+  element says so: ``lang="de" data-pagefind-meta="language:de"``), forced to that language so
   Pagefind stems it as, say, German. Merging another language into one bundle would search it
   with the first bundle's stemmer, so the browser runs each bundle as its own Pagefind instance.
 
@@ -42,9 +42,9 @@ ROOT_SELECTOR = "article.md-content__inner"
 # Not words of the page: heading permalinks (¶), the [k] passage numbers in a seed's text
 # (their "passage [1]" read as the start of every seed result), and the theme's edit buttons.
 EXCLUDE_SELECTORS = (".headerlink", ".cite-ref", ".md-content__button")
-# What the seed template writes on a seed's text; the language is a schema-checked code, and a
-# value in the text cannot forge the attribute (its quotes are escaped).
-_SEED_LANGUAGE = re.compile(rb'data-pagefind-meta="language:([a-z]{2})"')
+# The element the seed template writes around a seed's text; the language is a schema-checked
+# code. Text on the page cannot forge it: every "<" of a value reaches the HTML escaped.
+_SEED_LANGUAGE = re.compile(rb'<div class="seed-text" lang="([a-z]{2})" data-pagefind-meta="language:\1">')
 _HTML_LANG = re.compile(rb'<html[^>]*\slang="([A-Za-z-]+)"')
 
 

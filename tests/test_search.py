@@ -94,8 +94,11 @@ def test_languages_finds_seed_pages_by_their_text_language(tmp_path: Path) -> No
     (tmp_path / "generated" / "sources" / "a" / "index.html").write_text(
         '<div class="seed-text" lang="de" data-pagefind-meta="language:de">Text</div>', "utf-8"
     )
-    # A value in the text cannot name a language: its quotes are escaped.
-    (tmp_path / "b.html").write_text("data-pagefind-meta=&quot;language:fr&quot;", "utf-8")
+    # Words in the text cannot name a language: the "<" that would open the element is escaped.
+    (tmp_path / "generated" / "sources" / "b.html").write_text(
+        '&lt;div class="seed-text" lang="fr" data-pagefind-meta="language:fr"> data-pagefind-meta="language:fr"',
+        "utf-8",
+    )
     assert search.languages(tmp_path) == ("en", {"de": ["generated/sources/a/index.html"]})
 
 

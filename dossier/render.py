@@ -866,6 +866,9 @@ def environment() -> jinja2.Environment:
 # in the same unit as the limit, words of the page's text, with room to spare for what the
 # engine counts that we do not (headings, link targets, the page title).
 SEARCH_BUDGET = 4000
+# The longest part name a list gets (a year's "month not stated" group, tenth part): the page around
+# a list is measured with every link pointing at a part of this name, so no real part is longer.
+_LONG_PART = "2024-2024-year-10"
 _WORD = re.compile(r"\w+")
 
 
@@ -1062,13 +1065,13 @@ def _bodies(
         # (the timeline's zoom bar); filled in once the parts are known. Until then every item is
         # on a part with a long name, so the page around the list is measured at its largest.
         page_at: dict[int, str] = {}
-        fallback = [urls.part(index, "2024-09-10")]
+        fallback = [urls.part(index, _LONG_PART)]
         blank.update(all_items=items, page_of=lambda x: page_at.get(id(x), fallback[0]))
         module = tmpl.make_module({**blank, "items": [], "item_text": None})
         # The page around the list, as a part shows it: intro, a part label, links to the
         # neighbouring parts, and the front matter added later (its title and the label again).
         label = "September 2024 (month not stated), part 10"
-        neighbour = (label, at.md(urls.part(index, "2024-09-10")), 0)
+        neighbour = (label, at.md(urls.part(index, _LONG_PART)), 0)
         around = tmpl.render(
             {**blank, "items": [], "item_text": None, "part": label}, prev=neighbour, next=neighbour
         )

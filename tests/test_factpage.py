@@ -195,6 +195,6 @@ def test_a_long_statement_page_has_the_short_heading_and_the_whole_statement_bel
     at = urls.Place.of(urls.fact(long.id))
     page = environment().get_template("fact.md.j2").render(v=View(dossier, BUILT), at=at, fact=long)
     heading = cite.short_title(long.statement)
-    assert f"# {escape.md(heading)} {{ #top }}\n" in page
+    assert f"# {escape.md(heading)} {{ #top " in page  # then the search attributes (dossier.search)
     assert f"\n{escape.md(long.statement)}\n{{: .dossier-statement }}\n" in page
     assert f"› {escape.md(heading)}\n" in page  # the breadcrumb names the page by its heading

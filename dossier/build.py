@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from importlib import resources
 
-from dossier import export, generated, render, site, urls
+from dossier import export, generated, incremental, render, site, urls
 from dossier.check import CheckResult, check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -45,13 +45,29 @@ def downloads(dossier: Dossier) -> dict[str, str]:
 
 
 def generate(
-    project: Project, dossier: Dossier, *, built: str | None = None, engine: str = urls.DEFAULT_ENGINE
+    project: Project,
+    dossier: Dossier,
+    *,
+    built: str | None = None,
+    engine: str = urls.DEFAULT_ENGINE,
+    fresh: bool = False,
 ) -> generated.Written:
-    """Render, prove every page's front matter reads back as meant, then write what changed."""
-    rendered = render.render_site(dossier, built=built or build_date(), engine=engine)
+    """Render, prove every page's front matter reads back as meant, then write what changed.
+
+    Fact, entity and seed pages whose inputs did not change since the last build come from the
+    page cache (see dossier.incremental); ``fresh`` renders every page (and refills the cache).
+    """
+    built = built or build_date()
+    who = incremental.identity(project)
+    context = f"{incremental.context_key(engine, built)}:{who}"
+    cache = incremental.load(project, engine, context) if who and not fresh else incremental.PageCache()
+    rendered = render.render_site(dossier, built=built, engine=engine, cache=cache)
     files = {**rendered.pages, **downloads(dossier), **assets()}
     generated.verify_front_matter(files, rendered.meta)
-    return generated.write(project.generated_dir, files, project_root=project.root)
+    written = generated.write(project.generated_dir, files, project_root=project.root)
+    if who:
+        incremental.save(project, engine, context, cache)
+    return written
 
 
 def assets() -> dict[str, str]:

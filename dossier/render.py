@@ -18,13 +18,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import Any, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from dossier import escape, export, graph, urls
+from dossier import escape, export, graph, incremental, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
 from dossier.model import (
@@ -706,15 +706,22 @@ def render(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -
     return render_site(dossier, built=built, engine=engine).pages
 
 
-def render_site(dossier: Dossier, *, built: str, engine: str = urls.DEFAULT_ENGINE) -> Rendered:
+def render_site(
+    dossier: Dossier,
+    *,
+    built: str,
+    engine: str = urls.DEFAULT_ENGINE,
+    cache: incremental.PageCache | None = None,
+) -> Rendered:
     """Every generated page and its front matter.
 
     ``built`` is the build date shown on the home page; passing it in keeps rendering pure.
     ``engine`` is the site engine the pages are for: raw-HTML links differ (see :mod:`dossier.urls`).
     Templates render the bodies; the front matter is data, emitted by
-    :func:`dossier.escape.front_matter` so that no value can break it.
+    :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
+    entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.incremental`).
     """
-    bodies, meta = _bodies(dossier, built, engine)
+    bodies, meta = _bodies(dossier, built, engine, cache)
     pages = {
         rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
     }
@@ -726,9 +733,27 @@ def _title(base: str, part: str) -> dict[str, Any]:
     return {"title": escape.title(f"{base}: {part}" if part else base)}
 
 
-def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+def _bodies(
+    dossier: Dossier, built: str, engine: str, cache: incremental.PageCache | None = None
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     env = environment()
     view = View(dossier, built, engine)
+    context = incremental.context_key(engine, built) if cache is not None else ""
+
+    def reuse(inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
+        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
+        if cache is None:
+            make()
+            return
+        key = incremental.digest(context, inputs())
+        hit = cache.get(key)
+        if hit is not None:
+            for rel, (text, front) in hit.items():
+                pages[rel], meta[rel] = text, front
+            return
+        before = set(pages)
+        make()
+        cache.put(key, {rel: [pages[rel], meta[rel]] for rel in pages.keys() - before})
 
     def place(path: str) -> urls.Place:
         return urls.Place.of(path, engine)
@@ -838,7 +863,8 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
     seed_page = env.get_template("seed.md.j2")
     # An entity's page is its hub: a search for "S-300" finds it before the facts.
     boost = {"search": {"boost": 2}}
-    for entity in dossier.entities:
+
+    def entity_pages(entity: Entity) -> None:
         path = urls.entity(entity.id)
         meta[path] = {**_title(entity.name, ""), **boost}
         facts_about = list(dossier.facts_about.get(entity.id, ()))
@@ -855,12 +881,22 @@ def _bodies(dossier: Dossier, built: str, engine: str) -> tuple[dict[str, str], 
                 boost,
                 entity=entity,
             )
-    for fact in dossier.facts:
+
+    def fact_pages(fact: Fact) -> None:
         path = urls.fact(fact.id)
         meta[path] = _title(fact.statement, "")
         pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
-    for seed in dossier.seeds:
+
+    def seed_pages(seed: Seed) -> None:
         path = urls.seed(seed.id)
         meta[path] = _title(seed.title, "")
         pages[path] = seed_page.render(v=view, at=place(path), seed=seed)
+
+    # Each page is rendered from what incremental.*_inputs list; the cache is keyed on exactly that.
+    for entity in dossier.entities:
+        reuse(partial(incremental.entity_inputs, view, entity), partial(entity_pages, entity))
+    for fact in dossier.facts:
+        reuse(partial(incremental.fact_inputs, view, fact), partial(fact_pages, fact))
+    for seed in dossier.seeds:
+        reuse(partial(incremental.seed_inputs, view, seed), partial(seed_pages, seed))
     return pages, meta

@@ -175,9 +175,24 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
             removed.append(rel)
-        _prune(stale.parent, root)
+        prune(stale.parent, root)
     _write_manifest(folder, set(files))
     return Written(tuple(sorted(changed)), unchanged, tuple(removed))
+
+
+def replace(folder: Path, rel: str, text: str, *, project_root: Path) -> bool:
+    """Replace one file the generator wrote before (and listed in its manifest), leaving every
+    other file alone; False, writing nothing, when it did not write that file."""
+    if rel not in read_manifest(folder):
+        return False
+    try:
+        fs.make_dirs(project_root, folder)
+        target = folder.resolve().joinpath(*check_path(rel).parts)
+        fs.check_inside(folder.resolve(), target, want="file")
+    except fs.UnsafePath as refused:
+        raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
+    _replace(target, text.encode("utf-8"))
+    return True
 
 
 def _foreign(root: Path, ours: set[str]) -> list[str]:
@@ -196,7 +211,7 @@ def _foreign(root: Path, ours: set[str]) -> list[str]:
     return sorted(found)
 
 
-def _prune(folder: Path, root: Path) -> None:
+def prune(folder: Path, root: Path) -> None:
     """Remove folders left empty below ``root``; a folder with anyone's file in it stays."""
     while folder != root and folder.is_relative_to(root):
         try:

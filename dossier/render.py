@@ -394,6 +394,11 @@ class View:
         }
 
     def status_counts(self) -> list[tuple[str, int]]:
+        return self._status_counts
+
+    @cached_property
+    def _status_counts(self) -> list[tuple[str, int]]:
+        # Once per build: list pages ask on every part, and each count walks every fact.
         return [(s, sum(f.status == s for f in self.d.facts)) for s in STATUSES]
 
     def level_counts(self) -> list[tuple[str, int]]:

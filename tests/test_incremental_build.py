@@ -17,12 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, incremental
+from dossier import build, incremental, linkcheck, site
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
 from dossier.render import render_site
-from tests.sitefixtures import ROOT
+from dossier.urls import ENGINES
+from tests.sitefixtures import ROOT, site_project
 
 BUILT = "2024-09-01"
 
@@ -214,3 +215,120 @@ def test_cache_behind_a_link_is_not_read(tmp_path: Path, dossier: Dossier) -> No
     (project.root / ".dossier-cache").symlink_to(elsewhere)
     build.generate(project, dossier, built=BUILT)  # renders everything, writes no cache
     assert list(elsewhere.iterdir()) == []
+
+
+# --- the site engine step: incremental where sound, full and strict otherwise ---------------------
+
+
+def _site_build(project: Project, engine: str, *, clean: bool = False) -> str:
+    """Check and write the pages, then run the engine; the engine step says how it built."""
+    result = build.build(project, with_site=False, engine=engine, clean=clean)
+    assert result.errors == 0, [str(d) for d in result.diagnostics]
+    return site.engine(engine).build(project, quiet=True, incremental=not clean)
+
+
+def _html(project: Project) -> dict[str, int]:
+    return {
+        p.relative_to(project.site_dir).as_posix(): p.stat().st_mtime_ns
+        for p in project.site_dir.rglob("*.html")
+    }
+
+
+def _last_fact(text: str) -> tuple[str, str]:
+    """The facts file without its last fact (nothing contradicts it), and that fact's id."""
+    start = text.rindex("\n  - id: ")
+    return text[:start] + "\n", text[start:].split("id: ", 1)[1].split("\n", 1)[0].strip()
+
+
+@pytest.fixture(params=ENGINES)
+def built_site(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Project, str]:
+    engine = str(request.param)
+    if not site.engine(engine).available():
+        pytest.skip(f"{engine} is not installed")
+    project = Project(site_project(tmp_path / "project"))
+    assert _site_build(project, engine) == "full"
+    return project, engine
+
+
+def test_an_edit_rebuilds_only_its_pages_and_a_removed_fact_disappears(
+    built_site: tuple[Project, str],
+) -> None:
+    project, engine = built_site
+    full_search = {_location(d) for d in _search_docs(project, engine)}
+    before = _html(project)
+    text = project.facts_file.read_text("utf-8")
+    edited = text.replace(
+        "statement: Russia has begun delivering S-300 air defense systems to Iran.",
+        "statement: Russia has begun delivering S-300 air defence systems to Iran, EDITED.",
+    )
+    assert edited != text
+    project.facts_file.write_text(edited, "utf-8")
+    assert _site_build(project, engine) == "incremental"
+    page = project.site_dir / "generated" / "facts" / "russia-delivers-s-300" / "index.html"
+    assert "EDITED" in page.read_text("utf-8")
+    after = _html(project)
+    rewritten = {rel for rel in after if after[rel] != before.get(rel)}
+    assert "generated/facts/russia-delivers-s-300/index.html" in rewritten
+    if engine == "mkdocs":  # Zensical rewrites every HTML file (rendering from its own cache)
+        assert len(rewritten) < len(after) / 2, f"{len(rewritten)} of {len(after)} pages rebuilt"
+        assert "generated/entities/tehran/index.html" not in rewritten
+    # The search index still covers every page, the edited one with its new words.
+    assert {_location(d) for d in _search_docs(project, engine)} == full_search
+    assert any("EDITED" in d["title"] + d["text"] for d in _search_docs(project, engine))
+
+    shorter, removed = _last_fact(project.facts_file.read_text("utf-8"))
+    project.facts_file.write_text(shorter, "utf-8")
+    assert _site_build(project, engine) == "incremental"
+    assert not (project.site_dir / "generated" / "facts" / removed).exists()
+    assert not any(removed in _location(d) for d in _search_docs(project, engine))
+    assert linkcheck.broken(project.site_dir) == []
+
+
+def test_a_failed_build_makes_the_next_one_full(built_site: tuple[Project, str]) -> None:
+    project, engine = built_site
+    (project.docs_dir / "broken.md").write_text("[nowhere](missing.md)\n", "utf-8")
+    with pytest.raises(site.SiteError):
+        _site_build(project, engine)
+    (project.docs_dir / "broken.md").unlink()
+    assert _site_build(project, engine) == "full"
+    assert _site_build(project, engine) == "incremental"
+    assert _site_build(project, engine, clean=True) == "full"
+
+
+def test_a_site_that_arrived_by_copy_is_rebuilt_from_nothing(tmp_path: Path) -> None:
+    """A site/ and cache committed or copied beside the data (a forged page in it) are not
+    built on: the stamp names the cache folder's identity, which a copy does not carry."""
+    project = Project(site_project(tmp_path / "a"))
+    assert _site_build(project, "mkdocs") == "full"
+    copy = Project(tmp_path / "b")
+    shutil.copytree(project.root, copy.root)
+    forged = copy.site_dir / "generated" / "forged" / "index.html"
+    forged.parent.mkdir()
+    forged.write_text("<p>forged</p>", "utf-8")
+    assert _site_build(copy, "mkdocs") == "full"
+    assert not forged.exists()
+
+
+def test_linkcheck_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">x</h2>', "utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a/#here">ok</a><a href="a/#gone">no anchor</a><a href="b/">no page</a>'
+        '<a href="https://example.org/">out</a><img src="../../etc/passwd">',
+        "utf-8",
+    )
+    found = linkcheck.broken(tmp_path)
+    assert found == [
+        "index.html: a/#gone (no #gone in a/index.html)",
+        "index.html: b/ (no b/index.html)",
+        "index.html: ../../etc/passwd (no ../../etc/passwd)",
+    ]
+
+
+def _search_docs(project: Project, engine: str) -> list[dict[str, str]]:
+    data = json.loads((project.site_dir / site.engine(engine).search_index).read_text("utf-8"))
+    return list(data["docs" if engine == "mkdocs" else "items"])
+
+
+def _location(doc: dict[str, str]) -> str:
+    return doc["location"].split("#", 1)[0]

@@ -80,7 +80,8 @@ def generate(
         cache.next_round()
     rendered = render.render_site(dossier, built=built, engine=engine, cache=cache)
     files = {**rendered.pages, **downloads(dossier), **assets(), CHECK_SCRIPT: check_script(())}
-    generated.verify_front_matter(files, rendered.meta)
+    # A page from the cache was verified when it was rendered, before the cache kept it.
+    generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
     written = generated.write(project.generated_dir, files, project_root=project.root)
     if who and context:
         incremental.save(project, engine, context, cache)
@@ -147,7 +148,11 @@ class Regenerator:
         if result.dossier is None:
             show_check_errors(self.project, result)
             return result
-        generate(self.project, result.dossier, engine=self.engine, cache=self.cache)
+        try:
+            generate(self.project, result.dossier, engine=self.engine, cache=self.cache)
+        except BaseException:
+            self.cache = incremental.PageCache()  # it may hold pages that were never verified
+            raise
         return result
 
 

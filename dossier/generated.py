@@ -124,11 +124,15 @@ def write(folder: Path, files: Mapping[str, str], *, project_root: Path | None =
     root = folder.resolve()
     owned = read_manifest(folder)
     targets: dict[str, Path] = {}
+    folders: set[Path] = set()  # checked once each: 10,000 pages share a handful of folders
     for rel in files:
         target = root.joinpath(*check_path(rel).parts)
         try:
             # No link in any folder below the root, nor as the file itself: nothing leads out.
-            fs.check_inside(root, target, want="file")
+            if target.parent not in folders:
+                fs.check_inside(root, target.parent, want="dir")
+                folders.add(target.parent)
+            fs.check_inside(target.parent, target, want="file")
         except fs.UnsafePath as refused:
             raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
         if rel not in owned and target.exists():

@@ -168,6 +168,7 @@ class PageCache:
 
     entries: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
     used: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
+    reused: set[str] = dataclasses.field(default_factory=set)  # pages taken from the cache
     hits: int = 0
     misses: int = 0
 
@@ -178,6 +179,7 @@ class PageCache:
             return None
         self.hits += 1
         self.used[key] = found
+        self.reused.update(found)
         return found
 
     def put(self, key: str, pages: dict[str, list[Any]]) -> None:
@@ -189,6 +191,7 @@ class PageCache:
         if self.used:
             self.entries, self.used = self.used, {}
         self.hits = self.misses = 0
+        self.reused = set()
 
 
 def _file(project: Project, engine: str) -> Any:

@@ -282,6 +282,10 @@ def test_an_edit_rebuilds_only_its_pages_and_a_removed_fact_disappears(
     assert not (project.site_dir / "generated" / "facts" / removed).exists()
     assert not any(removed in _location(d) for d in _search_docs(project, engine))
     assert linkcheck.broken(project.site_dir) == []
+    # The fast parser the link check uses finds exactly what html.parser finds, on every page.
+    for path in project.site_dir.rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert linkcheck.parse(text) == linkcheck.parse_reference(text), path
 
 
 def test_a_failed_build_makes_the_next_one_full(built_site: tuple[Project, str]) -> None:
@@ -309,6 +313,19 @@ def test_a_site_that_arrived_by_copy_is_rebuilt_from_nothing(tmp_path: Path) -> 
     assert not forged.exists()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<a href="x/" id=top>a</a><!-- <a href="hidden/"> --><script>if (a<b) "<a href=no>"</script>',
+        '<A HREF=\'y/#q\' NAME=n>b</A><img src=i.png alt="a > b"><a href="1" href="2">',
+        '<svg><a xlink:href="../g/">n</a></svg><p id="&amp;x">&lt;a href="fake/"&gt;</p>',
+        '<style>a[href="s"]{}</style><link rel=stylesheet href="c.css"><a>no href</a><a href>empty</a>',
+    ],
+)
+def test_fast_parser_agrees_with_html_parser(text: str) -> None:
+    assert linkcheck.parse(text) == linkcheck.parse_reference(text)
+
+
 def test_linkcheck_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text('<h2 id="here">x</h2>', "utf-8")
@@ -321,7 +338,7 @@ def test_linkcheck_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
     assert found == [
         "index.html: a/#gone (no #gone in a/index.html)",
         "index.html: b/ (no b/index.html)",
-        "index.html: ../../etc/passwd (no ../../etc/passwd)",
+        "index.html: ../../etc/passwd (no ../../etc/passwd/index.html)",
     ]
 
 

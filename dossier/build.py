@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from importlib import resources
 
-from dossier import escape, export, generated, incremental, render, site, urls
+from dossier import escape, export, generated, pagecache, render, site, urls
 from dossier.check import CheckResult, check
 from dossier.diagnostics import Diagnostic, Severity
 from dossier.model import Dossier
@@ -31,7 +31,7 @@ def build(
     ``engine`` names the site engine (``mkdocs`` or ``zensical``); None means the project's setting.
     The pages are written for it: raw-HTML links differ between engines (see dossier.urls).
     The build is incremental where it can be (only changed pages rendered, and rebuilt by the
-    engine: see dossier.incremental and site.Engine.build); ``clean`` renders and builds everything.
+    engine: see dossier.pagecache and site.Engine.build); ``clean`` renders and builds everything.
     """
     engine = engine or site.project_engine(project)
     result = check(project)  # 1. judge the input; any error stops here
@@ -61,21 +61,21 @@ def generate(
     built: str | None = None,
     engine: str = urls.DEFAULT_ENGINE,
     fresh: bool = False,
-    cache: incremental.PageCache | None = None,
+    cache: pagecache.PageCache | None = None,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
     Fact, entity and seed pages whose inputs did not change since the last build come from the
-    page cache (see dossier.incremental): ``cache`` when given (``serve`` keeps it in memory),
+    page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
     else the one in the project's cache folder, which is then updated. ``fresh`` renders every
     page (and refills the cache).
     """
     built = built or build_date()
     who = context = None
     if cache is None:
-        who = incremental.identity(project)
-        context = f"{incremental.context_key(engine, built)}:{who}"
-        cache = incremental.load(project, engine, context) if who and not fresh else incremental.PageCache()
+        who = pagecache.identity(project)
+        context = f"{pagecache.context_key(engine, built)}:{who}"
+        cache = pagecache.load(project, engine, context) if who and not fresh else pagecache.PageCache()
     else:
         cache.next_round()
     rendered = render.render_site(dossier, built=built, engine=engine, cache=cache)
@@ -84,7 +84,7 @@ def generate(
     generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
     written = generated.write(project.generated_dir, files, project_root=project.root)
     if who and context:
-        incremental.save(project, engine, context, cache)
+        pagecache.save(project, engine, context, cache)
     return written
 
 
@@ -141,7 +141,7 @@ class Regenerator:
     def __init__(self, project: Project, engine: str) -> None:
         self.project = project
         self.engine = engine
-        self.cache = incremental.PageCache()
+        self.cache = pagecache.PageCache()
 
     def __call__(self) -> CheckResult:
         result = check(self.project)
@@ -151,7 +151,7 @@ class Regenerator:
         try:
             generate(self.project, result.dossier, engine=self.engine, cache=self.cache)
         except BaseException:
-            self.cache = incremental.PageCache()  # it may hold pages that were never verified
+            self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             raise
         return result
 

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from dossier import escape, export, graph, incremental, urls
+from dossier import escape, export, graph, pagecache, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
 from dossier.model import (
@@ -716,7 +716,7 @@ def render_site(
     *,
     built: str,
     engine: str = urls.DEFAULT_ENGINE,
-    cache: incremental.PageCache | None = None,
+    cache: pagecache.PageCache | None = None,
 ) -> Rendered:
     """Every generated page and its front matter.
 
@@ -724,7 +724,7 @@ def render_site(
     ``engine`` is the site engine the pages are for: raw-HTML links differ (see :mod:`dossier.urls`).
     Templates render the bodies; the front matter is data, emitted by
     :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
-    entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.incremental`).
+    entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.pagecache`).
     """
     bodies, meta = _bodies(dossier, built, engine, cache)
     pages = {
@@ -739,18 +739,18 @@ def _title(base: str, part: str) -> dict[str, Any]:
 
 
 def _bodies(
-    dossier: Dossier, built: str, engine: str, cache: incremental.PageCache | None = None
+    dossier: Dossier, built: str, engine: str, cache: pagecache.PageCache | None = None
 ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     env = environment()
     view = View(dossier, built, engine)
-    context = incremental.context_key(engine, built) if cache is not None else ""
+    context = pagecache.context_key(engine, built) if cache is not None else ""
 
     def reuse(inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
         """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
         if cache is None:
             make()
             return
-        key = incremental.digest(context, inputs())
+        key = pagecache.digest(context, inputs())
         hit = cache.get(key)
         if hit is not None:
             for rel, (text, front) in hit.items():
@@ -897,11 +897,11 @@ def _bodies(
         meta[path] = _title(seed.title, "")
         pages[path] = seed_page.render(v=view, at=place(path), seed=seed)
 
-    # Each page is rendered from what incremental.*_inputs list; the cache is keyed on exactly that.
+    # Each page is rendered from what pagecache.*_inputs list; the cache is keyed on exactly that.
     for entity in dossier.entities:
-        reuse(partial(incremental.entity_inputs, view, entity), partial(entity_pages, entity))
+        reuse(partial(pagecache.entity_inputs, view, entity), partial(entity_pages, entity))
     for fact in dossier.facts:
-        reuse(partial(incremental.fact_inputs, view, fact), partial(fact_pages, fact))
+        reuse(partial(pagecache.fact_inputs, view, fact), partial(fact_pages, fact))
     for seed in dossier.seeds:
-        reuse(partial(incremental.seed_inputs, view, seed), partial(seed_pages, seed))
+        reuse(partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
     return pages, meta

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dossier import atomic, fs, generated, incremental, linkcheck, urls, yamlload
+from dossier import atomic, fs, generated, linkcheck, pagecache, urls, yamlload
 from dossier.project import Project
 
 
@@ -262,9 +262,9 @@ _STAMP = "site.json"  # in the cache folder: what the last successful build of s
 def site_stamp(project: Project, chosen: Engine) -> str | None:
     """What ``site/`` depends on besides the pages: the engine and its version, ``mkdocs.yml``,
     dossier itself, and the identity of the cache folder (so a stamp that arrived by checkout or
-    copy, with a ``site/`` beside it, never matches: see dossier.incremental.identity). None
+    copy, with a ``site/`` beside it, never matches: see dossier.pagecache.identity). None
     when there is no usable cache folder: then every build is full."""
-    who = incremental.identity(project)
+    who = pagecache.identity(project)
     if who is None:
         return None
     try:
@@ -277,7 +277,7 @@ def site_stamp(project: Project, chosen: Engine) -> str | None:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
-    return incremental.digest("site", chosen.name, versions, config, incremental.renderer_version(), who)
+    return pagecache.digest("site", chosen.name, versions, config, pagecache.renderer_version(), who)
 
 
 def _read_stamp(project: Project) -> tuple[str | None, float]:

@@ -3,7 +3,7 @@
 The core property: render a dossier with the page cache, edit it at random (a statement, a name,
 a status, a seed's title or outlet, a contradiction, a removed fact...), render the edit with the
 cache the first render left, and compare with a render from nothing. Any input a template reads
-that dossier.incremental does not list shows up here as a stale page.
+that dossier.pagecache does not list shows up here as a stale page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, incremental, linkcheck, site
+from dossier import build, linkcheck, pagecache, site
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -111,12 +111,12 @@ def edit(draw: st.DrawFn, d: Dossier) -> Dossier:
 def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject, engine: str) -> None:
     """After one to three random edits, pages taken from the cache are the pages a fresh render
     writes, byte for byte, with the same front matter; and unchanged pages do come from it."""
-    cache = incremental.PageCache()
+    cache = pagecache.PageCache()
     render_site(dossier, built=BUILT, engine=engine, cache=cache)
     current = dossier
     for _ in range(data.draw(st.integers(1, 3))):
         current = data.draw(edit(current))
-        warm = incremental.PageCache(dict(cache.used))
+        warm = pagecache.PageCache(dict(cache.used))
         cached = render_site(current, built=BUILT, engine=engine, cache=warm)
         fresh = render_site(current, built=BUILT, engine=engine)
         assert cached.pages.keys() == fresh.pages.keys()
@@ -129,7 +129,7 @@ def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject
 
 def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
     """A one-fact statement edit renders that fact, its entities and its seeds again, not the rest."""
-    cache = incremental.PageCache()
+    cache = pagecache.PageCache()
     render_site(dossier, built=BUILT, cache=cache)
     fact = dossier.facts[0]
     edited = Dossier(
@@ -139,7 +139,7 @@ def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
         (dataclasses.replace(fact, statement="A new statement"), *dossier.facts[1:]),
         dossier.seeds,
     )
-    warm = incremental.PageCache(dict(cache.used))
+    warm = pagecache.PageCache(dict(cache.used))
     render_site(edited, built=BUILT, cache=warm)
     touched = set(fact.about) | {e for c in fact.sources for e in c.attributed_to}
     seeds = {c.seed for c in fact.sources}

@@ -1,8 +1,9 @@
 """Benchmark ``dossier serve``: how long from saving an edit to data/ until the page shows it.
 
-``python benchmarks/bench_serve.py [--project PATH] [--runs 5]``
+``python benchmarks/bench_serve.py [--project PATH | --facts 10000] [--engine mkdocs] [--runs 5]``
 
-Copies the project (default: this repository's dossier) to a temporary folder, starts
+Copies the project (default: this repository's dossier; with ``--facts``, a synthetic one of that
+size from benchmarks/synth.py) to a temporary folder, starts
 ``dossier serve`` on a free port, then repeatedly rewrites one fact's statement in
 ``data/facts.yaml`` and polls that fact's page until the new words are served. The browser's
 live reload fires when the rebuilt page is ready, so this is the delay a writer sees. Target:
@@ -54,14 +55,25 @@ def _wait_for(url: str, needle: str, timeout: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=REPO)
+    parser.add_argument("--facts", type=int, default=0, help="a synthetic dossier of this many facts")
+    parser.add_argument("--engine", default="mkdocs", choices=("mkdocs", "zensical"))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--first-page", type=float, default=3600, help="seconds to wait for the first build")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"
-        project.mkdir()
-        for part in ("data", "seeds", "docs"):
-            shutil.copytree(args.project / part, project / part, ignore=shutil.ignore_patterns("generated"))
-        shutil.copy2(args.project / "mkdocs.yml", project / "mkdocs.yml")
+        if args.facts:
+            sys.path.insert(0, str(REPO / "benchmarks"))
+            from synth import generate
+
+            generate(project, args.facts, max(10, args.facts // 5), max(4, args.facts // 10))
+        else:
+            project.mkdir()
+            for part in ("data", "seeds", "docs"):
+                shutil.copytree(
+                    args.project / part, project / part, ignore=shutil.ignore_patterns("generated")
+                )
+            shutil.copy2(args.project / "mkdocs.yml", project / "mkdocs.yml")
         facts = project / "data" / "facts.yaml"
         text = facts.read_text("utf-8")
         match = re.search(r"^  - id: (\S+)\n    statement: (.+)$", text, re.M)
@@ -80,12 +92,15 @@ def main() -> None:
                 str(project),
                 "--dev-addr",
                 f"127.0.0.1:{port}",
+                "--engine",
+                args.engine,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_for(url, "<html", timeout=120)
+            first = _wait_for(url, "<html", timeout=args.first_page)
+            print(f"{args.engine}: first page after {first:.1f} s", flush=True)
             delays = []
             for run in range(args.runs):
                 marker = f"Edited{run}x"
@@ -96,7 +111,7 @@ def main() -> None:
                 facts.write_text(edited, "utf-8")
                 delays.append(_wait_for(url, marker, timeout=120))
                 print(f"run {run + 1}: edit visible after {delays[-1]:.2f} s", flush=True)
-            print(f"median {statistics.median(delays):.2f} s, max {max(delays):.2f} s")
+            print(f"{args.engine}: median {statistics.median(delays):.2f} s, max {max(delays):.2f} s")
         finally:
             server.terminate()
             server.wait(timeout=20)

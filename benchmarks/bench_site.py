@@ -1,12 +1,17 @@
 """Benchmark the site build on a synthetic dossier: our stages next to the site engine's.
 
 ``python benchmarks/bench_site.py [--facts 10000 --entities 2000 --seeds 1000] [--scales 0.25,0.5,1]``
+``python benchmarks/bench_site.py --builds [--engines mkdocs,zensical] [--facts ...]``
 
 For each scale it prints the time of each stage of ``dossier build`` — check, render (pages and
 exports, in memory), write (into docs/generated/) and ``mkdocs build --strict`` — next to
 ``mkdocs build`` of the same number of plain one-paragraph pages with a one-entry nav, and the peak
 memory of our stages and of MkDocs. Targets, judged by a reader: render <= 15% of the site
 engine's time, and every column linear in the number of facts.
+
+With ``--builds`` it prints, for each engine, the wall time of ``dossier build`` as a user runs
+it: from clean (``--clean``), after a one-fact edit (incremental), and with nothing changed.
+Targets at 10,000 facts: from clean <= 120 s, after a one-fact edit <= 10 s.
 """
 
 from __future__ import annotations
@@ -108,13 +113,53 @@ def measure(root: Path, facts: int, entities: int, seeds: int) -> dict[str, floa
     }
 
 
+def edit_one_fact(project: Path, marker: str) -> None:
+    """Rewrite the first fact's statement in data/facts.yaml, as an analyst's one-line edit."""
+    facts = project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8")
+    head, sep, rest = text.partition("    statement: ")
+    if not sep:
+        raise SystemExit("no 'statement:' in data/facts.yaml")
+    facts.write_text(f"{head}{sep}{marker} {rest}", "utf-8")
+
+
+def _dossier_build(project: Path, engine: str, *extra: str) -> float:
+    """Wall seconds of ``dossier build`` (a fresh process, as a user runs it)."""
+    cmd = [sys.executable, "-m", "dossier", "build", "--project", str(project), "--engine", engine, *extra]
+    wall, _ = _timed_subprocess(cmd, project)
+    return wall
+
+
+def measure_builds(root: Path, facts: int, entities: int, seeds: int, engine: str) -> dict[str, float]:
+    """``dossier build`` from clean, after a one-fact edit, and with nothing changed."""
+    project = root / f"builds-{engine}-{facts}"
+    generate(project, facts, entities, seeds)
+    clean = _dossier_build(project, engine, "--clean")
+    edit_one_fact(project, "Edited")
+    edited = _dossier_build(project, engine)
+    unchanged = _dossier_build(project, engine)
+    return {"clean": clean, "edit": edited, "unchanged": unchanged}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=10_000)
     parser.add_argument("--entities", type=int, default=2_000)
     parser.add_argument("--seeds", type=int, default=1_000)
     parser.add_argument("--scales", default="1", help="fractions of the sizes above, e.g. 0.25,0.5,1")
+    parser.add_argument("--builds", action="store_true", help="time dossier build: clean, one edit, none")
+    parser.add_argument("--engines", default="mkdocs,zensical", help="for --builds")
     args = parser.parse_args()
+    if args.builds:
+        print(f"{'engine':>9} {'facts':>6} {'from clean':>11} {'one edit':>9} {'unchanged':>10}  (wall s)")
+        for engine in args.engines.split(","):
+            with tempfile.TemporaryDirectory() as tmp:
+                b = measure_builds(Path(tmp), args.facts, args.entities, args.seeds, engine)
+            print(
+                f"{engine:>9} {args.facts:>6} {b['clean']:>10.1f}s {b['edit']:>8.1f}s {b['unchanged']:>9.1f}s",
+                flush=True,
+            )
+        return
     print(
         f"{'facts':>6} {'pages':>6} {'check':>7} {'render':>7} {'write':>7} {'mkdocs':>8} "
         f"{'render%':>8} {'plain':>8} {'ms/fact':>8} {'ours MB':>8} {'mkdocs MB':>10} {'plain MB':>9}"

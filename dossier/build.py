@@ -8,29 +8,40 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from importlib import resources
 
-from dossier import export, generated, history, render, search, seeds, site, urls
+from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
 from dossier.check import CheckResult, check
+from dossier.diagnostics import Diagnostic, Severity
 from dossier.model import Dossier
 from dossier.project import Project
 
 
 def build(
-    project: Project, *, with_site: bool = True, quiet: bool = False, engine: str | None = None
+    project: Project,
+    *,
+    with_site: bool = True,
+    quiet: bool = False,
+    engine: str | None = None,
+    clean: bool = False,
 ) -> CheckResult:
     """Build the site; the check result tells the caller what was found (and, on error, why not).
 
     ``engine`` names the site engine (``mkdocs`` or ``zensical``); None means the project's setting.
     The pages are written for it: raw-HTML links differ between engines (see dossier.urls).
+    The build is incremental where it can be (only changed pages rendered, and rebuilt by the
+    engine: see dossier.pagecache and site.Engine.build); ``clean`` renders and builds everything.
     """
     engine = engine or site.project_engine(project)
     result = check(project)  # 1. judge the input; any error stops here
     if result.dossier is None:
         return result
-    generate(project, result.dossier, engine=engine)  # 2-3. render pages in memory, write what changed
+    # 2-3. render pages in memory (unchanged ones from the cache), write what changed
+    generate(project, result.dossier, engine=engine, fresh=clean)
     if with_site:
-        site.engine(engine).build(project, quiet=quiet, title=result.dossier.title)  # 4. the strict build
+        # 4. the strict build, link-checked; incremental where site/ is this build's own
+        site.engine(engine).build(project, quiet=quiet, incremental=not clean, title=result.dossier.title)
         search.index(project, engine)  # 5. Pagefind indexes the written HTML
     return result
 
@@ -46,20 +57,119 @@ def downloads(dossier: Dossier) -> dict[str, str]:
 
 
 def generate(
-    project: Project, dossier: Dossier, *, built: str | None = None, engine: str = urls.DEFAULT_ENGINE
+    project: Project,
+    dossier: Dossier,
+    *,
+    built: str | None = None,
+    engine: str = urls.DEFAULT_ENGINE,
+    fresh: bool = False,
+    cache: pagecache.PageCache | None = None,
 ) -> generated.Written:
-    """Render, prove every page's front matter reads back as meant, then write what changed."""
+    """Render, prove every page's front matter reads back as meant, then write what changed.
+
+    Fact, entity and seed pages whose inputs did not change since the last build come from the
+    page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
+    else the one in the project's cache folder, which is then updated. ``fresh`` renders every
+    page (and refills the cache).
+    """
+    built = built or build_date()
+    who = context = None
+    if cache is None:
+        who = pagecache.identity(project)
+        context = f"{pagecache.context_key(engine, built)}:{who}"
+        cache = pagecache.load(project, engine, context) if who and not fresh else pagecache.PageCache()
+    else:
+        cache.next_round()
     rendered = render.render_site(
         dossier,
-        built=built or build_date(),
+        built=built,
         engine=engine,
         history=history.for_project(project, dossier.facts),  # one git blame per build
         site_url=site.project_site_url(project),
+        cache=cache,
     )
-    files: dict[str, str | bytes] = {**rendered.pages, **downloads(dossier), **assets(), **schemas()}
-    generated.verify_front_matter(files, rendered.meta)
+    files: dict[str, str | bytes] = {
+        **rendered.pages,
+        **downloads(dossier),
+        **assets(),
+        **schemas(),
+        CHECK_SCRIPT: check_script(()),
+    }
+    # A page from the cache was verified when it was rendered, before the cache kept it.
+    generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
     files.update(originals(project, dossier))
-    return generated.write(project.generated_dir, files, project_root=project.root)
+    written = generated.write(project.generated_dir, files, project_root=project.root)
+    if who and context:
+        pagecache.save(project, engine, context, cache)
+    return written
+
+
+# Written by every build with no finding in it; ``serve`` rewrites it with the check's errors,
+# so every page of the preview shows them (mkdocs.yml lists it under extra_javascript).
+CHECK_SCRIPT = "assets/check.js"
+_CHECK_JS = """\
+// Written by dossier. Under `dossier serve`, the errors of the last check: while there are any,
+// the pages shown are from the last good build, and every page says so at its top.
+(function () {
+  var findings = %s;
+  if (!findings.length) return;
+  function show() {
+    var box = document.createElement("div");
+    box.className = "dossier-check-errors";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "background:#b00020;color:#fff;padding:.8rem 1rem;font-size:.8rem;" +
+      "position:relative;z-index:10;";
+    var head = document.createElement("strong");
+    head.textContent = "dossier check failed: this preview shows the last good build. " +
+      "Fix these and save:";
+    var list = document.createElement("pre");
+    list.style.cssText = "white-space:pre-wrap;margin:.4rem 0 0;color:#fff;background:none;";
+    list.textContent = findings.join("\\n");
+    box.appendChild(head);
+    box.appendChild(list);
+    document.body.insertBefore(box, document.body.firstChild);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+  else show();
+})();
+"""
+
+
+def check_script(errors: Iterable[Diagnostic]) -> str:
+    """The check-status script: ``path:line:col: CODE message`` lines as JSON data, shown by the
+    page with textContent (never parsed as HTML); escape.json_ld keeps any value from closing
+    the script or breaking the line."""
+    lines = [str(d) for d in errors]
+    return _CHECK_JS % escape.json_ld(lines)
+
+
+def show_check_errors(project: Project, result: CheckResult) -> None:
+    """Put the check's errors in front of every page ``serve`` shows (see CHECK_SCRIPT)."""
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    generated.replace(project.generated_dir, CHECK_SCRIPT, check_script(errors), project_root=project.root)
+
+
+class Regenerator:
+    """``serve``'s work on a save: check; then render only the pages whose inputs changed, with
+    the page cache kept in memory, and write what changed; or, when the check fails, show its
+    errors in the browser instead of silently keeping the old pages."""
+
+    def __init__(self, project: Project, engine: str) -> None:
+        self.project = project
+        self.engine = engine
+        self.cache = pagecache.PageCache()
+
+    def __call__(self) -> CheckResult:
+        result = check(self.project)
+        if result.dossier is None:
+            show_check_errors(self.project, result)
+            return result
+        try:
+            generate(self.project, result.dossier, engine=self.engine, cache=self.cache)
+        except BaseException:
+            self.cache = pagecache.PageCache()  # it may hold pages that were never verified
+            raise
+        return result
 
 
 def originals(project: Project, dossier: Dossier) -> dict[str, bytes]:

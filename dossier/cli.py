@@ -237,13 +237,22 @@ def _chosen_engine(project: Project, engine: str | None) -> str:
 @cli.command("build")
 @project_option
 @click.option("--no-site", is_flag=True, help="Only check and write docs/generated/; skip the site engine.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Render every page and rebuild site/ from nothing, instead of only what changed.",
+)
 @_engine_option
-def build_command(project_dir: str | None, no_site: bool, engine: str | None) -> None:
+def build_command(project_dir: str | None, no_site: bool, clean: bool, engine: str | None) -> None:
     """Check, generate the pages into docs/generated/, and build the site into site/.
 
     Any check error stops the build before anything is written. The site is built with
-    `mkdocs build --strict` or `zensical build --strict`, so a broken link fails it too.
+    `mkdocs build --strict` or `zensical build --strict`, so a broken link fails it too, and
+    then every internal link and anchor of the written HTML is checked.
     The pages are written for the engine: build with the one you publish with.
+
+    Only what changed is rebuilt when site/ comes from the last successful build of the same
+    engine, version and mkdocs.yml in this folder; otherwise (or with --clean) the build is full.
     """
     import time
 
@@ -256,7 +265,7 @@ def build_command(project_dir: str | None, no_site: bool, engine: str | None) ->
     chosen = _chosen_engine(project, engine)
     started = time.perf_counter()
     try:
-        result = build(project, with_site=not no_site, engine=chosen)
+        result = build(project, with_site=not no_site, engine=chosen, clean=clean)
     except (GeneratedFolderError, SiteError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
     if not _report(result):
@@ -272,26 +281,29 @@ def build_command(project_dir: str | None, no_site: bool, engine: str | None) ->
 def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) -> None:
     """Preview the site; edits to data/ and seeds/ regenerate pages and reload the browser.
 
-    A check error is printed and the last good pages stay up until it is fixed.
+    A save is rebuilt once the files have been quiet for 0.2 s, and only the pages whose inputs
+    changed are rendered again. A check error is printed and shown at the top of every page in
+    the browser (the last good pages stay up beneath it) until it is fixed.
     """
     from dossier import site
-    from dossier.build import regenerate
+    from dossier.build import Regenerator
     from dossier.fs import UnsafePath
     from dossier.generated import GeneratedFolderError
     from dossier.site import SiteError
 
     project = _project(project_dir)
     chosen = _chosen_engine(project, engine)
+    regenerate = Regenerator(project, chosen)
 
     def again() -> None:
         try:
-            if _report(regenerate(project, chosen)):
+            if _report(regenerate()):
                 click.echo("pages regenerated", err=True)
         except (GeneratedFolderError, UnsafePath) as exc:
             click.echo(f"Error: {exc}", err=True)
 
     try:
-        if not _report(regenerate(project, chosen)):
+        if not _report(regenerate()):
             sys.exit(1)
     except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -125,11 +125,15 @@ def write(folder: Path, files: Mapping[str, str | bytes], *, project_root: Path 
     root = folder.resolve()
     owned = read_manifest(folder)
     targets: dict[str, Path] = {}
+    folders: set[Path] = set()  # checked once each: 10,000 pages share a handful of folders
     for rel in files:
         target = root.joinpath(*check_path(rel).parts)
         try:
             # No link in any folder below the root, nor as the file itself: nothing leads out.
-            fs.check_inside(root, target, want="file")
+            if target.parent not in folders:
+                fs.check_inside(root, target.parent, want="dir")
+                folders.add(target.parent)
+            fs.check_inside(target.parent, target, want="file")
         except fs.UnsafePath as refused:
             raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
         if rel not in owned and target.exists():
@@ -176,9 +180,24 @@ def write(folder: Path, files: Mapping[str, str | bytes], *, project_root: Path 
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
             removed.append(rel)
-        _prune(stale.parent, root)
+        prune(stale.parent, root)
     _write_manifest(folder, set(files))
     return Written(tuple(sorted(changed)), unchanged, tuple(removed))
+
+
+def replace(folder: Path, rel: str, text: str, *, project_root: Path) -> bool:
+    """Replace one file the generator wrote before (and listed in its manifest), leaving every
+    other file alone; False, writing nothing, when it did not write that file."""
+    if rel not in read_manifest(folder):
+        return False
+    try:
+        fs.make_dirs(project_root, folder)
+        target = folder.resolve().joinpath(*check_path(rel).parts)
+        fs.check_inside(folder.resolve(), target, want="file")
+    except fs.UnsafePath as refused:
+        raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
+    _replace(target, text.encode("utf-8"))
+    return True
 
 
 def _foreign(root: Path, ours: set[str]) -> list[str]:
@@ -197,7 +216,7 @@ def _foreign(root: Path, ours: set[str]) -> list[str]:
     return sorted(found)
 
 
-def _prune(folder: Path, root: Path) -> None:
+def prune(folder: Path, root: Path) -> None:
     """Remove folders left empty below ``root``; a folder with anyone's file in it stays."""
     while folder != root and folder.is_relative_to(root):
         try:

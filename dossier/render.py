@@ -19,13 +19,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import Any, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from dossier import cite, escape, export, facets, graph, urls
+from dossier import cite, escape, export, facets, graph, pagecache, urls
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES
 from dossier.graph import Graph
@@ -606,6 +606,11 @@ class View:
         }
 
     def status_counts(self) -> list[tuple[str, int]]:
+        return self._status_counts
+
+    @cached_property
+    def _status_counts(self) -> list[tuple[str, int]]:
+        # Once per build: list pages ask on every part, and each count walks every fact.
         return [(s, sum(f.status == s for f in self.d.facts)) for s in STATUSES]
 
     def level_counts(self) -> list[tuple[str, int]]:
@@ -987,6 +992,7 @@ def render_site(
     engine: str = urls.DEFAULT_ENGINE,
     history: Mapping[str, Change] | None = None,
     site_url: str = "",
+    cache: pagecache.PageCache | None = None,
 ) -> Rendered:
     """Every generated page and its front matter.
 
@@ -995,9 +1001,10 @@ def render_site(
     ``history`` is when each fact last changed (:func:`dossier.history.for_project`; None: not
     known), ``site_url`` the published site's address (permalinks are paths without it).
     Templates render the bodies; the front matter is data, emitted by
-    :func:`dossier.escape.front_matter` so that no value can break it.
+    :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
+    entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.pagecache`).
     """
-    bodies, meta = _bodies(dossier, built, engine, history, site_url)
+    bodies, meta = _bodies(dossier, built, engine, history, site_url, cache)
     pages = {
         rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
     }
@@ -1019,10 +1026,33 @@ def _title(base: str, part: str) -> dict[str, Any]:
 
 
 def _bodies(
-    dossier: Dossier, built: str, engine: str, history: Mapping[str, Change] | None, site_url: str
+    dossier: Dossier,
+    built: str,
+    engine: str,
+    history: Mapping[str, Change] | None,
+    site_url: str,
+    cache: pagecache.PageCache | None = None,
 ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     env = environment()
     view = View(dossier, built, engine, history, site_url)
+    # What every page depends on besides its own inputs: the engine, the build date, the site's
+    # address (permalinks) and the dossier's title (citations).
+    context = pagecache.context_key(engine, built, site_url, dossier.title) if cache is not None else ""
+
+    def reuse(inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
+        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
+        if cache is None:
+            make()
+            return
+        key = pagecache.digest(context, inputs())
+        hit = cache.get(key)
+        if hit is not None:
+            for rel, (text, front) in hit.items():
+                pages[rel], meta[rel] = text, front
+            return
+        before = set(pages)
+        make()
+        cache.put(key, {rel: [pages[rel], meta[rel]] for rel in pages.keys() - before})
 
     def place(path: str) -> urls.Place:
         return urls.Place.of(path, engine)
@@ -1149,7 +1179,8 @@ def _bodies(
     seed_page = env.get_template("seed.md.j2")
     # An entity's page is its hub: a search for "S-300" finds it before the facts.
     boost = {"search": {"boost": 2}}
-    for entity in dossier.entities:
+
+    def entity_pages(entity: Entity) -> None:
         path = urls.entity(entity.id)
         meta[path] = {**_title(entity.name, ""), **boost}
         facts_about = list(dossier.facts_about.get(entity.id, ()))
@@ -1166,12 +1197,22 @@ def _bodies(
                 boost,
                 entity=entity,
             )
-    for fact in dossier.facts:
+
+    def fact_pages(fact: Fact) -> None:
         path = urls.fact(fact.id)
         meta[path] = _title(fact.statement, "")  # the browser tab and search: the whole statement
         pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
-    for seed in dossier.seeds:
+
+    def seed_pages(seed: Seed) -> None:
         path = urls.seed(seed.id)
         meta[path] = _title(seed.title, "")
         pages[path] = seed_page.render(v=view, at=place(path), seed=seed)
+
+    # Each page is rendered from what pagecache.*_inputs list; the cache is keyed on exactly that.
+    for entity in dossier.entities:
+        reuse(partial(pagecache.entity_inputs, view, entity), partial(entity_pages, entity))
+    for fact in dossier.facts:
+        reuse(partial(pagecache.fact_inputs, view, fact), partial(fact_pages, fact))
+    for seed in dossier.seeds:
+        reuse(partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
     return pages, meta

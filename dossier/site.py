@@ -8,8 +8,10 @@ facts. The pages must be rendered for the engine that builds them (see :mod:`dos
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -18,10 +20,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dossier import escape, fs, ids, urls, yamlload
+from dossier import atomic, escape, fs, generated, ids, linkcheck, pagecache, urls, yamlload
 from dossier.project import Project
 
 
@@ -44,6 +47,11 @@ class Engine:
     site_dir_flag: str  # the flag that names the output folder, or "" (then mkdocs.yml's site_dir)
     serve_args: tuple[str, ...]  # after ``serve --dev-addr ADDR``
     quiet_args: tuple[str, ...]
+    # An incremental build: the arguments after ``build`` (None: the engine has none) and the
+    # module that runs it. See :meth:`build`.
+    incremental_args: tuple[str, ...] | None = None
+    incremental_module: str = ""
+    packages: tuple[str, ...] = ()  # distributions whose version the output depends on
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
@@ -52,23 +60,64 @@ class Engine:
     def available(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
 
-    def build(self, project: Project, *, quiet: bool = False, title: str | None = None) -> None:
-        """A strict build into ``site/``: any warning (a broken link, say) fails it.
+    def build(
+        self, project: Project, *, quiet: bool = False, incremental: bool = True, title: str | None = None
+    ) -> str:
+        """Build ``site/``, strictly: any warning (a broken link, say) fails it, and then every
+        internal link and anchor of the written HTML is checked (see dossier.linkcheck).
 
+        Incremental (the engine rebuilds only pages whose Markdown is newer than their HTML) when
+        ``incremental`` is set, the engine has such a mode, and ``site/`` is what the last
+        successful build of this engine, version, configuration and dossier left in this very
+        folder (see :func:`site_stamp`); otherwise ``site/`` is emptied and built from nothing.
+        An incremental build removes the HTML of pages that are gone, and checks the links of the
+        pages it rebuilt. Returns ``"incremental"`` or ``"full"``.
         ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
         """
         check_layout(project)
-        clear_site(project)
         if not project.mkdocs_file.is_file():
             raise SiteError(f"no {project.rel(project.mkdocs_file)}: the site needs it")
         if not self.available():
             raise SiteError(_missing(self.name))
+        stamp = site_stamp(project, self)
+        last, last_started = _read_stamp(project)
+        dirty = (
+            incremental
+            and self.incremental_args is not None
+            and stamp is not None
+            and stamp == last
+            and project.site_dir.is_dir()
+        )
+        _forget_stamp(project)  # until this build succeeds, site/ is nobody's to build on
+        if dirty:
+            remove_stale(project)
+        else:
+            clear_site(project)
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
-        cmd = self.command(project, "build", *self.build_args, *where, *(self.quiet_args if quiet else ()))
+        quietly = self.quiet_args if quiet else ()
+        if dirty:
+            args = [self.incremental_module, "build", *(self.incremental_args or ()), *where, *quietly]
+            cmd = [*_python(), *args, "-f", str(project.mkdocs_file)]
+        else:
+            cmd = self.command(project, "build", *self.build_args, *where, *quietly)
+        started = time.time()
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
         env = {**_env(), **title_env(dossier_title(project) if title is None else title)}
         if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
+        # The pages whose sources changed since the last good build (Zensical rewrites every file,
+        # so the HTML's own times say nothing), or every page after a full build.
+        problems = linkcheck.broken(project.site_dir, changed_pages(project, last_started) if dirty else None)
+        if problems:
+            shown = "\n  ".join(problems[:20])
+            more = f"\n  and {len(problems) - 20} more" if len(problems) > 20 else ""
+            raise SiteError(f"{len(problems)} broken links in the written site:\n  {shown}{more}")
+        if stamp is not None:
+            _write_stamp(project, stamp, started)
+        mode = "incremental" if dirty else "full"
+        if not quiet:
+            print(f"dossier: {mode} {self.name} build; written links checked", file=sys.stderr)
+        return mode
 
     def serve_command(self, project: Project, dev_addr: str) -> list[str]:
         """``python -m SERVE_MODULE serve --dev-addr ADDR … -f mkdocs.yml``."""
@@ -88,10 +137,27 @@ ENGINES = {
         "--site-dir",
         ("--dirty",),
         ("--quiet",),
+        # MkDocs warns on every dirty build, which --strict would count as a failure: run through
+        # this module, which drops that one warning (see _quiet_dirty_warning).
+        incremental_args=("--strict", "--dirty"),
+        incremental_module="dossier.site",
+        packages=("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"),
     ),
     # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
     # .cache/, so a page removed from docs/ is gone from site/ too.
-    "zensical": Engine("zensical", "zensical", "zensical", ("--strict", "--clean"), "", (), ()),
+    "zensical": Engine(
+        "zensical",
+        "zensical",
+        "zensical",
+        ("--strict", "--clean"),
+        "",
+        (),
+        (),
+        # Without --clean, Zensical reuses its .cache/ and renders only what changed.
+        incremental_args=("--strict",),
+        incremental_module="zensical",
+        packages=("zensical",),
+    ),
 }
 assert tuple(ENGINES) == urls.ENGINES
 
@@ -220,6 +286,118 @@ def clear_site(project: Project) -> None:
         shutil.rmtree(project.site_dir)
 
 
+# --- incremental builds ---------------------------------------------------------------------------
+_STAMP = "site.json"  # in the cache folder: what the last successful build of site/ was
+
+
+def site_stamp(project: Project, chosen: Engine) -> str | None:
+    """What ``site/`` depends on besides the pages: the engine and its version, ``mkdocs.yml``,
+    dossier itself, and the identity of the cache folder (so a stamp that arrived by checkout or
+    copy, with a ``site/`` beside it, never matches: see dossier.pagecache.identity). None
+    when there is no usable cache folder: then every build is full."""
+    who = pagecache.identity(project)
+    if who is None:
+        return None
+    try:
+        config = fs.read_bytes(project.mkdocs_file, root=project.root)
+    except (OSError, fs.UnsafePath):
+        return None
+    versions = []
+    for name in chosen.packages:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return pagecache.digest("site", chosen.name, versions, config, pagecache.renderer_version(), who)
+
+
+def _read_stamp(project: Project) -> tuple[str | None, float]:
+    """The last good build's stamp and the time it started."""
+    try:
+        data = json.loads(fs.read_text(project.cache_dir / _STAMP, root=project.root))
+        return str(data["stamp"]), float(data["started"])
+    except (OSError, ValueError, UnicodeDecodeError, fs.UnsafePath, KeyError, TypeError):
+        return None, 0.0
+
+
+def _forget_stamp(project: Project) -> None:
+    with contextlib.suppress(OSError):
+        (project.cache_dir / _STAMP).unlink()
+
+
+def _write_stamp(project: Project, stamp: str, started: float) -> None:
+    with contextlib.suppress(OSError, fs.UnsafePath):
+        atomic.write_text(
+            project.cache_dir / _STAMP, json.dumps({"stamp": stamp, "started": started}), root=project.root
+        )
+
+
+def _site_files(project: Project) -> dict[str, Path]:
+    """Every file below ``site/generated/`` (links included, never followed), by path below site/."""
+    root = project.site_dir / urls.GENERATED
+    found = {}
+    for here, _dirs, names in os.walk(root, followlinks=False):
+        for name in names:
+            path = Path(here) / name
+            found[path.relative_to(project.site_dir).as_posix()] = path
+    return found
+
+
+def remove_stale(project: Project) -> list[str]:
+    """Before an incremental build: remove from ``site/generated/`` every file that no file in
+    ``docs/generated/`` produces (a removed fact's page), and the home page's HTML when the
+    generated part it includes changed (the engine sees only docs/index.md, which did not).
+
+    Which output each source produces is dossier.urls's business (:func:`dossier.urls.url`).
+    Returns what was removed, as paths below ``site/``.
+    """
+    wanted = set()
+    for path in project.generated_dir.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            produced = urls.url(path.relative_to(project.docs_dir).as_posix())
+            wanted.add(produced + "index.html" if produced.endswith("/") or not produced else produced)
+    removed = []
+    for rel, path in sorted(_site_files(project).items()):
+        if rel not in wanted:
+            path.unlink()
+            generated.prune(path.parent, project.site_dir)
+            removed.append(rel)
+    home = project.generated_dir / urls.HOME
+    home_html = project.site_dir / (urls.url(urls.SITE_HOME) + "index.html")
+    with contextlib.suppress(OSError):
+        if home_html.stat().st_mtime < home.stat().st_mtime and not home_html.is_symlink():
+            home_html.unlink()
+            removed.append(home_html.relative_to(project.site_dir).as_posix())
+    return removed
+
+
+def changed_pages(project: Project, since: float) -> list[str]:
+    """The HTML pages (below ``site/``) of the Markdown files below ``docs/`` changed at or after
+    ``since`` (seconds since the epoch), as dossier.urls maps a source to its page."""
+    found = []
+    for here, _dirs, names in os.walk(project.docs_dir, followlinks=False):
+        for name in names:
+            path = Path(here) / name
+            if name.endswith(".md") and path.lstat().st_mtime >= since - 1:  # times are rounded
+                page = urls.url(path.relative_to(project.docs_dir).as_posix()) + "index.html"
+                if (project.site_dir / page).is_file():  # docs/generated/home.md makes no page
+                    found.append(page)
+    return found
+
+
+def rebuilt(project: Project, since: float) -> list[str]:
+    """HTML pages below ``site/`` written at or after ``since`` (seconds since the epoch)."""
+    found = []
+    for here, _dirs, names in os.walk(project.site_dir, followlinks=False):
+        for name in names:
+            if name.endswith(".html"):
+                path = Path(here) / name
+                with contextlib.suppress(OSError):
+                    if path.lstat().st_mtime >= since - 1:  # file systems round times
+                        found.append(path.relative_to(project.site_dir).as_posix())
+    return found
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -245,7 +423,8 @@ def serve(
     regenerate: Callable[[], object],
     *,
     dev_addr: str = "127.0.0.1:8000",
-    interval: float = 0.2,
+    interval: float = 0.1,
+    settle: float = 0.2,
     engine_name: str | None = None,
 ) -> int:
     """Run the engine's ``serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
@@ -254,8 +433,10 @@ def serve(
     ``--dirty`` rebuilds only pages whose files changed, and the generator rewrites only pages
     whose text changed, so an edit to one fact rebuilds a handful of pages, not all of them (the
     search index is Pagefind's, built by ``dossier build`` only; the nav is static). Polling a few
-    hundred file stamps costs well under a millisecond, so no watcher library is needed. Returns
-    the server's exit code.
+    hundred file stamps costs well under a millisecond, so no watcher library is needed. A
+    change is acted on once the files have been quiet for ``settle`` seconds: an editor that
+    writes a file in several steps (or a ``git checkout``) causes one rebuild, of the final state.
+    Returns the server's exit code.
     """
     check_layout(project)
     chosen = engine(engine_name or project_engine(project))
@@ -272,7 +453,7 @@ def serve(
             time.sleep(interval)
             now = sources_stamp(project)
             if now != stamp:
-                stamp = now
+                stamp = _settled(project, now, settle)
                 regenerate()
     except KeyboardInterrupt:
         pass
@@ -285,6 +466,16 @@ def serve(
             except subprocess.TimeoutExpired:
                 server.kill()
     return server.wait()
+
+
+def _settled(project: Project, stamp: tuple[tuple[str, int, int], ...], quiet: float) -> Any:
+    """The sources' stamp once it has stayed the same for ``quiet`` seconds."""
+    while True:
+        time.sleep(quiet)
+        now = sources_stamp(project)
+        if now == stamp:
+            return now
+        stamp = now
 
 
 def _guard_dev_server() -> None:
@@ -307,8 +498,21 @@ def _guard_dev_server() -> None:
     LiveReloadServer._serve_request = serve_request  # type: ignore[method-assign]
 
 
-if __name__ == "__main__":  # ``python -m dossier.site serve …``: what :func:`serve` runs
+def _quiet_dirty_warning() -> None:
+    """Drop MkDocs' warning that a dirty build may leave stale navigation: --strict would count
+    it as a failure. dossier removes stale output itself and checks the written links
+    (:meth:`Engine.build`); every other warning still fails the build."""
+    import logging
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+    logging.getLogger("mkdocs.commands.build").addFilter(keep)
+
+
+if __name__ == "__main__":  # ``python -m dossier.site serve|build …``: what :func:`serve` runs
     _guard_dev_server()
+    _quiet_dirty_warning()
     from mkdocs.__main__ import cli
 
     cli(prog_name="mkdocs")

@@ -12,16 +12,14 @@ import csv
 import dataclasses
 import io
 import json
-import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from dossier import generated, render, site, urls
+from dossier import generated, linkcheck, render, site, urls
 from dossier.build import build
 from dossier.project import Project
 from dossier.quotes import fold_text
@@ -135,19 +133,8 @@ def parse_site(site: Path) -> dict[str, Page]:
     return pages
 
 
-def _is_external(url: str) -> bool:
-    return bool(urlsplit(url).scheme) or url.startswith("//")
-
-
-def _target(page: str, href: str) -> tuple[str, str]:
-    """The file a relative link leads to (an index.html for folders) and its fragment."""
-    parts = urlsplit(href)
-    path = unquote(parts.path)
-    base = posixpath.dirname(page)
-    joined = posixpath.normpath(posixpath.join(base, path)) if path else page
-    if path.endswith("/") or not posixpath.splitext(joined)[1]:
-        joined = posixpath.join(joined, "index.html")
-    return joined.lstrip("./") if joined != "." else "index.html", parts.fragment
+_is_external = linkcheck.is_external
+_target = linkcheck.target  # the file a relative link leads to, and its fragment
 
 
 def search_docs(project: Path) -> list[dict[str, str]]:
@@ -201,20 +188,9 @@ def split_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
 
 
 def broken_links(project: Path) -> list[str]:
-    """Every link and load in the written HTML whose file or anchor is missing."""
-    site = project / "site"
-    pages = parse_site(site)
-    broken = []
-    for name, page in pages.items():
-        for href in page.links + page.loads:
-            if _is_external(href) or href.startswith(("mailto:", "data:")):
-                continue
-            target, fragment = _target(name, href)
-            if not (site / target).is_file():
-                broken.append(f"{name}: {href} (no {target})")
-            elif fragment and target in pages and fragment not in pages[target].ids:
-                broken.append(f"{name}: {href} (no #{fragment} in {target})")
-    return broken
+    """Every link and load in the written HTML whose file or anchor is missing (the checker
+    every build runs, dossier.linkcheck: the tests and the builds share one)."""
+    return linkcheck.broken(project / "site")
 
 
 def test_every_internal_link_and_anchor_resolves(fixture_site: Path) -> None:

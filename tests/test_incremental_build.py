@@ -1,0 +1,351 @@
+"""Incremental render and build: cached pages equal fresh ones, and a hostile cache is never used.
+
+The core property: render a dossier with the page cache, edit it at random (a statement, a name,
+a status, a seed's title or outlet, a contradiction, a removed fact...), render the edit with the
+cache the first render left, and compare with a render from nothing. Any input a template reads
+that dossier.pagecache does not list shows up here as a stale page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier import build, linkcheck, pagecache, site
+from dossier.check import check
+from dossier.model import Dossier
+from dossier.project import Project
+from dossier.render import render_site
+from dossier.urls import ENGINES
+from tests.sitefixtures import ROOT, site_project
+
+BUILT = "2024-09-01"
+
+
+@pytest.fixture(scope="module")
+def dossier() -> Dossier:
+    result = check(Project(ROOT))  # the repository's own dossier: 5 seeds, dozens of facts
+    assert result.dossier is not None
+    return result.dossier
+
+
+TEXT = st.text(alphabet="abcXYZ *_[]<>&\"'#`|é\u00a0", min_size=1, max_size=12).filter(str.strip)
+
+
+@st.composite
+def edit(draw: st.DrawFn, d: Dossier) -> Dossier:
+    """One random, valid edit of ``d`` (references kept sound: the renderer trusts them)."""
+    facts, entities, seeds = list(d.facts), list(d.entities), list(d.seeds)
+    kind = draw(
+        st.sampled_from(
+            [
+                "statement",
+                "status",
+                "remove-fact",
+                "entity-name",
+                "outlet-name",
+                "seed-title",
+                "seed-outlet",
+                "seed-published",
+                "contradicts",
+                "attributed",
+                "about",
+                "fact-date",
+            ]
+        )
+    )
+    i = draw(st.integers(0, len(facts) - 1))
+    fact = facts[i]
+    if kind == "statement":
+        facts[i] = dataclasses.replace(fact, statement=draw(TEXT))
+    elif kind == "status":
+        facts[i] = dataclasses.replace(
+            fact, status=draw(st.sampled_from(["reported", "confirmed", "disputed", "denied"]))
+        )
+    elif kind == "remove-fact":
+        del facts[i]
+        facts = [
+            dataclasses.replace(f, contradicts=tuple(c for c in f.contradicts if c != fact.id)) for f in facts
+        ]
+    elif kind == "entity-name":
+        j = draw(st.integers(0, len(entities) - 1))
+        entities[j] = dataclasses.replace(entities[j], name=draw(TEXT))
+    elif kind == "outlet-name":  # outlets are few among the entities, and shown on many pages
+        j = draw(st.sampled_from([j for j, e in enumerate(entities) if e.id in {s.outlet for s in seeds}]))
+        entities[j] = dataclasses.replace(entities[j], name=draw(TEXT))
+    elif kind == "seed-title":
+        j = draw(st.integers(0, len(seeds) - 1))
+        seeds[j] = dataclasses.replace(seeds[j], title=draw(TEXT))
+    elif kind == "seed-outlet":
+        j = draw(st.integers(0, len(seeds) - 1))
+        outlet = draw(st.sampled_from(sorted({s.outlet for s in seeds})))
+        seeds[j] = dataclasses.replace(seeds[j], outlet=outlet)
+    elif kind == "seed-published":
+        j, k = draw(st.integers(0, len(seeds) - 1)), draw(st.integers(0, len(seeds) - 1))
+        seeds[j] = dataclasses.replace(seeds[j], published=seeds[k].published)
+    elif kind == "contradicts":
+        other = facts[draw(st.integers(0, len(facts) - 1))]
+        if other.id != fact.id and other.id not in fact.contradicts:
+            facts[i] = dataclasses.replace(fact, contradicts=(*fact.contradicts, other.id))
+    elif kind == "attributed":
+        who = draw(st.sampled_from([e.id for e in entities]))
+        cite = dataclasses.replace(fact.sources[0], attributed_to=(who,))
+        facts[i] = dataclasses.replace(fact, sources=(cite, *fact.sources[1:]))
+    elif kind == "about":
+        who = draw(st.sampled_from([e.id for e in entities]))
+        facts[i] = dataclasses.replace(fact, about=tuple(dict.fromkeys((*fact.about, who))))
+    elif kind == "fact-date":
+        other = facts[draw(st.integers(0, len(facts) - 1))]
+        facts[i] = dataclasses.replace(fact, date=other.date, date_inferred=other.date_inferred)
+    return Dossier(d.title, d.summary, tuple(entities), tuple(facts), tuple(seeds))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), engine=st.sampled_from(["mkdocs", "zensical"]))
+def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject, engine: str) -> None:
+    """After one to three random edits, pages taken from the cache are the pages a fresh render
+    writes, byte for byte, with the same front matter; and unchanged pages do come from it."""
+    cache = pagecache.PageCache()
+    render_site(dossier, built=BUILT, engine=engine, cache=cache)
+    current = dossier
+    for _ in range(data.draw(st.integers(1, 3))):
+        current = data.draw(edit(current))
+        warm = pagecache.PageCache(dict(cache.used))
+        cached = render_site(current, built=BUILT, engine=engine, cache=warm)
+        fresh = render_site(current, built=BUILT, engine=engine)
+        assert cached.pages.keys() == fresh.pages.keys()
+        for rel, text in fresh.pages.items():
+            assert cached.pages[rel] == text, f"{rel} is stale"
+        assert cached.meta == fresh.meta
+        cache = warm
+    assert cache.hits > 0, "an edit of one record left no page to reuse"
+
+
+def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
+    """A one-fact statement edit renders that fact, its entities and its seeds again, not the rest."""
+    cache = pagecache.PageCache()
+    render_site(dossier, built=BUILT, cache=cache)
+    fact = dossier.facts[0]
+    edited = Dossier(
+        dossier.title,
+        dossier.summary,
+        dossier.entities,
+        (dataclasses.replace(fact, statement="A new statement"), *dossier.facts[1:]),
+        dossier.seeds,
+    )
+    warm = pagecache.PageCache(dict(cache.used))
+    render_site(edited, built=BUILT, cache=warm)
+    touched = set(fact.about) | {e for c in fact.sources for e in c.attributed_to}
+    seeds = {c.seed for c in fact.sources}
+    opponents = {f.id for f in dossier.facts if fact.id in f.contradicts} | set(fact.contradicts)
+    assert warm.misses <= 1 + len(touched) + len(seeds) + len(opponents)
+    assert warm.hits >= len(dossier.facts) - 1 - len(opponents)
+
+
+def _project(tmp_path: Path) -> Project:
+    dest = tmp_path / "p"
+    dest.mkdir()
+    for part in ("data", "seeds"):
+        shutil.copytree(ROOT / part, dest / part)
+    return Project(dest)
+
+
+def test_generate_uses_and_refills_the_cache(tmp_path: Path, dossier: Dossier) -> None:
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    stored = json.loads((project.cache_dir / "pages-mkdocs.json").read_text("utf-8"))
+    assert len(stored["pages"]) == len(dossier.facts) + len(dossier.entities) + len(dossier.seeds)
+    before = {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")}
+    build.generate(project, dossier, built=BUILT)
+    assert {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")} == before
+
+
+def test_forged_cache_is_not_used(tmp_path: Path, dossier: Dossier) -> None:
+    """A cache committed by someone else (all keys right, text forged) is ignored: its identity
+    file is not the one this folder made, so the stored context never matches."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    path = project.cache_dir / "pages-mkdocs.json"
+    stored = json.loads(path.read_text("utf-8"))
+    for entry in stored["pages"].values():
+        for page in entry.values():
+            page[0] = page[0].replace("# ", "# FORGED <script>alert(1)</script> ", 1)
+    # As a checkout would bring it: the same bytes, but the identity file made anew.
+    path.write_text(json.dumps(stored), "utf-8")
+    identity = project.cache_dir / "identity"
+    text = identity.read_text("utf-8")
+    identity.unlink()
+    identity.write_text(text, "utf-8")
+    build.generate(project, dossier, built=BUILT)
+    pages = "".join(p.read_text("utf-8") for p in project.generated_dir.rglob("*.md"))
+    assert "FORGED" not in pages
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"format": 1, "context": 3, "pages": []}',
+        b"\xff\xfe",
+        b'{"pages": {"k": 5}}',
+    ],
+)
+def test_corrupt_cache_is_ignored(tmp_path: Path, dossier: Dossier, content: bytes) -> None:
+    project = _project(tmp_path)
+    project.cache_dir.mkdir()
+    (project.cache_dir / "pages-mkdocs.json").write_bytes(content)
+    build.generate(project, dossier, built=BUILT)
+    fresh = render_site(dossier, built=BUILT)
+    for rel, text in fresh.pages.items():
+        assert (project.generated_dir / rel).read_text("utf-8") == text
+
+
+def test_cache_behind_a_link_is_not_read(tmp_path: Path, dossier: Dossier) -> None:
+    project = _project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project.root / ".dossier-cache").symlink_to(elsewhere)
+    build.generate(project, dossier, built=BUILT)  # renders everything, writes no cache
+    assert list(elsewhere.iterdir()) == []
+
+
+# --- the site engine step: incremental where sound, full and strict otherwise ---------------------
+
+
+def _site_build(project: Project, engine: str, *, clean: bool = False) -> str:
+    """Check and write the pages, then run the engine; the engine step says how it built."""
+    result = build.build(project, with_site=False, engine=engine, clean=clean)
+    assert result.errors == 0, [str(d) for d in result.diagnostics]
+    return site.engine(engine).build(project, quiet=True, incremental=not clean)
+
+
+def _html(project: Project) -> dict[str, int]:
+    return {
+        p.relative_to(project.site_dir).as_posix(): p.stat().st_mtime_ns
+        for p in project.site_dir.rglob("*.html")
+    }
+
+
+def _last_fact(text: str) -> tuple[str, str]:
+    """The facts file without its last fact (nothing contradicts it), and that fact's id."""
+    start = text.rindex("\n  - id: ")
+    return text[:start] + "\n", text[start:].split("id: ", 1)[1].split("\n", 1)[0].strip()
+
+
+@pytest.fixture(params=ENGINES)
+def built_site(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Project, str]:
+    engine = str(request.param)
+    if not site.engine(engine).available():
+        pytest.skip(f"{engine} is not installed")
+    project = Project(site_project(tmp_path / "project"))
+    assert _site_build(project, engine) == "full"
+    return project, engine
+
+
+def test_an_edit_rebuilds_only_its_pages_and_a_removed_fact_disappears(
+    built_site: tuple[Project, str],
+) -> None:
+    project, engine = built_site
+    full_search = {_location(d) for d in _search_docs(project, engine)}
+    before = _html(project)
+    text = project.facts_file.read_text("utf-8")
+    edited = text.replace(
+        "statement: Russia has begun delivering S-300 air defense systems to Iran.",
+        "statement: Russia has begun delivering S-300 air defence systems to Iran, EDITED.",
+    )
+    assert edited != text
+    project.facts_file.write_text(edited, "utf-8")
+    assert _site_build(project, engine) == "incremental"
+    page = project.site_dir / "generated" / "facts" / "russia-delivers-s-300" / "index.html"
+    assert "EDITED" in page.read_text("utf-8")
+    after = _html(project)
+    rewritten = {rel for rel in after if after[rel] != before.get(rel)}
+    assert "generated/facts/russia-delivers-s-300/index.html" in rewritten
+    if engine == "mkdocs":  # Zensical rewrites every HTML file (rendering from its own cache)
+        assert len(rewritten) < len(after) / 2, f"{len(rewritten)} of {len(after)} pages rebuilt"
+        assert "generated/entities/tehran/index.html" not in rewritten
+    # The search index still covers every page, the edited one with its new words.
+    assert {_location(d) for d in _search_docs(project, engine)} == full_search
+    assert any("EDITED" in d["title"] + d["text"] for d in _search_docs(project, engine))
+
+    shorter, removed = _last_fact(project.facts_file.read_text("utf-8"))
+    project.facts_file.write_text(shorter, "utf-8")
+    assert _site_build(project, engine) == "incremental"
+    assert not (project.site_dir / "generated" / "facts" / removed).exists()
+    assert not any(removed in _location(d) for d in _search_docs(project, engine))
+    assert linkcheck.broken(project.site_dir) == []
+    # The fast parser the link check uses finds exactly what html.parser finds, on every page.
+    for path in project.site_dir.rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert linkcheck.parse(text) == linkcheck.parse_reference(text), path
+
+
+def test_a_failed_build_makes_the_next_one_full(built_site: tuple[Project, str]) -> None:
+    project, engine = built_site
+    (project.docs_dir / "broken.md").write_text("[nowhere](missing.md)\n", "utf-8")
+    with pytest.raises(site.SiteError):
+        _site_build(project, engine)
+    (project.docs_dir / "broken.md").unlink()
+    assert _site_build(project, engine) == "full"
+    assert _site_build(project, engine) == "incremental"
+    assert _site_build(project, engine, clean=True) == "full"
+
+
+def test_a_site_that_arrived_by_copy_is_rebuilt_from_nothing(tmp_path: Path) -> None:
+    """A site/ and cache committed or copied beside the data (a forged page in it) are not
+    built on: the stamp names the cache folder's identity, which a copy does not carry."""
+    project = Project(site_project(tmp_path / "a"))
+    assert _site_build(project, "mkdocs") == "full"
+    copy = Project(tmp_path / "b")
+    shutil.copytree(project.root, copy.root)
+    forged = copy.site_dir / "generated" / "forged" / "index.html"
+    forged.parent.mkdir()
+    forged.write_text("<p>forged</p>", "utf-8")
+    assert _site_build(copy, "mkdocs") == "full"
+    assert not forged.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<a href="x/" id=top>a</a><!-- <a href="hidden/"> --><script>if (a<b) "<a href=no>"</script>',
+        '<A HREF=\'y/#q\' NAME=n>b</A><img src=i.png alt="a > b"><a href="1" href="2">',
+        '<svg><a xlink:href="../g/">n</a></svg><p id="&amp;x">&lt;a href="fake/"&gt;</p>',
+        '<style>a[href="s"]{}</style><link rel=stylesheet href="c.css"><a>no href</a><a href>empty</a>',
+    ],
+)
+def test_fast_parser_agrees_with_html_parser(text: str) -> None:
+    assert linkcheck.parse(text) == linkcheck.parse_reference(text)
+
+
+def test_linkcheck_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">x</h2>', "utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a/#here">ok</a><a href="a/#gone">no anchor</a><a href="b/">no page</a>'
+        '<a href="https://example.org/">out</a><img src="../../etc/passwd">',
+        "utf-8",
+    )
+    found = linkcheck.broken(tmp_path)
+    assert found == [
+        "index.html: a/#gone (no #gone in a/index.html)",
+        "index.html: b/ (no b/index.html)",
+        "index.html: ../../etc/passwd (no ../../etc/passwd/index.html)",
+    ]
+
+
+def _search_docs(project: Project, engine: str) -> list[dict[str, str]]:
+    data = json.loads((project.site_dir / site.engine(engine).search_index).read_text("utf-8"))
+    return list(data["docs" if engine == "mkdocs" else "items"])
+
+
+def _location(doc: dict[str, str]) -> str:
+    return doc["location"].split("#", 1)[0]

@@ -1,0 +1,165 @@
+"""``dossier serve`` end to end: a save shows in the served page; a check error shows on every page
+(the check-status script) until it is fixed. Run against each engine's development server.
+
+Nothing here times anything: each step polls until the served text changes, with a generous limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dossier import build, site
+from dossier.diagnostics import RULES, Diagnostic
+from dossier.urls import ENGINES
+from tests.sitefixtures import site_project
+
+FACT_PAGE = "generated/facts/russia-delivers-s-300/"
+CHECK_JS = "generated/assets/check.js"
+STATEMENT = "statement: Russia has begun delivering S-300 air defense systems to Iran."
+LIMIT = 240.0  # seconds: the machine may be busy; a working serve answers in a few
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", errors="replace"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return ""
+
+
+def _poll(url: str, wanted: str, *, absent: bool = False) -> str:
+    """The text at ``url`` once ``wanted`` is in it (or, with ``absent``, gone from it)."""
+    deadline = time.monotonic() + LIMIT
+    while time.monotonic() < deadline:
+        text = _get(url)
+        if text and (wanted not in text if absent else wanted in text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{wanted!r} {'stayed' if absent else 'never showed'} at {url}")
+
+
+def findings(script: str) -> list[str]:
+    """The findings the check-status script carries."""
+    match = re.search(r"var findings = (.*);\n", script)
+    assert match, script
+    return list(json.loads(match.group(1)))
+
+
+@contextlib.contextmanager
+def serving(project: Path, engine: str) -> Iterator[str]:
+    """``dossier serve`` on a free loopback port; yields the site's URL."""
+    if not site.engine(engine).available():
+        pytest.skip(f"{engine} is not installed")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "dossier", "serve", "--project", str(project), "--engine", engine]
+    server = subprocess.Popen(
+        [*cmd, "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: stopping it stops the engine too
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_serve_shows_an_edit_then_a_check_error_then_clears_it(tmp_path: Path, engine: str) -> None:
+    project = site_project(tmp_path / "project")
+    facts = project / "data" / "facts.yaml"
+    with serving(project, engine) as url:
+        _poll(url + FACT_PAGE, "Russia has begun delivering")
+        assert findings(_get(url + CHECK_JS)) == []
+
+        text = facts.read_text("utf-8")
+        facts.write_text(text.replace(STATEMENT, STATEMENT[:-1] + ", the served edit."), "utf-8")
+        _poll(url + FACT_PAGE, "the served edit")
+
+        # An unknown entity: an error the check locates in data/facts.yaml.
+        broken = facts.read_text("utf-8").replace(
+            "about: [russia, iran, s-300]", "about: [russia, <b>nobody</b>]"
+        )
+        facts.write_text(broken, "utf-8")
+        script = _poll(url + CHECK_JS, "data/facts.yaml:")
+        shown = findings(script)
+        assert shown and all(re.match(r"data/facts\.yaml:\d+:\d+: E\d{3} ", line) for line in shown), shown
+        assert any("nobody" in line for line in shown)
+        assert "<b>" not in script, "a value reached the script unescaped"
+        assert "the served edit" in _get(url + FACT_PAGE), "the last good page stays up beneath the banner"
+
+        facts.write_text(text, "utf-8")  # fixed
+        _poll(url + CHECK_JS, "data/facts.yaml:", absent=True)
+        _poll(url + FACT_PAGE, "the served edit", absent=True)
+
+
+def test_serve_waits_for_writes_to_settle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves in quick succession cause one regeneration, of the final state."""
+    from dossier.project import Project
+
+    project = Project(site_project(tmp_path / "project"))
+    calls: list[str] = []
+    text = project.facts_file.read_text("utf-8")
+
+    def saves() -> None:  # three saves, each within the quiet period of the one before
+        for n in range(3):
+            project.facts_file.write_text(text + f"\n# save {n}\n", "utf-8")
+            time.sleep(0.08)
+
+    writer = threading.Thread(target=saves)
+
+    class Server:
+        polls = 0
+
+        def poll(self) -> int | None:
+            Server.polls += 1
+            if Server.polls == 2:
+                writer.start()
+            return 0 if Server.polls > 40 and not writer.is_alive() else None
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(site, "check_layout", lambda project: None)
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: Server())
+
+    def regenerate() -> None:
+        calls.append(project.facts_file.read_text("utf-8")[-9:])
+
+    site.serve(project, regenerate, interval=0.05, settle=0.5, engine_name="mkdocs")
+    assert calls == ["# save 2\n"]
+
+
+def test_check_script_keeps_values_as_data() -> None:
+    hostile = Diagnostic("data/facts.yaml", 3, 5, "E301", RULES["E301"].severity, '</script><b>"x"\u2028')
+    script = build.check_script([hostile])
+    assert "</script>" not in script and "<b>" not in script and "\u2028" not in script
+    assert findings(script) == [str(hostile)]
+    assert findings(build.check_script([])) == []

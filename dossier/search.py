@@ -25,6 +25,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,7 @@ def index(project: Project, engine: str) -> None:
     """Index ``site/`` (just written by ``engine``) into Pagefind bundles; SiteError on failure."""
     if not available():
         raise SiteError("pagefind-bin is not installed (pip install -e .): the site would have no search")
+    _clear_bundles(project.site_dir)
     site_lang, foreign = languages(project.site_dir)
     bundles = [BUNDLE]
     _pagefind(project, engine, "--output-subdir", BUNDLE)
@@ -69,6 +71,17 @@ def index(project: Project, engine: str) -> None:
     manifest = project.site_dir / MANIFEST
     fs.check_target(manifest)
     manifest.write_text(json.dumps([f"{name}/" for name in bundles]) + "\n", "utf-8")
+
+
+def _clear_bundles(site_dir: Path) -> None:
+    """Remove the last build's bundles. An incremental build keeps ``site/``, and Pagefind only
+    adds files: a removed page's fragment would stay downloadable beside the new index. A link
+    there is removed, never followed (rmtree does not follow links inside)."""
+    for path in sorted(site_dir.glob(f"{BUNDLE}*")):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def languages(site_dir: Path) -> tuple[str, dict[str, list[str]]]:

@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, linkcheck, pagecache, site
+from dossier import build, linkcheck, pagecache, search, site
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
 from dossier.render import render_site
 from dossier.urls import ENGINES
-from tests.sitefixtures import ROOT, site_project
+from tests.sitefixtures import ROOT, pagefind_pages, site_project
 
 BUILT = "2024-09-01"
 
@@ -343,8 +343,12 @@ def test_linkcheck_finds_a_missing_page_and_anchor(tmp_path: Path) -> None:
 
 
 def _search_docs(project: Project, engine: str) -> list[dict[str, str]]:
-    data = json.loads((project.site_dir / site.engine(engine).search_index).read_text("utf-8"))
-    return list(data["docs" if engine == "mkdocs" else "items"])
+    """What the site's search (Pagefind, run after the engine as ``dossier build`` does) holds."""
+    search.index(project, engine)
+    return [
+        {"location": url.lstrip("/"), "title": page["meta"].get("title", ""), "text": page["content"]}
+        for url, page in pagefind_pages(project.site_dir).items()
+    ]
 
 
 def _location(doc: dict[str, str]) -> str:

@@ -23,14 +23,14 @@ from dossier.model import Dossier
 from dossier.project import Project
 from dossier.render import render_site
 from dossier.urls import ENGINES
-from tests.sitefixtures import ROOT, pagefind_pages, site_project
+from tests.sitefixtures import SITE_FIXTURE, pagefind_pages, site_project
 
 BUILT = "2024-09-01"
 
 
 @pytest.fixture(scope="module")
 def dossier() -> Dossier:
-    result = check(Project(ROOT))  # the repository's own dossier: 5 seeds, dozens of facts
+    result = check(Project(SITE_FIXTURE))  # the site fixture: 4 seeds, a German one, disputes
     assert result.dossier is not None
     return result.dossier
 
@@ -152,7 +152,7 @@ def _project(tmp_path: Path) -> Project:
     dest = tmp_path / "p"
     dest.mkdir()
     for part in ("data", "seeds"):
-        shutil.copytree(ROOT / part, dest / part)
+        shutil.copytree(SITE_FIXTURE / part, dest / part)
     return Project(dest)
 
 

@@ -1090,6 +1090,7 @@ class _Checker:
             else None,
             date_inferred=f.get("date_inferred") or "",
             contradicts=tuple(f.get("contradicts") or ()),
+            question=f.get("question") or "",
             figures=tuple(
                 Figure(
                     measure=g["measure"],

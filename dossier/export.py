@@ -86,6 +86,7 @@ def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
         "about": list(fact.about),
         "status": fact.status,
         "contradicts": list(fact.contradicts),
+        "question": fact.question,
         "tags": list(fact.tags),
         "notes": fact.notes,
         "corroboration": {

@@ -120,6 +120,7 @@ class Fact:
     # How the parts of ``date`` that no cited text states were inferred.
     date_inferred: str = ""
     contradicts: tuple[str, ...] = ()
+    question: str = ""  # for a dispute: the question it is about, written by the analyst
     figures: tuple[Figure, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str = ""

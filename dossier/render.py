@@ -526,9 +526,14 @@ class View:
         return groups
 
     def dispute_question(self, group: list[Fact]) -> Markup:
-        """What a dispute is about, in the data's own words: the statement of its first disputed
-        or denied claim, framed by that status (``Disputed: …``). Nothing is made up: a dispute of
-        claims that only contradict each other is ``Contradicted: <the first claim>``."""
+        """What a dispute is about: the plain-language ``question:`` an analyst gave one of its
+        facts (the first in the group's order), else, in the data's own words, the statement of
+        its first disputed or denied claim, framed by that status (``Disputed: …``). Nothing is
+        made up: a dispute of claims that only contradict each other is ``Contradicted: <the
+        first claim>``."""
+        asked = next((f.question for f in group if f.question), "")
+        if asked:
+            return escape.md(asked)
         contested = [f for f in group if f.status in ("disputed", "denied")]
         head = contested[0] if contested else group[0]
         frame = head.status.capitalize() if contested else "Contradicted"

@@ -155,6 +155,7 @@ def hostile_dossier(dossier: Dossier, payloads: list[str]) -> Dossier:
                 if i == 0
                 else p("statement") + (f" {FORMAT_CHARS}" if i == 1 else ""),
                 notes=p("fact notes"),
+                question=p("question"),
                 tags=(p("tag"),),
                 sources=sources,
                 figures=figures,
@@ -184,6 +185,10 @@ def texts(dossier: Dossier) -> Iterator[str]:
             yield from (g.text, g.unit)
         if f.date_resolved:
             yield from (f.date_resolved.phrase, f.date_resolved.note)
+    from dossier.render import View  # the disputes page heads each dispute with its first question
+
+    for group in View(dossier, "2024-09-01").disputes():
+        yield next((f.question for f in group if f.question), "")
 
 
 # Payloads the check lets through: no control or bidi character (another layer refuses those).

@@ -157,6 +157,8 @@ def test_disputes_are_headed_by_their_claim_with_the_sides_side_by_side(fixture_
     elements = _tree(site / "generated" / "disputes" / "index.html")
     headings = [_text(e).rstrip("¶ ") for e in elements if e["tag"] == "h3"]
     assert "Disputed: Russia has begun delivering S-300 air defense systems to Iran." in headings
+    # A dispute whose fact asks its question (``question:``) is headed by that question.
+    assert "Did the deliveries take place in the first week of August?" in headings
     groups = _with_class(elements, "dispute-sides")
     sides = [len(_with_class(elements[elements.index(g) :], "dispute-side")) for g in groups]
     assert len(groups) == 2

@@ -27,11 +27,7 @@ def test_schema_patterns_are_the_shared_ones(name: str) -> None:
     # Everything left is a date, a sha256, a language code, a warning code or a dispute's question
     # (text ending with "?"), never an id or URL.
     assert all(
-        ("[0-9]{4}" in p)
-        or ("0-9a-f" in p)
-        or ("a-z]{2}" in p)
-        or p.startswith("^W")
-        or p == "\\S.*\\?$"
+        ("[0-9]{4}" in p) or ("0-9a-f" in p) or ("a-z]{2}" in p) or p.startswith("^W") or p == "\\S.*\\?$"
         for p in others
     ), others
     # ECMA-262 (the schema's regex dialect) reads \d as ASCII digits; Python's re reads any digit.

@@ -115,7 +115,6 @@ class _Item:
 
     chunk: Chunk
     stored: dict[str, Any]
-    tree: Any = None  # the parsed item, when it was parsed in this run
 
 
 def _enc(node: Any, base: int) -> Any:
@@ -249,7 +248,6 @@ def check(
     items: list[_Item] = []
     for chunk in chunks:
         entry = old_items.get(chunk.key)
-        tree = None
         if entry is None:
             parsed = parse(chunk.text, chunk.line)
             if (
@@ -274,7 +272,8 @@ def check(
                 "found": _enc_diags(found, chunk.line),
             }
         new_items[chunk.key] = entry
-        items.append(_Item(chunk, entry, tree))
+        # The parsed tree is not kept: at 50,000 facts every tree at once would need a gigabyte.
+        items.append(_Item(chunk, entry))
     # The top level as the full parse has it, each list holding the pruned items.
     for section in _SECTIONS:
         mine = [item for item in items if item.chunk.section == section]
@@ -362,15 +361,15 @@ def _judge_facts(
         )
         judged = old_facts.get(key)
         if judged is None:
-            if item.tree is None:
-                # Kept alive with the item: the checker remembers facts by id() while it runs.
-                item.tree = parse(item.chunk.text, item.chunk.line).data[0]
-            tree = item.tree
+            tree = parse(item.chunk.text, item.chunk.line).data[0]
             mark, acknowledged = len(checker.found), checker.acknowledged
             checker.check_fact(tree)
             judged = [_enc_diags(checker.found[mark:], item.chunk.line), checker.acknowledged - acknowledged]
             del checker.found[mark:]
             checker.acknowledged = acknowledged
+            # The checker remembers a fact's anchors and date by id(), which a later tree may reuse.
+            checker.anchors.clear()
+            checker.fact_dates.clear()
         new_facts[key] = judged
         checker.found += _dec_diags(judged[0], item.chunk.line)
         checker.acknowledged += judged[1]

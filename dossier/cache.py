@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,32 @@ def write_parts(project: Project, parts: dict[str, Any]) -> None:
         atomic.write_text(project.cache_dir / _PARTS, text, root=project.root)
     except (OSError, fs.UnsafePath):
         pass
+
+
+_IDENTITY = "identity"
+
+
+def identity(project: Project) -> str | None:
+    """Who wrote this cache folder: the inode and change time of a file made in it on first use.
+
+    The cache folder is git-ignored, but a pull request can still commit one (``git add -f``), and
+    a cache file is public knowledge: anyone can compute the keys of the pages it would stand in
+    for. The stored file names its identity, and a file that arrived by checkout or copy has an
+    inode and change time (to the nanosecond) nobody can predict, so a cache that did not grow
+    here never matches. None: no usable folder, no cache.
+    """
+    path = project.cache_dir / _IDENTITY
+    try:
+        fs.make_dirs(project.root, project.cache_dir)
+        if not (project.cache_dir / ".gitignore").exists():
+            atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        try:
+            st = path.lstat()  # never follows a link
+        except FileNotFoundError:
+            atomic.write_text(path, "made by dossier: identifies this cache folder\n", root=project.root)
+            st = path.lstat()
+        if not stat.S_ISREG(st.st_mode):
+            return None
+    except (OSError, fs.UnsafePath):
+        return None
+    return f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}"

@@ -62,17 +62,22 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     from dossier.diagnostics import Severity
 
     project = _project(project_dir)
+    # A cached result is trusted only in the folder that computed it: a pull request can commit a
+    # cache whose key it computed for broken data (the key is a digest of public files).
+    who = None if no_cache else cache.identity(project)
     digest, seed_digests = cache.inputs(project)
-    cached = None if no_cache else cache.read(project, digest)
+    digest = f"{digest}:{who}"
+    cached = None if who is None else cache.read(project, digest)
     if cached is not None:
         diags, acknowledged = cached
     else:
         from dossier.check import check as run_check
 
-        result = None if no_cache else _check_incremental(project, seed_digests)
+        result = None if who is None else _check_incremental(project, seed_digests, who)
         result = result or run_check(project, build=False)
         diags, acknowledged = list(result.diagnostics), result.acknowledged
-        cache.write(project, digest, result.diagnostics, acknowledged)
+        if who is not None:
+            cache.write(project, digest, result.diagnostics, acknowledged)
     _print_diagnostics(diags, fmt)
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
@@ -83,12 +88,16 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 
-def _check_incremental(project: Project, seed_digests: dict[str, str]) -> CheckResult | None:
-    """The check re-judging only what changed since the last one, or None (check in full)."""
+def _check_incremental(project: Project, seed_digests: dict[str, str], who: str) -> CheckResult | None:
+    """The check re-judging only what changed since the last one, or None (check in full).
+
+    ``who`` (:func:`dossier.cache.identity`) is part of the version: stored parts from any other
+    folder (committed, copied) are never used."""
     from dossier import cache, incremental
 
+    version = f"{cache.checker_version()}:{who}"
     try:
-        done = incremental.check(project, seed_digests, cache.checker_version(), cache.read_parts(project))
+        done = incremental.check(project, seed_digests, version, cache.read_parts(project))
     except Exception:  # a safety net: the full check is always right, and never a traceback
         return None
     if done is None:

@@ -22,13 +22,13 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import stat
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from dossier import atomic, fs
+from dossier.cache import identity as identity  # the one test of who wrote a cache folder
 from dossier.model import Entity, Fact, Seed
 from dossier.project import Project
 
@@ -252,30 +252,3 @@ def context_key(engine: str, built: str, *shared: str) -> str:
     return digest("context", engine, built, renderer_version(), *shared)
 
 
-_IDENTITY = "identity"
-
-
-def identity(project: Project) -> str | None:
-    """Who wrote this cache folder: the inode and change time of a file made in it on first use.
-
-    The cache folder is git-ignored, but a pull request can still commit one (``git add -f``), and
-    a cache file is public knowledge: anyone can compute the keys of the pages it would stand in
-    for. The stored file names its identity, and a file that arrived by checkout or copy has an
-    inode and change time (to the nanosecond) nobody can predict, so a cache that did not grow
-    here never matches. None: no usable folder, no cache.
-    """
-    path = project.cache_dir / _IDENTITY
-    try:
-        fs.make_dirs(project.root, project.cache_dir)
-        if not (project.cache_dir / ".gitignore").exists():
-            atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
-        try:
-            st = path.lstat()  # never follows a link
-        except FileNotFoundError:
-            atomic.write_text(path, "made by dossier: identifies this cache folder\n", root=project.root)
-            st = path.lstat()
-        if not stat.S_ISREG(st.st_mode):
-            return None
-    except (OSError, fs.UnsafePath):
-        return None
-    return f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}"

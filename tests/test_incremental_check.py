@@ -219,3 +219,42 @@ def test_layouts_left_to_the_full_check(text: str, tmp_path: Path) -> None:
     root = copy_project(FIXTURES / "base", tmp_path / "p")
     (root / "data" / "facts.yaml").write_text(text, "utf-8")
     assert _incremental(Project(root), {}) is None
+
+
+def _run_check(project: Path) -> tuple[int, str]:
+    done = CliRunner().invoke(cli, ["check", "--project", str(project)])
+    return done.exit_code, done.stdout
+
+
+def test_a_cache_from_another_folder_is_never_trusted(tmp_path: Path) -> None:
+    # A pull request can commit .dossier-cache/ (git add -f). Its keys are digests of public files,
+    # so its author can store "no findings" under the key of broken data; a clone must not trust it.
+    here = copy_project(FIXTURES / "base", tmp_path / "here")
+    facts = here / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace(
+            "The report counted some 300 missiles and drones.", "The report counted some 900 missiles."
+        ),
+        "utf-8",
+    )
+    assert _run_check(here)[0] == 1  # E401, and the parts of an incremental check are stored
+    # Forge both caches in this folder: the whole result, and every fact's stored findings.
+    project = Project(here)
+    digest = f"{check_cache.inputs(project)[0]}:{check_cache.identity(project)}"
+    check_cache.write(project, digest, (), 0)
+    parts = check_cache.read_parts(project)
+    for judged in parts["facts"].values():
+        judged[0] = []
+    check_cache.write_parts(project, parts)
+    assert _run_check(here) == (0, "")  # the folder that computed a cache trusts it
+    (project.cache_dir / "check.json").unlink()
+    assert _run_check(here) == (0, "")  # ... and its stored parts
+    check_cache.write(project, digest, (), 0)
+    # A clone, or a copy: the same files, another folder.
+    clone = tmp_path / "clone"
+    shutil.copytree(here, clone)
+    code, out = _run_check(clone)
+    assert code == 1 and "E401" in out, out
+    (clone / ".dossier-cache" / "check.json").unlink()
+    code, out = _run_check(clone)
+    assert code == 1 and "E401" in out, out

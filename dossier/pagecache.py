@@ -250,5 +250,3 @@ def context_key(engine: str, built: str, *shared: str) -> str:
     """What every page shares: the engine it is written for, the build date, the renderer, and
     whatever else ``shared`` names (the site's address, the dossier's title)."""
     return digest("context", engine, built, renderer_version(), *shared)
-
-

@@ -151,6 +151,9 @@ def read_original(seeds_dir: Path, rel: str, *, root: Path) -> tuple[OriginalFil
         return OriginalFile(rel, None, f"is larger than {MAX_ORIGINAL_BYTES} bytes", "E111"), None
     except OSError as exc:
         return OriginalFile(rel, None, f"cannot be read: {exc.strerror}", "E111"), None
+    if rel.endswith(".pdf") and not data.startswith(b"%PDF-"):
+        # Published as .pdf: a file that is not one (a page with script, say) must not pass as one.
+        return OriginalFile(rel, None, "is not a PDF (it does not start with %PDF-)", "E111"), None
     return OriginalFile(rel, hashlib.sha256(data).hexdigest()), data
 
 

@@ -457,3 +457,23 @@ def test_a_saved_page_never_runs_its_script_on_the_sites_origin(tmp_path: Path, 
             assert "<script>localStorage" in page.inner_text("body")  # shown as text, not run
         finally:
             browser.close()
+
+
+def test_a_kept_pdf_must_be_a_pdf(base_project: Path, tmp_path: Path) -> None:
+    # Published as .pdf: a page with script, renamed and re-hashed by a pull request, must not pass.
+    report = tmp_path / "report.pdf"
+    report.write_bytes(_pdf(REPORT, title="Harbour report", lang="en"))
+    assert add_seed(base_project, str(report), "--outlet", "alpha-news", "--id", "report")[0] == 0
+    kept = base_project / "seeds" / "originals" / "report.pdf"
+    seed = base_project / "seeds" / "report.md"
+    forged = b"<script>alert(1)</script>"
+    text = seed.read_text("utf-8").replace(
+        hashlib.sha256(kept.read_bytes()).hexdigest(), hashlib.sha256(forged).hexdigest()
+    )
+    seed.write_text(text, "utf-8")
+    kept.write_bytes(forged)
+    found = [f"{d.code} {d.message}" for d in check(Project(base_project)).diagnostics if d.code == "E111"]
+    assert found == [
+        "E111 the kept original seeds/originals/report.pdf is not a PDF (it does not start with %PDF-): "
+        "restore it from the capture, or remove 'original:'"
+    ], found

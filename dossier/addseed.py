@@ -373,7 +373,10 @@ def add_seed(
     except OSError as exc:  # a full disk, a read-only folder: nothing half-written is left behind
         raise SeedImportError(f"cannot write {project.rel(target)}: {exc.strerror or exc}") from exc
     year = published[:4]
-    unstated = year if year not in text and "published" not in inferred else None
+    # Warn unless the analyst said how the date is known (--inferred): a date read from a capture's
+    # metadata (a PDF's CreationDate is often the day the file was made) is warned about too.
+    said = "published" in (inferred_how or {})
+    unstated = year if year not in text and not said else None
     return ImportedSeed(seed_id, path, digest, tuple(twins), unstated, kept)
 
 

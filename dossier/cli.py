@@ -502,7 +502,9 @@ def add_seed_command(
         raise click.ClickException(str(exc)) from exc
     if seed.unstated_year:
         click.echo(
-            f"warning: the text never prints the year {seed.unstated_year} of --published: if the date "
+            f"warning: the text never prints the year {seed.unstated_year} of the publication date "
+            "(--published, or the capture's metadata: a PDF's creation date is often the day the file "
+            "was made, not published); check it: if the date "
             "comes from elsewhere (a URL, a capture's metadata, another seed), record how under "
             "'inferred: published:' in the seed (or import again with --inferred published='how'); "
             "the check then treats it as inferred, not stated (E502)",

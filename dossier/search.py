@@ -43,7 +43,15 @@ ROOT_SELECTOR = "article.md-content__inner"
 # Not words of the page: heading permalinks (¶), the [k] passage numbers in a seed's text
 # (their "passage [1]" read as the start of every seed result), the label of a translation beside
 # its passage ("Translation [k]:"; the translation itself is searchable), and the edit buttons.
-EXCLUDE_SELECTORS = (".headerlink", ".cite-ref", ".cite-translation__label", ".md-content__button")
+EXCLUDE_SELECTORS = (
+    ".headerlink",
+    ".cite-ref",
+    ".cite-translation__label",
+    ".md-content__button",
+    # and the page's furniture: breadcrumbs, the seed reader's focus bar
+    ".dossier-breadcrumbs",
+    ".passage-focus",
+)
 # The element the seed template writes around a seed's text; the language is a schema-checked
 # code. Text on the page cannot forge it: every "<" of a value reaches the HTML escaped.
 _SEED_LANGUAGE = re.compile(rb'<div class="seed-text" lang="([a-z]{2})" data-pagefind-meta="language:\1">')

@@ -41,7 +41,7 @@ def test_a_year_the_text_never_prints_is_flagged_or_recorded_as_inferred(
 ) -> None:
     args = [str(article), "--outlet", "alpha-news", "--published", "2024-08", "--language", "en"]
     code, _, err = run(base_project, *args, year_warning=True)
-    assert code == 0 and err.startswith(YEAR_WARNING + " 2024 of --published")
+    assert code == 0 and err.startswith(YEAR_WARNING + " 2024 of the publication date")
     how = "the date in the capture's URL"
     code, _, err = run(
         base_project, *args, "--id", "again", "--inferred", f"published={how}", year_warning=True

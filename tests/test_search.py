@@ -81,6 +81,9 @@ def test_only_the_article_is_indexed_without_passage_markers(built: Path) -> Non
         content = str(page["content"])
         # The theme's header, navigation and footer are not the page's words.
         assert "Switch to dark mode" not in content and "Skip to content" not in content, page["url"]
+        # Nor are the breadcrumbs and the seed reader's focus bar (they opened every excerpt).
+        if str(page["url"]).startswith("/generated/"):
+            assert "Home ›" not in content and "other passages are dimmed" not in content, page["url"]
 
 
 def test_an_entity_is_found_by_its_alias(built: Path) -> None:

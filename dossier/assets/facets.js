@@ -366,7 +366,10 @@
     const all = document.createElement("button");
     all.type = "button";
     all.className = "tl-zoom-all";
-    all.textContent = "Show the whole timeline";
+    // A long timeline is split into pages (timeline_<part>/): a zoom there can only show what this
+    // page holds of a year or month, and must say so rather than claim the whole year.
+    const isPart = /\/timeline_[^/]+\/?$/.test(location.pathname);
+    all.textContent = isPart ? "Show all of this page" : "Show the whole timeline";
     all.addEventListener("click", () => {
       history.replaceState(history.state, "", location.pathname + location.search);
       zoom("");
@@ -405,7 +408,10 @@
       });
       note.hidden = !(heading && found);
       if (heading && found) {
-        label.textContent = `Showing ${heading.textContent.replace(/\s*¶\s*$/, "").trim()} only.`;
+        const shown = heading.textContent.replace(/\s*¶\s*$/, "").trim();
+        label.textContent = isPart
+          ? `Showing only what this page holds of ${shown}; the timeline continues on its other pages.`
+          : `Showing ${shown} only.`;
         heading.scrollIntoView();
       }
     }

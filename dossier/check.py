@@ -852,12 +852,18 @@ class _Checker:
         if isinstance(resolved, YMap) and resolution is None:
             return  # the phrase's seed is broken or unknown (reported elsewhere): nothing to judge by
         days: list[dt.date] = []  # the days the date_resolved phrase can mean
+        unanchored = ""  # why the phrase resolves nothing: its seed's own date is inferred
         if resolution is not None:
             _, seed, phrase = resolution
             texts.append(phrase.text)  # verbatim from the seed (E403 checks)
             inferred = seed.meta.get("inferred")
             if seed.published and not (isinstance(inferred, dict) and "published" in inferred):
                 days = dates.candidates(phrase, seed.published)
+            elif seed.published:
+                unanchored = (
+                    f" (the phrase resolves against the publication date of {seed.file.id}, which "
+                    "is itself inferred, not printed in its text)"
+                )
         cited = "\0".join(texts)  # one search per part; no pattern spans the NUL between texts
         missing = []
         for day, precision in when.points:
@@ -875,7 +881,7 @@ class _Checker:
                 "E502",
                 f"date {when.text!r}: {', '.join(dict.fromkeys(missing))} "
                 f"{'is' if len(missing) == 1 else 'are'} in no cited quote"
-                f"{' and not given by the date_resolved phrase' if resolution else ''}: "
+                f"{' and not given by the date_resolved phrase' if resolution else ''}{unanchored}: "
                 'add date_inferred: "how the date was inferred", or cite a quote that states it',
             )
 

@@ -126,6 +126,31 @@ def test_facets_combine_and_the_json_is_fetched_only_when_a_reader_filters(
     assert _query(page) == {"outlet": ["Zeitung"], "from": ["2024-08-06"], "to": ["2024-07"]}
 
 
+def test_an_outlet_named_in_full_is_that_outlet_alone(
+    base_url: str, page_and_watch: tuple[Any, Watch]
+) -> None:
+    # Part of a name finds every outlet holding it; a name picked from the list (or typed in full)
+    # means that outlet only ("RT DE" must not also match "RT DE Weekly"). The fixture's outlets
+    # share no full name, so one is renamed in the JSON the page fetches.
+    page, _ = page_and_watch
+
+    def rename(route: Any) -> None:
+        data = route.fetch().json()
+        for entity in data["e"].values() if isinstance(data["e"], dict) else data["e"]:
+            if entity["n"] == "Weekly Example":
+                entity["n"] = "Daily Example Weekly"
+        route.fulfill(json=data)
+
+    page.route("**/generated/facets/facts.json", rename)
+    page.goto(base_url + FACTS)
+    page.get_by_label("Outlet", exact=True).fill("example")
+    _count(page, "4 of 5 facts match.")
+    page.get_by_label("Outlet", exact=True).fill("Daily Example")
+    _count(page, "2 of 5 facts match.")
+    page.get_by_label("Outlet", exact=True).fill("daily example weekly")
+    _count(page, "3 of 5 facts match.")
+
+
 def test_sorting_facts_by_statement_and_entities_by_facts(
     base_url: str, page_and_watch: tuple[Any, Watch]
 ) -> None:

@@ -66,6 +66,7 @@
       defaults: { sort: "date" },
       noun: ["fact", "facts"],
       prepare(data) {
+        everyone = Object.values(data.e);
         data.f.forEach((f, i) => {
           f.order = i;
           f.u = f.u || `${data.b}${f.i}/`;
@@ -91,12 +92,12 @@
         if (state.level) tests.push((f) => f.l === state.level);
         if (state.type) tests.push((f) => f.about.some((e) => e.t === state.type));
         if (state.entity) {
-          const q = state.entity.toLowerCase();
-          tests.push((f) => f.about.some((e) => named(e, q)));
+          const is = matcher(state.entity.toLowerCase());
+          tests.push((f) => f.about.some(is));
         }
         if (state.outlet) {
-          const q = state.outlet.toLowerCase();
-          tests.push((f) => f.outlets.some((e) => named(e, q)));
+          const is = matcher(state.outlet.toLowerCase());
+          tests.push((f) => f.outlets.some(is));
         }
         const from = dateField(form, "from", state.from, 0);
         const to = dateField(form, "to", state.to, 1);
@@ -166,6 +167,16 @@
       },
     },
   };
+
+  // Every entity of the compact JSON, once loaded (for matcher).
+  let everyone = [];
+
+  // A name or id given in full (picked from the list) means that entity alone: "RT DE" must not
+  // also match "Breitbart", nor "Entity 1" "Entity 10". Anything else matches part of a name or id.
+  function matcher(q) {
+    const whole = (e) => e.n.toLowerCase() === q || e.i.toLowerCase() === q;
+    return everyone.some(whole) ? whole : (e) => named(e, q);
+  }
 
   function named(entity, q) {
     return entity.n.toLowerCase().includes(q) || entity.i.toLowerCase().includes(q);

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
@@ -64,13 +64,15 @@ def generate(
     engine: str = urls.DEFAULT_ENGINE,
     fresh: bool = False,
     cache: pagecache.PageCache | None = None,
+    changes: Mapping[str, history.Change] | None = None,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
     Fact, entity and seed pages whose inputs did not change since the last build come from the
     page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
     else the one in the project's cache folder, which is then updated. ``fresh`` renders every
-    page (and refills the cache).
+    page (and refills the cache). ``changes``: when each fact last changed, if the caller knows
+    (``serve`` blames once, not on every save); else one ``git blame`` now.
     """
     built = built or build_date()
     who = context = None
@@ -84,7 +86,7 @@ def generate(
         dossier,
         built=built,
         engine=engine,
-        history=history.for_project(project, dossier.facts),  # one git blame per build
+        history=history.for_project(project, dossier.facts) if changes is None else changes,
         site_url=site.project_site_url(project),
         cache=cache,
     )
@@ -158,14 +160,19 @@ class Regenerator:
         self.project = project
         self.engine = engine
         self.cache = pagecache.PageCache()
+        # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
+        # changes no commit, so the preview keeps the dates the last commit gave.
+        self.changes: Mapping[str, history.Change] | None = None
 
     def __call__(self) -> CheckResult:
         result = check(self.project)
         if result.dossier is None:
             show_check_errors(self.project, result)
             return result
+        if self.changes is None:
+            self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
-            generate(self.project, result.dossier, engine=self.engine, cache=self.cache)
+            generate(self.project, result.dossier, engine=self.engine, cache=self.cache, changes=self.changes)
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             raise

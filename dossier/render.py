@@ -1182,12 +1182,10 @@ def _bodies(
     entity_page = env.get_template("entity.md.j2")
     fact_page = env.get_template("fact.md.j2")
     seed_page = env.get_template("seed.md.j2")
-    # An entity's page is its hub: a search for "S-300" finds it before the facts.
-    boost = {"search": {"boost": 2}}
 
     def entity_pages(entity: Entity) -> None:
         path = urls.entity(entity.id)
-        meta[path] = {**_title(entity.name, ""), **boost}
+        meta[path] = _title(entity.name, "")
         facts_about = list(dossier.facts_about.get(entity.id, ()))
         pages[path] = entity_page.render(
             v=view, at=place(path), entity=entity, items=facts_about, part="", parts=(), prev=None, next=None
@@ -1199,7 +1197,6 @@ def _bodies(
                 facts_about,
                 [lambda f: _year(f.date), lambda f: _month(f.date)],
                 entity.name,
-                boost,
                 entity=entity,
             )
 

@@ -65,6 +65,7 @@ def generate(
     fresh: bool = False,
     cache: pagecache.PageCache | None = None,
     changes: Mapping[str, history.Change] | None = None,
+    live: bool = False,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
@@ -72,7 +73,8 @@ def generate(
     page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
     else the one in the project's cache folder, which is then updated. ``fresh`` renders every
     page (and refills the cache). ``changes``: when each fact last changed, if the caller knows
-    (``serve`` blames once, not on every save); else one ``git blame`` now.
+    (``serve`` blames once, not on every save); else one ``git blame`` now. ``live``: the
+    check-status script watches for the next check's result (``serve``; see check_script).
     """
     built = built or build_date()
     who = context = None
@@ -95,7 +97,7 @@ def generate(
         **downloads(dossier),
         **assets(),
         **schemas(),
-        CHECK_SCRIPT: check_script(()),
+        CHECK_SCRIPT: check_script((), live=live),
     }
     # A page from the cache was verified when it was rendered, before the cache kept it.
     generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
@@ -108,12 +110,32 @@ def generate(
 
 # Written by every build with no finding in it; ``serve`` rewrites it with the check's errors,
 # so every page of the preview shows them (mkdocs.yml lists it under extra_javascript).
-CHECK_SCRIPT = "assets/check.js"
+CHECK_SCRIPT = f"{urls.ASSETS}/check.js"
 _CHECK_JS = """\
 // Written by dossier. Under `dossier serve`, the errors of the last check: while there are any,
 // the pages shown are from the last good build, and every page says so at its top.
 (function () {
   var findings = %s;
+  var live = %s;
+  var self = document.currentScript && document.currentScript.src;
+  if (live && self && window.fetch) {
+    // Under serve: reload once the next check says something else. The engine's live reload
+    // does this too, but a page that is itself reloading when the engine's message comes (as
+    // while the engine is still building) never hears it; asking costs one local request a second.
+    var now = JSON.stringify(findings);
+    var ask = function () {
+      fetch(self, { cache: "no-store" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (text) {
+          var m = /var findings = (.*);\\n/.exec(text);
+          if (!m || JSON.stringify(JSON.parse(m[1])) === now) return setTimeout(ask, 1000);
+          // Refresh the browser's cached copy first: a reload may take scripts from the cache.
+          return fetch(self, { cache: "reload" }).then(function () { location.reload(); });
+        })
+        .catch(function () { setTimeout(ask, 1000); });
+    };
+    setTimeout(ask, 1000);
+  }
   if (!findings.length) return;
   function show() {
     var box = document.createElement("div");
@@ -137,18 +159,21 @@ _CHECK_JS = """\
 """
 
 
-def check_script(errors: Iterable[Diagnostic]) -> str:
+def check_script(errors: Iterable[Diagnostic], *, live: bool = False) -> str:
     """The check-status script: ``path:line:col: CODE message`` lines as JSON data, shown by the
     page with textContent (never parsed as HTML); escape.json_ld keeps any value from closing
-    the script or breaking the line."""
+    the script or breaking the line. ``live`` (``serve`` only): the page asks for the script
+    again every second and reloads when the findings change; a built site never asks."""
     lines = [str(d) for d in errors]
-    return _CHECK_JS % escape.json_ld(lines)
+    return _CHECK_JS % (escape.json_ld(lines), "true" if live else "false")
 
 
 def show_check_errors(project: Project, result: CheckResult) -> None:
     """Put the check's errors in front of every page ``serve`` shows (see CHECK_SCRIPT)."""
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    generated.replace(project.generated_dir, CHECK_SCRIPT, check_script(errors), project_root=project.root)
+    generated.replace(
+        project.generated_dir, CHECK_SCRIPT, check_script(errors, live=True), project_root=project.root
+    )
 
 
 class Regenerator:
@@ -172,7 +197,14 @@ class Regenerator:
         if self.changes is None:
             self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
-            generate(self.project, result.dossier, engine=self.engine, cache=self.cache, changes=self.changes)
+            generate(
+                self.project,
+                result.dossier,
+                engine=self.engine,
+                cache=self.cache,
+                changes=self.changes,
+                live=True,
+            )
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             raise
@@ -202,9 +234,9 @@ def assets() -> dict[str, str]:
     They belong to the tool, not to a dossier: written on every build, an upgrade of dossier
     updates every dossier's site, and ``mkdocs.yml`` refers to them as ``generated/assets/…``.
     """
-    folder = resources.files("dossier") / "assets"
+    folder = resources.files("dossier") / urls.ASSETS
     return {
-        f"assets/{item.name}": item.read_text("utf-8")
+        f"{urls.ASSETS}/{item.name}": item.read_text("utf-8")
         for item in sorted(folder.iterdir(), key=lambda item: item.name)
         if item.is_file() and not item.name.startswith(".")
     }

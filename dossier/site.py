@@ -52,6 +52,9 @@ class Engine:
     incremental_args: tuple[str, ...] | None = None
     incremental_module: str = ""
     packages: tuple[str, ...] = ()  # distributions whose version the output depends on
+    # Its development server writes the pages it serves into site/ (Zensical does; MkDocs serves
+    # from a temporary folder), so ``serve`` can see whether a regeneration reached it.
+    serves_site_dir: bool = False
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
@@ -157,6 +160,7 @@ ENGINES = {
         incremental_args=("--strict",),
         incremental_module="zensical",
         packages=("zensical",),
+        serves_site_dir=True,
     ),
 }
 assert tuple(ENGINES) == urls.ENGINES
@@ -448,6 +452,7 @@ def serve(
     env = {**_env(), **title_env(dossier_title(project))}
     server = subprocess.Popen(cmd, cwd=project.root, env=env)
     stamp = sources_stamp(project)
+    resync = _Resync(project) if chosen.serves_site_dir else None
     try:
         while server.poll() is None:
             time.sleep(interval)
@@ -455,6 +460,10 @@ def serve(
             if now != stamp:
                 stamp = _settled(project, now, settle)
                 regenerate()
+                if resync is not None:
+                    resync.expect()
+            elif resync is not None:
+                resync.poll()
     except KeyboardInterrupt:
         pass
     finally:
@@ -466,6 +475,71 @@ def serve(
             except subprocess.TimeoutExpired:
                 server.kill()
     return server.wait()
+
+
+class _Resync:
+    """Make sure the engine's development server took up a regeneration's scripts and styles.
+
+    Zensical 0.0.73 was seen to miss a change to docs/ written while it was still building (at
+    start, or for the save before), and then serves the old check-status script: the browser
+    would never show the check's errors, or never clear them. Its server copies docs/generated/
+    assets/ verbatim into site/, so a stale copy is plain to see; once the engine has been quiet
+    for a while, the stale sources are written again (same bytes, a new file), which it does see.
+    """
+
+    WAIT = 3.0  # seconds after a regeneration before its copies are expected in site/
+    QUIET = 2.0  # seconds without a write to site/: the engine is not in the middle of a build
+    TRIES = 3
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.since: float | None = None
+        self.tries = 0
+
+    def expect(self) -> None:
+        self.since, self.tries = time.time(), 0
+
+    def poll(self) -> None:
+        if self.since is None or time.time() - self.since < self.WAIT:
+            return
+        stale = self.stale()
+        if not stale:
+            self.since = None
+        elif newest_write(self.project.site_dir) < time.time() - self.QUIET:
+            for rel in stale:
+                with contextlib.suppress(OSError, generated.GeneratedFolderError):
+                    text = (self.project.generated_dir / rel).read_text("utf-8")
+                    generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
+            self.tries += 1
+            self.since = None if self.tries >= self.TRIES else time.time()
+            if self.since is None:
+                print(f"dossier: the server did not take up {', '.join(stale)}; save again", file=sys.stderr)
+
+    def stale(self) -> list[str]:
+        """The generated scripts and styles whose copy in site/ differs from docs/generated/."""
+        source = self.project.generated_dir / urls.ASSETS
+        served = self.project.site_dir / urls.GENERATED / urls.ASSETS
+        found = []
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(source):
+                if entry.is_file(follow_symlinks=False):
+                    try:
+                        same = (served / entry.name).read_bytes() == Path(entry.path).read_bytes()
+                    except OSError:
+                        same = False
+                    if not same:
+                        found.append(f"{urls.ASSETS}/{entry.name}")
+        return sorted(found)
+
+
+def newest_write(folder: Path) -> float:
+    """The latest modification time of any file below ``folder`` (0 when there is none)."""
+    newest = 0.0
+    for here, _dirs, names in os.walk(folder, followlinks=False):
+        for name in names:
+            with contextlib.suppress(OSError):
+                newest = max(newest, (Path(here) / name).lstat().st_mtime)
+    return newest
 
 
 def _settled(project: Project, stamp: tuple[tuple[str, int, int], ...], quiet: float) -> Any:

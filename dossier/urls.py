@@ -44,6 +44,7 @@ TIMELINE = "timeline.md"
 DISPUTES = "disputes.md"
 GRAPH = "graph.md"
 DOWNLOADS = "downloads/index.md"
+ASSETS = "assets"  # the site's stylesheets, scripts and icon, shipped in dossier/assets/
 CHECKS = "checks.md"  # the checks a fact page can name (an acknowledged warning), in every dossier
 # The compact indexes the facets script filters (fetched only when a reader filters), and where
 # that script finds them from its own URL (generated/assets/facets.js).

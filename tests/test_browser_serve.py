@@ -1,5 +1,6 @@
 """``dossier serve`` in Chromium: a check error appears at the top of the open page by itself
-(the engine's live reload), with the located message, and goes away once the data is fixed."""
+(the engine's live reload, or the check-status script's own asking), with the located message,
+and goes away once the data is fixed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from typing import Any
 
 import pytest
 
+from dossier import build
+from dossier.diagnostics import RULES, Diagnostic
+from dossier.project import Project
 from dossier.urls import ENGINES
+from tests.browser_support import serve
 from tests.sitefixtures import site_project
 from tests.test_browser import CHROMIUM
 from tests.test_serve import FACT_PAGE, serving
@@ -55,19 +60,54 @@ def test_check_errors_show_in_the_open_page_and_clear(browser: Any, tmp_path: Pa
             text.replace("about: [russia, iran, s-300]", "about: [russia, <i>nobody</i>]"), "utf-8"
         )
         banner = page.locator(".dossier-check-errors")
-        banner.wait_for(timeout=WAIT_MS)  # no reload by the test: the engine's live reload brings it
+        banner.wait_for(timeout=WAIT_MS)  # no reload by the test: the page reloads by itself
         shown = banner.inner_text()
         assert "data/facts.yaml:" in shown and "E203" in shown and "<i>nobody</i>" in shown, shown
         assert page.locator(".dossier-check-errors i").count() == 0, "a value became markup"
         assert banner.get_attribute("role") == "alert"
         assert page.locator("h1").count() == 1, "the last good page stays beneath the banner"
 
-        # An analyst fixes the data some seconds after reading the banner. Under heavy load Zensical
-        # 0.0.73's dev server was seen to miss a change written while it was still rebuilding for the
-        # previous one (the page then kept its banner; saving again clears it), so the fix comes
-        # once the server has had time to finish that rebuild.
-        page.wait_for_timeout(3000)
-        facts.write_text(text, "utf-8")
+        facts.write_text(text, "utf-8")  # fixed at once, while the engine may still be rebuilding
         banner.wait_for(state="detached", timeout=WAIT_MS)
         page.close()
         assert not errors, errors
+
+
+def test_a_served_page_reloads_itself_when_the_check_changes(browser: Any, tmp_path: Path) -> None:
+    """Under ``serve`` the check-status script asks for itself every second and reloads the page
+    when the findings change, so the banner comes and goes even when no live reload reaches the
+    page (a page reloading while the engine sends its message never hears it). Here nothing but a
+    plain file server: only the script's own asking can bring the banner."""
+    project = site_project(tmp_path / "project")
+    assert build.build(Project(project), quiet=True).errors == 0
+    script = project / "site" / "generated" / build.CHECK_SCRIPT
+    script.write_text(build.check_script((), live=True), "utf-8")
+    hostile = Diagnostic("data/facts.yaml", 7, 3, "E203", RULES["E203"].severity, "<i>nobody</i>")
+    with serve(project / "site") as url:
+        page = browser.new_page()
+        page.goto(url + FACT_PAGE)
+        banner = page.locator(".dossier-check-errors")
+        assert banner.count() == 0
+        script.write_text(build.check_script([hostile], live=True), "utf-8")
+        banner.wait_for(timeout=WAIT_MS)
+        assert "data/facts.yaml:7:3: E203" in banner.inner_text()
+        assert page.locator(".dossier-check-errors i").count() == 0, "a value became markup"
+        script.write_text(build.check_script((), live=True), "utf-8")
+        banner.wait_for(state="detached", timeout=WAIT_MS)
+        page.close()
+
+
+def test_a_built_site_never_asks_for_the_check_again(browser: Any, tmp_path: Path) -> None:
+    """The published site's check-status script is inert: one request for it, then none."""
+    project = site_project(tmp_path / "project")
+    assert build.build(Project(project), quiet=True).errors == 0
+    with serve(project / "site") as url:
+        page = browser.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(url + FACT_PAGE)
+        page.wait_for_timeout(3500)  # a live script would have asked three times by now
+        assert [u for u in asked if u.endswith(build.CHECK_SCRIPT)] == [
+            url + "generated/" + build.CHECK_SCRIPT
+        ]
+        page.close()

@@ -163,3 +163,40 @@ def test_check_script_keeps_values_as_data() -> None:
     assert "</script>" not in script and "<b>" not in script and "\u2028" not in script
     assert findings(script) == [str(hostile)]
     assert findings(build.check_script([])) == []
+
+
+def test_serve_writes_again_what_the_engine_did_not_take_up(tmp_path: Path) -> None:
+    """Zensical serves from site/: a script whose copy there is stale once the engine is quiet
+    is written again (same bytes, a new file the engine's watcher sees), and only then."""
+    from dossier.project import Project
+
+    project = Project(site_project(tmp_path / "project"))
+    assert build.build(project, quiet=True).errors == 0
+    source = project.generated_dir / build.CHECK_SCRIPT
+    served = project.site_dir / "generated" / build.CHECK_SCRIPT
+    served.write_text("// an old copy", "utf-8")
+    resync = site._Resync(project)
+    assert resync.stale() == [build.CHECK_SCRIPT]
+
+    def age(seconds: float) -> None:  # as if the regeneration and the engine's last write were that old
+        resync.since = time.time() - seconds
+        for here, _dirs, names in os.walk(project.site_dir):
+            for name in names:
+                os.utime(Path(here) / name, (time.time() - seconds, time.time() - seconds))
+
+    before = source.read_bytes(), source.stat().st_ino
+    resync.expect()
+    resync.poll()  # too soon after the regeneration: nothing written
+    assert source.stat().st_ino == before[1]
+    age(60)
+    served.touch()  # the engine is writing site/ right now
+    resync.poll()
+    assert source.stat().st_ino == before[1], "rewritten while the engine was busy"
+    age(60)
+    resync.poll()
+    assert source.stat().st_ino != before[1], "the stale script was not written again"
+    assert source.read_bytes() == before[0]
+    served.write_bytes(source.read_bytes())  # the engine took it up
+    age(60)
+    resync.poll()
+    assert resync.since is None and resync.stale() == []

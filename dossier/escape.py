@@ -86,6 +86,13 @@ def visible(value: object) -> str:
     return _INVISIBLE.sub("\ufffd", str(value))
 
 
+def site_name(title: str) -> str:
+    """The dossier's title as ``site_name`` for the engines' templates: one line, every invisible
+    control shown, HTML-escaped with quotes, since both engines print ``config.site_name``
+    unescaped, inside attributes too (Material for MkDocs and Zensical 0.0.73 alike)."""
+    return _html.escape(" ".join(visible(title).split()), quote=True)
+
+
 def md(value: object) -> Markup:
     """Inline Markdown that shows ``value`` as text, whatever it contains."""
     text = _SPACE.sub(" ", visible(value)).strip()

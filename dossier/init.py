@@ -25,6 +25,9 @@ from dossier.yamlload import CONTROL, char_name
 # Placeholders in the scaffold's files, each replaced by a value encoded for its file's context.
 _TITLE_YAML = "__DOSSIER_TITLE__"  # a YAML scalar (mkdocs.yml, data/facts.yaml)
 _TITLE_TEXT = "__DOSSIER_TITLE_TEXT__"  # Markdown text (README.md)
+# mkdocs.yml's site_name when DOSSIER_TITLE is unset (the engine run by hand): encoded as
+# dossier build encodes DOSSIER_TITLE, since the engines print site_name unescaped.
+_SITE_NAME = "__DOSSIER_SITE_NAME__"
 _REQUIREMENT = "__DOSSIER_REQUIREMENT__"  # requirements.txt
 # What requirements.txt says when init cannot tell where dossier came from. A bare "dossier" is no
 # answer: that name on PyPI belongs to an unrelated package, which CI would install and run.
@@ -128,7 +131,9 @@ def render(title: str, requirement: str | None = None) -> dict[str, bytes]:
     """The new dossier's files: the scaffold with the title and the requirement filled in."""
     out = {}
     for path, data in scaffold_files().items():
-        if path.endswith((".yml", ".yaml")) and _TITLE_YAML.encode() in data:
+        if path == "mkdocs.yml":
+            text = data.decode("utf-8").replace(_SITE_NAME, escape.yaml_str(escape.site_name(title)))
+        elif path.endswith((".yml", ".yaml")) and _TITLE_YAML.encode() in data:
             text = data.decode("utf-8").replace(_TITLE_YAML, escape.yaml_str(title))
         elif path == "README.md":
             text = data.decode("utf-8").replace(_TITLE_TEXT, str(escape.md(title)))

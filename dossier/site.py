@@ -9,7 +9,6 @@ facts. The pages must be rendered for the engine that builds them (see :mod:`dos
 from __future__ import annotations
 
 import contextlib
-import html
 import importlib.util
 import json
 import os
@@ -212,13 +211,10 @@ def dossier_title(project: Project) -> str:
 
 
 def title_env(title: str) -> dict[str, str]:
-    """The environment that gives the engine the site's title, encoded for its templates.
-
-    Both engines print ``config.site_name`` unescaped (Material for MkDocs and Zensical 0.0.73
-    alike), inside attributes too, so it is HTML-escaped here, quotes included.
-    """
-    shown = " ".join(escape.visible(title).split())
-    return {TITLE_VARIABLE: html.escape(shown, quote=True)} if shown else {}
+    """The environment that gives the engine the site's title, encoded for its templates
+    (see :func:`dossier.escape.site_name`)."""
+    shown = escape.site_name(title)
+    return {TITLE_VARIABLE: shown} if shown else {}
 
 
 def _missing(name: str) -> str:

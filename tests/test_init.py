@@ -88,7 +88,11 @@ def test_init_writes_the_whole_scaffold(tmp_path: Path) -> None:
     assert facts.startswith("# yaml-language-server: $schema=../docs/generated/schema/facts.schema.json\n")
     # The title reaches each file exactly, whatever it holds: quotes, markup, a colon.
     assert _yaml(folder / "data" / "facts.yaml")["title"] == TITLE
-    assert _yaml(folder / "mkdocs.yml")["site_name"] == ["DOSSIER_TITLE", TITLE]
+    # The engines print site_name unescaped: the fallback (the engine run by hand) is encoded.
+    assert _yaml(folder / "mkdocs.yml")["site_name"] == [
+        "DOSSIER_TITLE",
+        "Radars &amp; &quot;relays&quot; &lt;b&gt;: a test",
+    ]
     assert (
         (folder / "README.md")
         .read_text("utf-8")
@@ -136,6 +140,18 @@ def test_a_new_dossier_with_facts_builds_with_every_link_resolving(tmp_path: Pat
     assert result.errors == 0, [str(d) for d in result.diagnostics]
     broken = broken_links(folder)
     assert not broken, "\n".join(broken[:20])
+
+
+def test_the_engine_run_by_hand_shows_the_title_as_text(tmp_path: Path) -> None:
+    """mkdocs.yml's fallback title is what the engine prints when run without dossier (no
+    DOSSIER_TITLE): it must not become markup in the page."""
+    folder = _new(tmp_path, "--title", TITLE)
+    assert build(Project(folder), quiet=True).errors == 0
+    env = {k: v for k, v in os.environ.items() if k != "DOSSIER_TITLE"}
+    by_hand = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "by-hand")]
+    subprocess.run(by_hand, cwd=folder, env=env, check=True)
+    page = (tmp_path / "by-hand" / "index.html").read_text("utf-8")
+    assert "<b>" not in page and "Radars &amp; &quot;relays&quot; &lt;b&gt;: a test" in page
 
 
 def test_requirement_is_what_ci_installs(tmp_path: Path) -> None:
@@ -364,6 +380,7 @@ def test_an_installed_wheel_starts_checks_and_builds_a_dossier_outside_the_repos
 
 def _scaffold_yaml(name: str) -> Any:
     text = (SCAFFOLD / name).read_text("utf-8").replace("__DOSSIER_TITLE__", '"T"')
+    text = text.replace("__DOSSIER_SITE_NAME__", '"T"')
     if name == "mkdocs.yml":
         return _config(text)
     parsed = parse(text)

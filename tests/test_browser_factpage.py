@@ -243,3 +243,36 @@ def test_a_part_of_a_split_list_marks_its_section(
         assert not problems, problems
     finally:
         context.close()
+
+
+def test_zooming_a_part_of_a_split_timeline_says_it_shows_only_that_page(
+    split_url: tuple[str, Path], browser: Any
+) -> None:
+    """On a part of a split timeline a zoom can only show what that page holds of a year or
+    month: the note must say so, not claim the whole year (found by the new-user review)."""
+    url, site_dir = split_url
+    parts = sorted((site_dir / "generated").glob("timeline_*/index.html"))
+    assert parts, "the timeline did not split"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        problems = guard(page)
+        page.goto(url + parts[0].parent.relative_to(site_dir).as_posix() + "/")
+        clicked = page.evaluate(
+            """() => {
+              const here = [...document.querySelectorAll('.tl-overview a')]
+                .filter((a) => a.pathname === location.pathname && a.hash);
+              if (here.length) here[0].click();
+              return here.length;
+            }"""
+        )
+        assert clicked, "no zoom link on the part page leads to a section of that page"
+        note = page.locator(".tl-zoom-note")
+        note.wait_for(state="visible")
+        shown = " ".join(note.inner_text().split())
+        assert "Showing only what this page holds of" in shown, shown
+        assert "the timeline continues on its other pages" in shown, shown
+        assert page.get_by_role("button", name="Show all of this page").is_visible()
+        assert not problems, problems
+    finally:
+        context.close()

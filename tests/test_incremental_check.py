@@ -258,3 +258,76 @@ def test_a_cache_from_another_folder_is_never_trusted(tmp_path: Path) -> None:
     (clone / ".dossier-cache" / "check.json").unlink()
     code, out = _run_check(clone)
     assert code == 1 and "E401" in out, out
+
+
+# --- the cut ---------------------------------------------------------------------------------
+
+
+def _split_by_lines(text: str) -> tuple[str, list[incremental.Chunk]] | None:
+    """The line-by-line scan that :func:`dossier.incremental.split` replaced (one Python step per
+    line), kept as the reference the regex scan must agree with."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not text.endswith("\n"):
+        return None
+    head: list[str] = []
+    chunks: list[incremental.Chunk] = []
+    section, current, start = "", [], 0
+    counts = dict.fromkeys(("entities", "facts"), 0)
+
+    def close() -> None:
+        if current:
+            body = "".join(current)
+            key = incremental._hash(f"{section}\0{counts[section]}\0{body}")
+            chunks.append(incremental.Chunk(section, counts[section], start, body, key))
+            counts[section] += 1
+            current.clear()
+
+    for number, line in enumerate(lines, 1):
+        if line[0] not in " #\n":
+            close()
+            if not incremental._TOP_KEY.match(line):
+                return None
+            section = line[:-2] if line.endswith(":\n") and line[:-2] in counts else ""
+            head.append(line)
+        elif not section or (not current and (line == "\n" or line.lstrip(" ").startswith("#"))):
+            head.append(line)
+        elif line.startswith("  - "):
+            close()
+            current.append(line)
+            start = number
+            head.append("\n")
+        elif current and (line.startswith("   ") or line == "\n" or line.lstrip(" ").startswith("#")):
+            current.append(line)
+            head.append("\n")
+        else:
+            return None
+    close()
+    return "".join(head), chunks
+
+
+_FRAGMENTS = [
+    "title: x\n", "facts:\n", "entities:\n", "facts: []\n", "notes: |\n", "  - id: a\n", "  - id: b\n    q: 'x'\n",
+    "    b: c\n", "   d\n", "    - e\n", "\n", "  # c\n", " #\n", "# c\n", " x\n", "  x\n", "  -x\n", "  -\n",
+    "  \n", "   \n", "- a\n", "  text\n", "\ttab\n", "a\r\n", "x\u2028y\n", "k: \x85\n", "---\n",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(["", "facts:\n", "entities:\n  - id: a\n"]),  # most odd lines matter inside a list
+    st.lists(st.sampled_from(_FRAGMENTS), max_size=14),
+    st.booleans(),
+)
+def test_split_agrees_with_the_line_scan(lead: str, fragments: list[str], cut_last_newline: bool) -> None:
+    text = lead + "".join(fragments)
+    if cut_last_newline:
+        text = text.rstrip("\n")
+    cut = incremental.split(text)
+    if cut is None and any(c in text for c in incremental._OTHER_BREAKS):
+        return  # where Python would see more lines than YAML does, the full check decides
+    assert cut == _split_by_lines(text)
+
+
+def test_split_of_the_synthetic_dossier_agrees_with_the_line_scan() -> None:
+    text = (_template() / "data" / "facts.yaml").read_text("utf-8")
+    assert incremental.split(text) == _split_by_lines(text) != None  # noqa: E711

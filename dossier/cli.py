@@ -17,7 +17,6 @@ from dossier.project import Project
 from dossier.urls import ENGINES
 
 if TYPE_CHECKING:
-    from dossier.check import CheckResult
     from dossier.quote import Passage
 
 FORMATS = ("text", "github", "json")
@@ -64,20 +63,15 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     project = _project(project_dir)
     # A cached result is trusted only in the folder that computed it: a pull request can commit a
     # cache whose key it computed for broken data (the key is a digest of public files).
-    who = None if no_cache else cache.identity(project)
-    digest, seed_digests = cache.inputs(project)
-    digest = f"{digest}:{who}"
-    cached = None if who is None else cache.read(project, digest)
-    if cached is not None:
+    inputs = cache.gather(project, use_cache=not no_cache)
+    cached = None if inputs.who is None else cache.read(project, inputs.digest)
+    if cached is not None:  # nothing changed: neither the checker nor the YAML parser is imported
         diags, acknowledged = cached
     else:
-        from dossier.check import check as run_check
+        from dossier import incremental
 
-        result = None if who is None else _check_incremental(project, seed_digests, who)
-        result = result or run_check(project, build=False)
+        result = incremental.run(project, build=False, inputs=inputs)
         diags, acknowledged = list(result.diagnostics), result.acknowledged
-        if who is not None:
-            cache.write(project, digest, result.diagnostics, acknowledged)
     _print_diagnostics(diags, fmt)
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
@@ -86,25 +80,6 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
         summary += f" ({acknowledged} acknowledged in the data)"
     click.echo(summary, err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
-
-
-def _check_incremental(project: Project, seed_digests: dict[str, str], who: str) -> CheckResult | None:
-    """The check re-judging only what changed since the last one, or None (check in full).
-
-    ``who`` (:func:`dossier.cache.identity`) is part of the version: stored parts from any other
-    folder (committed, copied) are never used."""
-    from dossier import cache, incremental
-
-    version = f"{cache.checker_version()}:{who}"
-    try:
-        done = incremental.check(project, seed_digests, version, cache.read_parts(project))
-    except Exception:  # a safety net: the full check is always right, and never a traceback
-        return None
-    if done is None:
-        return None
-    result, parts = done
-    cache.write_parts(project, parts)
-    return result
 
 
 def _print_diagnostics(diags: list, fmt: str | None) -> None:  # type: ignore[type-arg]

@@ -194,7 +194,7 @@ def test_cli_check_uses_and_refreshes_the_parts(tmp_path: Path) -> None:
     shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
     runner = CliRunner()
     first = runner.invoke(cli, ["check", "--project", str(root), "--format", "text"])
-    assert (root / ".dossier-cache" / "check-parts.json").exists()
+    assert (root / ".dossier-cache" / "check-parts.bin").exists()
     facts = root / "data" / "facts.yaml"
     facts.write_text(facts.read_text("utf-8").replace("status: reported", "status: confirmed", 3), "utf-8")
     edited = runner.invoke(cli, ["check", "--project", str(root), "--format", "text"])
@@ -242,10 +242,12 @@ def test_a_cache_from_another_folder_is_never_trusted(tmp_path: Path) -> None:
     project = Project(here)
     digest = f"{check_cache.inputs(project)[0]}:{check_cache.identity(project)}"
     check_cache.write(project, digest, (), 0)
-    parts = check_cache.read_parts(project)
+    version = f"{check_cache.checker_version()}:{check_cache.identity(project)}"
+    parts = check_cache.read_parts(project, version)
+    assert parts["facts"]
     for judged in parts["facts"].values():
         judged[0] = []
-    check_cache.write_parts(project, parts)
+    check_cache.write_parts(project, version, parts)
     assert _run_check(here) == (0, "")  # the folder that computed a cache trusts it
     (project.cache_dir / "check.json").unlink()
     assert _run_check(here) == (0, "")  # ... and its stored parts

@@ -175,11 +175,9 @@ def read_parts(project: Project, version: str) -> dict[str, Any]:
     header = _PARTS_MAGIC + _bytes(version) + b"\n"
     if not raw.startswith(header):
         return {}
-    digest, payload = raw[len(header) : len(header) + 64], raw[len(header) + 65 :]
-    if raw[len(header) + 64 : len(header) + 65] != b"\n" or hashlib.sha256(
-        payload
-    ).hexdigest() != digest.decode("ascii", "replace"):
-        return {}
+    digest, newline, payload = raw[len(header) :].partition(b"\n")
+    if not newline or hashlib.sha256(payload).hexdigest().encode() != digest:
+        return {}  # cut short or damaged
     try:
         stored = marshal.loads(payload)  # noqa: S302 - this folder's own bytes (see above)
     except (EOFError, ValueError, TypeError):

@@ -7,11 +7,13 @@ the previous checks remembered, the findings and the acknowledged count are thos
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 
 from dossier import cache as check_cache
 from dossier import incremental
-from dossier.check import CheckResult, check
+from dossier.check import CheckResult, check, check_cached
 from dossier.cli import cli
 from dossier.project import Project
 from tests.conftest import FIXTURES, ROOT, copy_project
@@ -39,20 +41,22 @@ def _template() -> Path:
     return dest
 
 
-def _incremental(project: Project, parts: dict) -> tuple[CheckResult, dict] | None:  # type: ignore[type-arg]
+def _incremental(project: Project, parts: dict, build: bool = False) -> tuple[CheckResult, dict] | None:  # type: ignore[type-arg]
     _, seed_digests = check_cache.inputs(project)
-    return incremental.check(project, seed_digests, check_cache.checker_version(), parts)
+    return incremental.check(project, seed_digests, check_cache.checker_version(), parts, build=build)
 
 
-def _same(project: Project, parts: dict) -> tuple[dict, bool]:  # type: ignore[type-arg]
-    """Check incrementally and cold; assert the results are equal; the parts to keep."""
-    done = _incremental(project, parts)
+def _same(project: Project, parts: dict, build: bool = False) -> tuple[dict, bool]:  # type: ignore[type-arg]
+    """Check incrementally and cold; assert the results are equal (with ``build``, the models
+    too); the parts to keep."""
+    done = _incremental(project, parts, build)
     if done is None:  # left to the full check, which is the reference
         return parts, False
     result, new_parts = done
-    cold = check(project, build=False)
+    cold = check(project, build=build)
     assert result.diagnostics == cold.diagnostics
     assert result.acknowledged == cold.acknowledged
+    assert result.dossier == cold.dossier
     return new_parts, True
 
 
@@ -152,17 +156,24 @@ EDITS = st.tuples(
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(which=st.sampled_from(["synth", "base"]), edits=st.lists(EDITS, min_size=1, max_size=6))
-def test_incremental_equals_cold_over_random_edits(which: str, edits: list[tuple[str, int, int]]) -> None:
+@given(
+    which=st.sampled_from(["synth", "base"]),
+    edits=st.lists(st.tuples(EDITS, st.booleans()), min_size=1, max_size=6),
+    build=st.booleans(),
+)
+def test_incremental_equals_cold_over_random_edits(
+    which: str, edits: list[tuple[tuple[str, int, int], bool]], build: bool
+) -> None:
+    """Each check with or without the model (``dossier check`` stores none, ``serve`` wants it)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "p"
         template = _template() if which == "synth" else _template() / "base"
         copy_project(template, root)
         project = Project(root)
-        parts, _ = _same(project, {})
-        for edit in edits:
+        parts, _ = _same(project, {}, build)
+        for edit, build_now in edits:
             _apply(root, edit)
-            parts, _ = _same(project, parts)
+            parts, _ = _same(project, parts, build_now)
 
 
 def test_unchanged_items_are_not_rejudged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,7 +284,8 @@ def _split_by_lines(text: str) -> tuple[str, list[incremental.Chunk]] | None:
         return None
     head: list[str] = []
     chunks: list[incremental.Chunk] = []
-    section, current, start = "", [], 0
+    section, start = "", 0
+    current: list[str] = []
     counts = dict.fromkeys(("entities", "facts"), 0)
 
     def close() -> None:
@@ -333,3 +345,138 @@ def test_split_agrees_with_the_line_scan(lead: str, fragments: list[str], cut_la
 def test_split_of_the_synthetic_dossier_agrees_with_the_line_scan() -> None:
     text = (_template() / "data" / "facts.yaml").read_text("utf-8")
     assert incremental.split(text) == _split_by_lines(text) != None  # noqa: E711
+
+
+# --- serve: the model, from memory ------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(["synth", "base"]), edits=st.lists(EDITS, min_size=1, max_size=5))
+def test_a_serve_like_sequence_of_saves_gives_the_cold_model(
+    which: str, edits: list[tuple[str, int, int]]
+) -> None:
+    """``serve`` calls check_cached(build=True) with one Memory on every save: each result, model
+    included, is the cold check's; and the incremental path did the work where it could."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "p"
+        copy_project(_template() if which == "synth" else _template() / "base", root)
+        project = Project(root)
+        memory = incremental.Memory()
+        cut = []
+        original = incremental.check
+
+        def spy(*args: object, **kwargs: object) -> object:
+            done = original(*args, **kwargs)  # type: ignore[arg-type]
+            cut.append(done is not None)
+            return done
+
+        with patch.object(incremental, "check", spy):
+            for edit in [None, *edits]:
+                if edit is not None:
+                    _apply(root, edit)
+                result = check_cached(project, build=True, memory=memory)
+                cold = check(project, build=True)
+                assert (result.diagnostics, result.acknowledged) == (cold.diagnostics, cold.acknowledged)
+                assert result.dossier == cold.dossier
+        assert cut[0], "the unedited project is cut into items"
+
+
+def test_serve_decodes_only_what_changed(tmp_path: Path) -> None:
+    """After a one-fact edit the model reuses every other fact's value, as decoded before."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    memory = incremental.Memory()
+    first = check_cached(project, build=True, memory=memory)
+    assert first.dossier is not None
+    facts = root / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace("  - id: fact-3\n", "  - id: fact-3\n    tags: [edited]\n", 1)
+    )
+    second = check_cached(project, build=True, memory=memory)
+    assert second.dossier == check(project).dossier
+    assert second.dossier is not None
+    old = {f.id: f for f in first.dossier.facts}
+    same = [f.id for f in second.dossier.facts if f is old[f.id]]
+    # Above the edit, the very objects; fact-3 and the facts below it (one line lower) are new.
+    assert same == [f.id for f in first.dossier.facts if f.line < old["fact-3"].line]
+    assert second.dossier.fact["fact-3"].tags == ("edited",)
+
+
+def test_a_check_without_the_model_then_one_with_it(tmp_path: Path) -> None:
+    """``dossier check`` stores no model values; a later check that wants the model makes them."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    assert check_cached(project, build=False).dossier is None
+    assert check_cached(project, build=True).dossier == check(project).dossier
+
+
+# --- a damaged cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "wrong shape", "folder"])
+def test_a_damaged_parts_file_falls_back_to_a_cold_check(tmp_path: Path, damage: str) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    facts = root / "data" / "facts.yaml"
+    check_cached(project, build=False)  # stores the parts
+    parts_file = project.cache_dir / "check-parts.bin"
+    raw = parts_file.read_bytes()
+    version = f"{check_cache.checker_version()}:{check_cache.identity(project)}"
+    assert check_cache.read_parts(project, version)
+    if damage == "truncate":
+        parts_file.write_bytes(raw[: len(raw) // 2])
+    elif damage == "flip":  # one byte of the payload: its digest no longer matches
+        parts_file.write_bytes(raw[:-100] + bytes([raw[-100] ^ 1]) + raw[-99:])
+    elif damage == "garbage":  # a right header and digest over bytes that are no marshal data
+        check_cache.write_parts(project, version, {})
+        head = parts_file.read_bytes().split(b"\n")[:2]
+        payload = b"\xff\x00 not marshal"
+        parts_file.write_bytes(b"\n".join([*head, hashlib.sha256(payload).hexdigest().encode(), payload]))
+        assert check_cache.read_parts(project, version) == {}
+    elif damage == "empty":
+        parts_file.write_bytes(b"")
+    elif damage == "wrong shape":  # this folder's own file, holding what no check stores
+        parts = check_cache.read_parts(project, version)
+        parts["items"] = dict.fromkeys(parts["items"], 1)
+        check_cache.write_parts(project, version, parts)
+    else:
+        parts_file.unlink()
+        parts_file.mkdir()
+    if damage not in ("garbage", "wrong shape"):
+        assert check_cache.read_parts(project, version) == {}
+    facts.write_text(facts.read_text("utf-8").replace("status: reported", "status: confirmed", 2), "utf-8")
+    (project.cache_dir / "check.json").unlink()
+    cold = check(project, build=False)
+    result = check_cached(project, build=False)
+    assert (result.diagnostics, result.acknowledged) == (cold.diagnostics, cold.acknowledged)
+    code, out = _run_check(root)
+    assert code == (1 if cold.errors else 0) and "Traceback" not in out
+
+
+def test_serve_after_a_seed_edit_moves_the_quotes(tmp_path: Path) -> None:
+    """A seed re-vetted with a sentence more at the top: every quote from it starts later, and
+    the facts citing it get new model values, though their own text did not change."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    memory = incremental.Memory()
+    before = check_cached(project, build=True, memory=memory).dossier
+    assert before is not None
+    seed = root / "seeds" / "seed-0.md"
+    head, body = seed.read_text("utf-8").split("---\n", 2)[1:]
+    body = "A sentence added on top.\n" + body
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    head = "\n".join(f"sha256: {digest}" if line.startswith("sha256:") else line for line in head.split("\n"))
+    seed.write_text(f"---\n{head}---\n{body}", "utf-8")
+    after = check_cached(project, build=True, memory=memory).dossier
+    assert after is not None and after == check(project).dossier
+    moved = [c.start for f in after.facts for c in f.sources if c.seed == "seed-0"]
+    assert moved and moved == [
+        c.start + len("A sentence added on top.\n")
+        for f in before.facts
+        for c in f.sources
+        if c.seed == "seed-0"
+    ]

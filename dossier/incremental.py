@@ -28,13 +28,22 @@ import gc
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field, fields, is_dataclass
 from functools import partial
 from typing import Any
 
-from dossier import cache, fs, seeds
-from dossier.check import CheckResult, _Checker, control_characters, fact_usage, schema_diagnostics, seed_path
+from dossier import cache, fs, parallel, seeds
+from dossier.check import (
+    PARALLEL_MIN_FACTS,
+    CheckResult,
+    _Checker,
+    control_characters,
+    fact_usage,
+    schema_diagnostics,
+    seed_path,
+)
 from dossier.dates import FuzzyDate
 from dossier.diagnostics import RULES, Diagnostic, Severity, sort_key
 from dossier.load import Loaded
@@ -360,6 +369,71 @@ def check(
     root: YMap = head.data
     facts_path = project.rel(project.facts_file)
     old_items: dict[str, Any] = stored.get("items", {})
+    misses = [chunk for chunk in chunks if chunk.key not in old_items]
+    # The schema findings of new items are independent of everything else: where this process
+    # may fork, a worker on the other core validates them (importing jsonschema there, a tenth of
+    # a second) while this one checks the rest.
+    job = None
+    if misses and memory is None and len(chunks) >= PARALLEL_MIN_FACTS and threading.active_count() == 1:
+        job = parallel.Job(partial(_items_findings, facts_path, misses), fork=True)
+    try:
+        return _check_cut(
+            project,
+            seed_digests,
+            version,
+            stored,
+            build,
+            seed_bytes,
+            memory,
+            head_text,
+            chunks,
+            root,
+            misses,
+            job,
+        )
+    finally:
+        if job is not None:
+            job.result()  # reaps the worker where the check gave up early
+
+
+def _item_findings(facts_path: str, chunk: Chunk, tree: Any, at: tuple[int, int]) -> list[list[Any]]:
+    """The schema and control-character findings of one item, stored relative to its line."""
+    prefix = (chunk.section, chunk.index)
+    found = schema_diagnostics(
+        facts_path, tree, "facts.schema.json", part=f"items:{chunk.section}", prefix=prefix, at=at
+    )
+    if may_hold_control(chunk.text):
+        found += control_characters(facts_path, tree, "top level", prefix, at)
+    return _enc_diags(found, chunk.line)
+
+
+def _items_findings(facts_path: str, chunks: list[Chunk]) -> list[list[list[Any]]]:
+    """:func:`_item_findings` of each item, parsed here (the worker is given no trees)."""
+    out = []
+    for chunk in chunks:
+        parsed = parse(chunk.text, chunk.line)
+        good = not parsed.problems and isinstance(parsed.data, YSeq) and len(parsed.data) == 1
+        out.append(_item_findings(facts_path, chunk, parsed.data[0], parsed.data.item_pos[0]) if good else [])
+    return out
+
+
+def _check_cut(
+    project: Project,
+    seed_digests: dict[str, str],
+    version: str,
+    stored: dict[str, Any],
+    build: bool,
+    seed_bytes: dict[str, bytes] | None,
+    memory: Memory | None,
+    head_text: str,
+    chunks: list[Chunk],
+    root: YMap,
+    misses: list[Chunk],
+    job: parallel.Job[list[list[list[Any]]]] | None,
+) -> tuple[CheckResult, dict[str, Any]] | None:
+    """:func:`check` once the file is cut: ``job`` validates the ``misses`` where it is given."""
+    facts_path = project.rel(project.facts_file)
+    old_items: dict[str, Any] = stored.get("items", {})
     new_items: dict[str, Any] = {}
     items: list[_Item] = []
     for chunk in chunks:
@@ -374,18 +448,12 @@ def check(
             ):
                 return None
             tree, at = parsed.data[0], parsed.data.item_pos[0]
-            prefix = (chunk.section, chunk.index)
-            found = schema_diagnostics(
-                facts_path, tree, "facts.schema.json", part=f"items:{chunk.section}", prefix=prefix, at=at
-            )
-            if may_hold_control(chunk.text):
-                found += control_characters(facts_path, tree, "top level", prefix, at)
             entry = {
                 "at": [at[0] - chunk.line, at[1]],
                 "pruned": _enc(_pruned(tree, chunk.section), chunk.line),
                 "seeds": _named_seeds(tree),
                 "usage": fact_usage(tree) if isinstance(tree, YMap) else [[], []],
-                "found": _enc_diags(found, chunk.line),
+                "found": None if job is not None else _item_findings(facts_path, chunk, tree, at),
             }
             if chunk.section == "entities":
                 entry["model"] = _record(partial(_Checker.entity_model, tree), chunk.line)
@@ -429,6 +497,9 @@ def check(
     )
     checker.run()
     new_facts = checker.judged
+    if job is not None:
+        for chunk, found in zip(misses, job.result(), strict=True):
+            new_items[chunk.key]["found"] = found
     for item in items:
         checker.found += _dec_diags(item.stored["found"], item.chunk.line)
     head_key = _hash(f"{facts_path}\0{head_text}")  # the top level's own findings

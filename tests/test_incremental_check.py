@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier import cache as check_cache
-from dossier import incremental
+from dossier import incremental, parallel
 from dossier.check import CheckResult, check, check_cached
 from dossier.cli import cli
 from dossier.project import Project
@@ -480,3 +480,29 @@ def test_serve_after_a_seed_edit_moves_the_quotes(tmp_path: Path) -> None:
         for c in f.sources
         if c.seed == "seed-0"
     ]
+
+
+def test_new_items_validated_in_a_forked_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large files have their new items' schema findings made on the other core; the result is
+    the cold check's all the same (here forced for a small file)."""
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_FACTS", 0)
+    forked: list[bool] = []
+    job = parallel.Job
+
+    def spy(fn: object, *, fork: bool) -> object:
+        if getattr(fn, "func", None) is incremental._items_findings:  # not the cold check's job
+            forked.append(fork)
+        return job(fn, fork=fork)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "Job", spy)
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    parts, ran = _same(project, {})
+    facts = root / "data" / "facts.yaml"
+    text = facts.read_text("utf-8")
+    # An unknown field: E201, from the schema.
+    facts.write_text(text.replace("  - id: fact-5\n", "  - id: fact-5\n    colour: blue\n", 1), "utf-8")
+    parts, ran_again = _same(project, parts)
+    assert ran and ran_again and forked == [True, True]
+    assert "E201" in {d.code for d in check(project, build=False).diagnostics}

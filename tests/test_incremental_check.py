@@ -506,3 +506,38 @@ def test_new_items_validated_in_a_forked_worker(tmp_path: Path, monkeypatch: pyt
     parts, ran_again = _same(project, parts)
     assert ran and ran_again and forked == [True, True]
     assert "E201" in {d.code for d in check(project, build=False).diagnostics}
+
+
+def test_serve_regenerates_without_a_full_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve``'s Regenerator checks each save incrementally (no full load and check), and writes
+    the pages of the same model a cold check gives."""
+    from dossier import build as build_module
+    from dossier import check as check_module
+
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("base"))
+    project = Project(root)
+    full: list[object] = []
+    loaded = check_module.check_loaded
+
+    def spy(*args: object, **kwargs: object) -> CheckResult:
+        full.append(args)
+        return loaded(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_module, "check_loaded", spy)
+    regenerate = build_module.Regenerator(project, "mkdocs")
+    facts = root / "data" / "facts.yaml"
+    for edit in [None, ("word", 40, 3), ("comment", 7, 1), ("acknowledge", 2, 1)]:
+        if edit is not None:
+            _apply(root, edit)
+        result = regenerate()
+        monkeypatch.setattr(check_module, "check_loaded", loaded)
+        cold = check(project)
+        monkeypatch.setattr(check_module, "check_loaded", spy)
+        assert (result.diagnostics, result.acknowledged, result.dossier) == (
+            cold.diagnostics,
+            cold.acknowledged,
+            cold.dossier,
+        )
+    assert full == [] and facts.exists()
+    assert (root / "docs" / "generated").is_dir()

@@ -157,10 +157,11 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
 
 
 _PARTS = "check-parts.bin"
+MODELS = "check-models.bin"  # the model values an incremental check with the model stores
 _PARTS_MAGIC = b"dossier check parts\n"
 
 
-def read_parts(project: Project, version: str) -> dict[str, Any]:
+def read_parts(project: Project, version: str, name: str = _PARTS) -> dict[str, Any]:
     """The incremental check's remembered results (:mod:`dossier.incremental`) for this checker
     ``version``; empty if none, or if the file is from another version or damaged.
 
@@ -169,7 +170,7 @@ def read_parts(project: Project, version: str) -> dict[str, Any]:
     identity (:func:`identity`), which a file arriving by commit or copy cannot know, so only a
     payload this folder wrote, byte for byte, is ever unmarshalled."""
     try:
-        raw = fs.read_bytes(project.cache_dir / _PARTS, root=project.root)
+        raw = fs.read_bytes(project.cache_dir / name, root=project.root)
     except (OSError, fs.UnsafePath):
         return {}
     header = _PARTS_MAGIC + _bytes(version) + b"\n"
@@ -185,7 +186,7 @@ def read_parts(project: Project, version: str) -> dict[str, Any]:
     return stored if isinstance(stored, dict) else {}
 
 
-def write_parts(project: Project, version: str, parts: dict[str, Any]) -> None:
+def write_parts(project: Project, version: str, parts: dict[str, Any], name: str = _PARTS) -> None:
     """Store the incremental check's results atomically (see :func:`read_parts`); skipped where the
     cache cannot be written."""
     try:
@@ -197,7 +198,7 @@ def write_parts(project: Project, version: str, parts: dict[str, Any]) -> None:
         fs.make_dirs(project.root, project.cache_dir)
         if not (project.cache_dir / ".gitignore").exists():
             atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
-        atomic.write_bytes(project.cache_dir / _PARTS, header + payload, root=project.root)
+        atomic.write_bytes(project.cache_dir / name, header + payload, root=project.root)
     except (OSError, fs.UnsafePath):
         pass
 

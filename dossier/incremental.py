@@ -240,7 +240,8 @@ class _Incremental(_Checker):
     judge: Callable[[], None]
     judged: dict[str, Any]
     context: list[Any]  # what the facts were judged against: the context's digest, the seed digests
-    records: dict[int, tuple[str, Any]]  # each fact item's key and stored model record, by id() of its _Item
+    models: dict[str, Any]  # the stored model values of facts, by the name their findings give
+    records: dict[int, tuple[str, Any]]  # each fact item's value and its name, by id() of its _Item
 
     def check_facts(self) -> None:
         self.judge()
@@ -329,6 +330,7 @@ class Memory:
 
     version: str = ""
     parts: dict[str, Any] | None = None
+    stored_models: dict[str, Any] = field(default_factory=dict)
     models: dict[tuple[str, int], Any] = field(default_factory=dict)
     digest: str = ""
     result: CheckResult | None = None
@@ -343,6 +345,7 @@ def check(
     build: bool = False,
     seed_bytes: dict[str, bytes] | None = None,
     memory: Memory | None = None,
+    models: dict[str, Any] | None = None,
 ) -> tuple[CheckResult, dict[str, Any]] | None:
     """The full check's result for ``project``, re-judging only what changed since ``stored``;
     and what to store for next time. ``None`` where the file must be checked in full.
@@ -350,7 +353,8 @@ def check(
     With ``build`` the result carries the model (``dossier.check.check(project)``'s, equal
     field by field) when there is no error: each fact's and entity's model value is remembered
     beside its findings, so only what changed is built. ``seed_bytes``: each seed's bytes by
-    file name, read already (:func:`dossier.cache.inputs`)."""
+    file name, read already (:func:`dossier.cache.inputs`); ``models``: the model values stored
+    apart from ``stored`` (default: its ``"models"``), which the returned parts hold when built."""
     if stored.get("format") != FORMAT or stored.get("version") != version:
         stored = {}
     if fs.survey(project) or not project.seeds_dir.is_dir():
@@ -390,6 +394,7 @@ def check(
             root,
             misses,
             job,
+            models,
         )
     finally:
         if job is not None:
@@ -430,6 +435,7 @@ def _check_cut(
     root: YMap,
     misses: list[Chunk],
     job: parallel.Job[list[list[list[Any]]]] | None,
+    models: dict[str, Any] | None,
 ) -> tuple[CheckResult, dict[str, Any]] | None:
     """:func:`check` once the file is cut: ``job`` validates the ``misses`` where it is given."""
     facts_path = project.rel(project.facts_file)
@@ -492,6 +498,7 @@ def _check_cut(
     checker.memo = stored.get("front_matter", {})
     checker.used = {}
     checker.records = {}
+    checker.models = dict(stored.get("models", {}) if models is None else models)
     checker.judge = lambda: _judge_facts(
         checker, items, root, seed_files, version, seed_digests, stored, build
     )
@@ -529,6 +536,8 @@ def _check_cut(
         "front": new_front,
         "head": {head_key: head_found},
     }
+    if build:  # what the next check wanting the model needs; kept apart: ``dossier check`` never does
+        parts["models"] = dict(checker.records.values())
     return result, parts
 
 
@@ -577,9 +586,11 @@ def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inp
     # a cache whose keys it computed for broken data (a key is a digest of public files).
     version = f"{cache.checker_version()}:{inputs.who}"
     if memory is not None and memory.version == version and memory.parts is not None:
-        stored = memory.parts
+        stored, models = memory.parts, memory.stored_models
     else:
         stored = cache.read_parts(project, version)
+        # The facts' model values are a file of their own: ``dossier check`` never reads them.
+        models = cache.read_parts(project, version, cache.MODELS).get("models", {}) if build else {}
     try:
         done = check(
             project,
@@ -589,6 +600,7 @@ def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inp
             build=build,
             seed_bytes=inputs.seed_bytes,
             memory=memory,
+            models=models,
         )
     except Exception:  # a safety net: the full check is always right, and never a traceback
         done = None
@@ -596,9 +608,12 @@ def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inp
         result = full_check(project, build=build)
     else:
         result, parts = done
+        if "models" in parts:
+            models = parts.pop("models")
+            cache.write_parts(project, version, {"models": models}, cache.MODELS)
         cache.write_parts(project, version, parts)
         if memory is not None:
-            memory.version, memory.parts = version, parts
+            memory.version, memory.parts, memory.stored_models = version, parts, models
     cache.write(project, inputs.digest, result.diagnostics, result.acknowledged)
     if memory is not None:
         memory.digest, memory.result = inputs.digest, result
@@ -678,6 +693,7 @@ def _judge_facts(
         name[:-3] for name, digest in seed_digests.items() if old_digests.get(name, digest) != digest
     }
     old_facts: dict[str, Any] = stored.get("facts", {}) if same_context else {}
+    old_models: dict[str, Any] = checker.models
     new_facts: dict[str, Any] = {}
     checker.judged = new_facts
     checker.context = [context, seed_digests]
@@ -687,8 +703,10 @@ def _judge_facts(
         judged = old_facts.get(key)
         if (
             judged is None
-            or (build and len(judged) < 3)
             or (changed and not changed.isdisjoint(item.stored["seeds"]))
+            # The model wanted, and its value never made or not at hand (a fact with an error
+            # has none: then no model is built).
+            or (build and (len(judged) < 3 or (judged[2] is not None and judged[2] not in old_models)))
         ):
             tree = parse(item.chunk.text, item.chunk.line).data[0]
             mark, acknowledged = len(checker.found), checker.acknowledged
@@ -699,15 +717,18 @@ def _judge_facts(
                 record = None if errors else _record(partial(checker._fact, tree), item.chunk.line)
                 # A fresh name: ``serve`` keeps decoded values by it (the item key alone would
                 # also name this fact as it was judged against an older seed).
-                judged.append(None if record is None else [os.urandom(12).hex(), record])
+                token = None if record is None else os.urandom(12).hex()
+                if token is not None:
+                    old_models[token] = record
+                judged.append(token)
             del checker.found[mark:]
             checker.acknowledged = acknowledged
             # The checker remembers a fact's anchors and date by id(), which a later tree may reuse.
             checker.anchors.clear()
             checker.fact_dates.clear()
         new_facts[key] = judged
-        if len(judged) > 2 and judged[2] is not None:
-            checker.records[id(item)] = (judged[2][0], judged[2][1])
+        if build and judged[2] is not None:
+            checker.records[id(item)] = (judged[2], old_models[judged[2]])
         if judged[0]:
             checker.found += _dec_diags(judged[0], item.chunk.line)
         checker.acknowledged += judged[1]

@@ -541,3 +541,33 @@ def test_serve_regenerates_without_a_full_check(tmp_path: Path, monkeypatch: pyt
         )
     assert full == [] and facts.exists()
     assert (root / "docs" / "generated").is_dir()
+
+
+def test_model_values_live_apart_from_what_check_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dossier check`` reads only the findings' parts; the model values (check-models.bin) are
+    read by a check that wants the model, and one damaged or missing means those facts are judged
+    again, never a wrong model."""
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
+    project = Project(root)
+    assert check_cached(project, build=True).dossier is not None
+    models_file = project.cache_dir / check_cache.MODELS
+    assert models_file.exists()
+    names: list[str] = []
+    read = check_cache.read_parts
+
+    def spy(project: Project, version: str, name: str = "check-parts.bin") -> dict:  # type: ignore[type-arg]
+        names.append(name)
+        return read(project, version, name)
+
+    monkeypatch.setattr(check_cache, "read_parts", spy)
+    facts = root / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("status: reported", "status: confirmed", 1), "utf-8")
+    check_cached(project, build=False)
+    assert names == ["check-parts.bin"]
+    facts.write_text(facts.read_text("utf-8").replace("status: reported", "status: confirmed", 1), "utf-8")
+    models_file.write_bytes(models_file.read_bytes()[:-10])
+    assert check_cached(project, build=True).dossier == check(project).dossier
+    assert names[1:] == ["check-parts.bin", check_cache.MODELS]

@@ -14,6 +14,7 @@ import json
 import marshal
 import os
 import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,7 @@ def read_parts(project: Project, version: str, name: str = _PARTS) -> dict[str, 
     ``version``; empty if none, or if the file is from another version or damaged.
 
     The results are stored with :mod:`marshal` (a tenth of the time JSON takes to read), after a
-    header naming the version and a digest of the payload. ``version`` names this cache folder's
+    header naming the version and a checksum of the payload. ``version`` names this cache folder's
     identity (:func:`identity`), which a file arriving by commit or copy cannot know, so only a
     payload this folder wrote, byte for byte, is ever unmarshalled."""
     try:
@@ -177,13 +178,19 @@ def read_parts(project: Project, version: str, name: str = _PARTS) -> dict[str, 
     if not raw.startswith(header):
         return {}
     digest, newline, payload = raw[len(header) :].partition(b"\n")
-    if not newline or hashlib.sha256(payload).hexdigest().encode() != digest:
+    if not newline or _checksum(payload) != digest:
         return {}  # cut short or damaged
     try:
         stored = marshal.loads(payload)  # noqa: S302 - this folder's own bytes (see above)
     except (EOFError, ValueError, TypeError):
         return {}
     return stored if isinstance(stored, dict) else {}
+
+
+def _checksum(payload: bytes) -> bytes:
+    """Detects a damaged or cut payload (the version line, not this, keeps other folders' files
+    out): CRC-32 and the length, ten times cheaper than sha256 on the megabytes stored."""
+    return f"{zlib.crc32(payload):08x}-{len(payload)}".encode()
 
 
 def write_parts(project: Project, version: str, parts: dict[str, Any], name: str = _PARTS) -> None:
@@ -193,7 +200,7 @@ def write_parts(project: Project, version: str, parts: dict[str, Any], name: str
         payload = marshal.dumps(parts)
     except ValueError:  # a value marshal cannot store: keep nothing rather than something wrong
         return
-    header = _PARTS_MAGIC + _bytes(version) + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+    header = _PARTS_MAGIC + _bytes(version) + b"\n" + _checksum(payload) + b"\n"
     try:
         fs.make_dirs(project.root, project.cache_dir)
         if not (project.cache_dir / ".gitignore").exists():

@@ -430,11 +430,11 @@ def test_a_damaged_parts_file_falls_back_to_a_cold_check(tmp_path: Path, damage:
         parts_file.write_bytes(raw[: len(raw) // 2])
     elif damage == "flip":  # one byte of the payload: its digest no longer matches
         parts_file.write_bytes(raw[:-100] + bytes([raw[-100] ^ 1]) + raw[-99:])
-    elif damage == "garbage":  # a right header and digest over bytes that are no marshal data
+    elif damage == "garbage":  # a right header and checksum over bytes that are no marshal data
         check_cache.write_parts(project, version, {})
         head = parts_file.read_bytes().split(b"\n")[:2]
         payload = b"\xff\x00 not marshal"
-        parts_file.write_bytes(b"\n".join([*head, hashlib.sha256(payload).hexdigest().encode(), payload]))
+        parts_file.write_bytes(b"\n".join([*head, check_cache._checksum(payload), payload]))
         assert check_cache.read_parts(project, version) == {}
     elif damage == "empty":
         parts_file.write_bytes(b"")

@@ -1,15 +1,18 @@
 """An incremental ``dossier check``: re-judge only the entries an edit touched.
 
-The facts file is cut at its top-level list items (each entity, each fact) by a scan of its
-lines; each item is parsed on its own, with the line numbers it has in the file. Two kinds of
-result are remembered, by content hash, in ``.dossier-cache/check-parts.json``:
+The facts file is cut at its top-level list items (each entity, each fact) by regex scans for
+the line before each item; each item is parsed on its own, with the line numbers it has in the
+file. Two kinds of result are remembered, by content hash, in ``.dossier-cache/check-parts.bin``
+(marshal data; see :func:`dossier.cache.read_parts` for why only this folder's own file is read):
 
 * per item (its kind, index and text): the schema and control-character findings, the seeds it
   names, and a *pruned* copy of it (ids, status, references, with positions) that the rules
   comparing entries with each other need;
-* per fact (its item hash, the hashes of the seeds it names, the entities' ids and names, the
-  seed files present and the checker's version): the findings of every rule that judges one fact
-  (:meth:`dossier.check._Checker.check_fact`) and how many warnings it acknowledged.
+* per fact (its item hash; valid while the seeds it names keep their bytes and the context —
+  every entity, the seed files present, the checker's version — is the same): the findings of
+  every rule that judges one fact (:meth:`dossier.check._Checker.check_fact`) and how many
+  warnings it acknowledged; where the model was wanted (:func:`run` with ``build``, ``serve``),
+  the name of its model value, kept in ``check-models.bin``, which ``dossier check`` never reads.
 
 The rules that compare entries (duplicate ids, contradictions, unused seeds and entities, outlets)
 run on the pruned copies every time; they are cheap. Findings are stored with lines relative to

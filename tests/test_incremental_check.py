@@ -116,6 +116,25 @@ def _apply(root: Path, edit: tuple[str, int, int]) -> None:
         words = text.split(" ")
         words[len(words) // 2 + b % 7] = "changed"
         seed.write_text(" ".join(words), "utf-8")
+    elif kind == "seed-meta":  # another seed's outlet (W401, W412), another year (W502, E502), a new seed
+        seeds = sorted((root / "seeds").glob("*.md"))
+        seed, other = seeds[a % len(seeds)], seeds[b % len(seeds)]
+        head, sep, body = seed.read_text("utf-8").partition("\n---\n")
+        theirs = dict(
+            line.split(": ", 1)
+            for line in other.read_text("utf-8").split("\n---\n")[0].splitlines()[1:]
+            if ": " in line
+        )
+        if b % 3 == 0 and "outlet" in theirs:
+            head = "\n".join(
+                f"outlet: {theirs['outlet']}" if line.startswith("outlet: ") else line
+                for line in head.splitlines()
+            )
+        elif b % 3 == 1:
+            head = head.replace('published: "20', 'published: "19', 1)
+        else:  # a copy under a new name: no fact cites it (W403)
+            seed = seed.with_name(f"copy-{a % 97}.md")
+        seed.write_text(head + sep + body, "utf-8")
     elif kind == "entity":  # facts' references break (E301), or a statement now names it (W408)
         entities = [i for i in starts if i < facts_line] or [0]
         i = entities[a % len(entities)]
@@ -146,6 +165,7 @@ EDITS = st.tuples(
             "contradicts",
             "acknowledge",
             "seed",
+            "seed-meta",
             "entity",
             "break",
         ]
@@ -571,3 +591,19 @@ def test_model_values_live_apart_from_what_check_reads(
     models_file.write_bytes(models_file.read_bytes()[:-10])
     assert check_cached(project, build=True).dossier == check(project).dossier
     assert names[1:] == ["check-parts.bin", check_cache.MODELS]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [("seed-meta", 0, 507), ("seed-meta", 3, 1), ("seed-meta", 3, 2), ("seed", 1, 3), ("entity", 2, 1)],
+)
+def test_an_edit_outside_the_facts_rejudges_the_facts_it_touches(
+    tmp_path: Path, edit: tuple[str, int, int]
+) -> None:
+    """A seed's outlet or date, a new seed, a seed's words, an entity: the facts that read them are
+    judged again (found by the random edits above once; kept here for good)."""
+    root = copy_project(_template(), tmp_path / "p")
+    project = Project(root)
+    parts, _ = _same(project, {})
+    _apply(root, edit)
+    assert _same(project, parts)[1]

@@ -117,9 +117,9 @@ def _apply(root: Path, edit: tuple[str, int, int]) -> None:
         words[len(words) // 2 + b % 7] = "changed"
         seed.write_text(" ".join(words), "utf-8")
     elif kind == "seed-meta":  # another seed's outlet (W401, W412), another year (W502, E502), a new seed
-        seeds = sorted((root / "seeds").glob("*.md"))
-        seed, other = seeds[a % len(seeds)], seeds[b % len(seeds)]
-        head, sep, body = seed.read_text("utf-8").partition("\n---\n")
+        files = sorted((root / "seeds").glob("*.md"))
+        chosen, other = files[a % len(files)], files[b % len(files)]
+        head, sep, body = chosen.read_text("utf-8").partition("\n---\n")
         theirs = dict(
             line.split(": ", 1)
             for line in other.read_text("utf-8").split("\n---\n")[0].splitlines()[1:]
@@ -133,8 +133,8 @@ def _apply(root: Path, edit: tuple[str, int, int]) -> None:
         elif b % 3 == 1:
             head = head.replace('published: "20', 'published: "19', 1)
         else:  # a copy under a new name: no fact cites it (W403)
-            seed = seed.with_name(f"copy-{a % 97}.md")
-        seed.write_text(head + sep + body, "utf-8")
+            chosen = chosen.with_name(f"copy-{a % 97}.md")
+        chosen.write_text(head + sep + body, "utf-8")
     elif kind == "entity":  # facts' references break (E301), or a statement now names it (W408)
         entities = [i for i in starts if i < facts_line] or [0]
         i = entities[a % len(entities)]

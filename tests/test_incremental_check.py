@@ -118,11 +118,11 @@ def _apply(root: Path, edit: tuple[str, int, int]) -> None:
         seed.write_text(" ".join(words), "utf-8")
     elif kind == "seed-meta":  # another seed's outlet (W401, W412), another year (W502, E502), a new seed
         files = sorted((root / "seeds").glob("*.md"))
-        chosen, other = files[a % len(files)], files[b % len(files)]
+        chosen, donor = files[a % len(files)], files[b % len(files)]
         head, sep, body = chosen.read_text("utf-8").partition("\n---\n")
         theirs = dict(
             line.split(": ", 1)
-            for line in other.read_text("utf-8").split("\n---\n")[0].splitlines()[1:]
+            for line in donor.read_text("utf-8").split("\n---\n")[0].splitlines()[1:]
             if ": " in line
         )
         if b % 3 == 0 and "outlet" in theirs:

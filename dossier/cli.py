@@ -7,6 +7,7 @@ inside each command so that ``dossier check`` on an unchanged project starts fas
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -342,23 +343,38 @@ def export_command(project_dir: str | None, fmt: str, table: str | None, out_dir
     if result.dossier is None:
         _report(result)
         sys.exit(1)
+    files: dict[str, str | Iterable[str]]
     if fmt == "csv":
-        files = export.to_csv(result.dossier)
+        files = dict(export.to_csv(result.dossier))
         if table is not None:
             files = {f"{table}.csv": files[f"{table}.csv"]}
     else:
-        files = {
-            f"dossier.{fmt}": export.to_json(result.dossier)
-            if fmt == "json"
-            else export.to_jsonl(result.dossier)
-        }
+        # One record at a time: the whole text of a large dossier is never held (nor its records).
+        pieces = export.json_pieces if fmt == "json" else export.jsonl_pieces
+        files = {f"dossier.{fmt}": pieces(result.dossier)}
     if out_dir is None and len(files) == 1:
-        click.echo(next(iter(files.values())), nl=False)
+        text = next(iter(files.values()))
+        for batch in [text] if isinstance(text, str) else _batches(text):
+            click.echo(batch, nl=False)
         return
     _write_export(files, out_dir)
 
 
-def _write_export(files: dict[str, str], out_dir: str | None) -> None:
+def _batches(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """The pieces joined into strings of about ``size`` characters (one write, not one a record)."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) -> None:
     from dossier import atomic, fs
 
     # The folder --out names may be anywhere the user chooses. The default one is implicit, so it
@@ -373,7 +389,10 @@ def _write_export(files: dict[str, str], out_dir: str | None) -> None:
                 folder.mkdir(parents=True, exist_ok=True)
             else:
                 fs.make_dirs(root, root / folder)
-            atomic.write_text(folder.absolute() / name, text, root=root)
+            data = (
+                text.encode("utf-8") if isinstance(text, str) else (b.encode("utf-8") for b in _batches(text))
+            )
+            atomic.write_bytes(folder.absolute() / name, data, root=root)
         except fs.UnsafePath as refused:
             raise click.ClickException(f"refusing to write {refused}") from None
         except OSError as exc:

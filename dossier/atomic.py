@@ -10,6 +10,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from dossier import fs
@@ -22,8 +23,11 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes(path: Path, data: bytes, *, exclusive: bool = False, root: Path | None = None) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permission bits.
+def write_bytes(
+    path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False, root: Path | None = None
+) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces of bytes written in turn) atomically,
+    keeping its permission bits.
 
     With ``exclusive`` the write fails with :class:`FileExistsError` when ``path`` exists,
     and never replaces a file that appears in the meantime. A target that is a link or not a
@@ -44,7 +48,8 @@ def write_bytes(path: Path, data: bytes, *, exclusive: bool = False, root: Path 
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                out.write(piece)
             out.flush()
             os.fsync(out.fileno())
         tmp.chmod(mode)

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
-from dossier.check import CheckResult, check
+from dossier.check import CheckResult, check, check_cached
 from dossier.diagnostics import Diagnostic, Severity
+from dossier.incremental import Memory
 from dossier.model import Dossier
 from dossier.project import Project
 
@@ -179,7 +180,8 @@ def show_check_errors(project: Project, result: CheckResult) -> None:
 class Regenerator:
     """``serve``'s work on a save: check; then render only the pages whose inputs changed, with
     the page cache kept in memory, and write what changed; or, when the check fails, show its
-    errors in the browser instead of silently keeping the old pages."""
+    errors in the browser instead of silently keeping the old pages. The check is incremental
+    (:func:`dossier.check.check_cached`): a save re-judges only the entries it changed."""
 
     def __init__(self, project: Project, engine: str) -> None:
         self.project = project
@@ -188,9 +190,11 @@ class Regenerator:
         # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
+        # The last check's parts and model values: a save re-checks only what it changed.
+        self.memory = Memory()
 
     def __call__(self) -> CheckResult:
-        result = check(self.project)
+        result = check_cached(self.project, memory=self.memory)
         if result.dossier is None:
             show_check_errors(self.project, result)
             return result

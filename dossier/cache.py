@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import stat
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +37,9 @@ def key(project: Project) -> str:
     return inputs(project)[0]
 
 
-def inputs(project: Project) -> tuple[str, dict[str, str]]:
-    """:func:`key`, and a digest of each seed file's bytes by file name (for the incremental check)."""
+def inputs(project: Project, keep: dict[str, bytes] | None = None) -> tuple[str, dict[str, str]]:
+    """:func:`key`, and a digest of each seed file's bytes by file name (for the incremental check);
+    ``keep`` receives each seed's bytes by file name, so that the check need not read them again."""
     h = hashlib.sha256()
     seed_digests: dict[str, str] = {}
     # A refused path (a link, a FIFO) is keyed by the refusal, never read: reading a FIFO blocks.
@@ -54,7 +58,10 @@ def inputs(project: Project) -> tuple[str, dict[str, str]]:
     for seed in seed_files:
         h.update(_bytes(f"\n{seed.name}\n"))
         try:
-            digest = hashlib.sha256(fs.read_bytes(seed)).digest()  # its folder is checked above
+            raw = fs.read_bytes(seed)  # its folder is checked above
+            digest = hashlib.sha256(raw).digest()
+            if keep is not None:
+                keep[seed.name] = raw
         except fs.UnsafePath as refused:
             digest = _bytes(f"<refused {refused.reason}>")
         except OSError:
@@ -64,6 +71,25 @@ def inputs(project: Project) -> tuple[str, dict[str, str]]:
     _key_originals(project, h)
     h.update(_bytes(checker_version()))
     return h.hexdigest(), seed_digests
+
+
+@dataclass
+class Inputs:
+    """What a check reads, digested once: :func:`inputs` with this cache folder's :func:`identity`
+    (``who``; None: no usable cache folder, so no cache) and each seed's bytes, kept for the check."""
+
+    who: str | None
+    digest: str  # the key of the whole result, the identity included
+    seed_digests: dict[str, str]
+    seed_bytes: dict[str, bytes]
+
+
+def gather(project: Project, *, use_cache: bool = True) -> Inputs:
+    """The inputs of a check, read once (see :class:`Inputs`); ``use_cache=False``: no identity."""
+    who = identity(project) if use_cache else None
+    seed_bytes: dict[str, bytes] = {}
+    digest, seed_digests = inputs(project, seed_bytes)
+    return Inputs(who, f"{digest}:{who}", seed_digests, seed_bytes)
 
 
 def checker_version() -> str:
@@ -131,25 +157,55 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
         pass  # not used; a refused cache folder is reported by the check itself (E110)
 
 
-_PARTS = "check-parts.json"
+_PARTS = "check-parts.bin"
+MODELS = "check-models.bin"  # the model values an incremental check with the model stores
+_PARTS_MAGIC = b"dossier check parts\n"
 
 
-def read_parts(project: Project) -> dict[str, Any]:
-    """The incremental check's remembered results (:mod:`dossier.incremental`); empty if none."""
+def read_parts(project: Project, version: str, name: str = _PARTS) -> dict[str, Any]:
+    """The incremental check's remembered results (:mod:`dossier.incremental`) for this checker
+    ``version``; empty if none, or if the file is from another version or damaged.
+
+    The results are stored with :mod:`marshal` (a tenth of the time JSON takes to read), after a
+    header naming the version and a checksum of the payload. ``version`` names this cache folder's
+    identity (:func:`identity`), which a file arriving by commit or copy cannot know, so only a
+    payload this folder wrote, byte for byte, is ever unmarshalled."""
     try:
-        stored = json.loads(fs.read_text(project.cache_dir / _PARTS, root=project.root))
-    except (OSError, ValueError, fs.UnsafePath):
+        raw = fs.read_bytes(project.cache_dir / name, root=project.root)
+    except (OSError, fs.UnsafePath):
+        return {}
+    header = _PARTS_MAGIC + _bytes(version) + b"\n"
+    if not raw.startswith(header):
+        return {}
+    digest, newline, payload = raw[len(header) :].partition(b"\n")
+    if not newline or _checksum(payload) != digest:
+        return {}  # cut short or damaged
+    try:
+        stored = marshal.loads(payload)  # noqa: S302 - this folder's own bytes (see above)
+    except (EOFError, ValueError, TypeError):
         return {}
     return stored if isinstance(stored, dict) else {}
 
 
-def write_parts(project: Project, parts: dict[str, Any]) -> None:
-    """Store the incremental check's results atomically; skipped where the cache cannot be written."""
+def _checksum(payload: bytes) -> bytes:
+    """Detects a damaged or cut payload (the version line, not this, keeps other folders' files
+    out): CRC-32 and the length, ten times cheaper than sha256 on the megabytes stored."""
+    return f"{zlib.crc32(payload):08x}-{len(payload)}".encode()
+
+
+def write_parts(project: Project, version: str, parts: dict[str, Any], name: str = _PARTS) -> None:
+    """Store the incremental check's results atomically (see :func:`read_parts`); skipped where the
+    cache cannot be written."""
+    try:
+        payload = marshal.dumps(parts)
+    except ValueError:  # a value marshal cannot store: keep nothing rather than something wrong
+        return
+    header = _PARTS_MAGIC + _bytes(version) + b"\n" + _checksum(payload) + b"\n"
     try:
         fs.make_dirs(project.root, project.cache_dir)
-        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
-        text = json.dumps(parts, separators=(",", ":"), check_circular=False)
-        atomic.write_text(project.cache_dir / _PARTS, text, root=project.root)
+        if not (project.cache_dir / ".gitignore").exists():
+            atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        atomic.write_bytes(project.cache_dir / name, header + payload, root=project.root)
     except (OSError, fs.UnsafePath):
         pass
 

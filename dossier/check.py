@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from dossier import dates, parallel, quotes
 from dossier.diagnostics import Diagnostic, Severity, diag, sort_key
@@ -34,6 +34,9 @@ from dossier.model import (
 from dossier.project import Project
 from dossier.seeds import SeedFile, original_file
 from dossier.yamlload import CONTROL, YMap, YSeq, char_name
+
+if TYPE_CHECKING:
+    from dossier.incremental import Memory
 
 
 @dataclass(frozen=True)
@@ -1024,47 +1027,54 @@ class _Checker:
                 )
 
     # --- model ---------------------------------------------------------------------------
-    def build_model(self) -> Dossier:
+    def build_model(
+        self, entities: tuple[Entity, ...] | None = None, facts: tuple[Fact, ...] | None = None
+    ) -> Dossier:
+        """The model of the checked data; an incremental check passes the entities and facts it
+        remembered (each built by :meth:`entity_model` and :meth:`_fact` when first judged)."""
         data = self.loaded.data
-        entities = tuple(
-            Entity(
-                id=e["id"],
-                type=e["type"],
-                name=e["name"],
-                aliases=tuple(e.get("aliases") or ()),
-                description=e.get("description") or "",
-                url=e.get("url"),
-                notes=e.get("notes") or "",
-                line=e.pos[0],
-                unidentified=e.get("unidentified") is True,
-            )
-            for _, e in _entries(data, "entities")
-        )
-        seeds = tuple(
-            Seed(
-                id=s.file.id,
-                title=s.meta["title"],
-                outlet=s.meta["outlet"],
-                published=s.published,  # type: ignore[arg-type]
-                language=s.meta["language"],
-                url=s.meta.get("url"),
-                sha256=s.meta["sha256"],
-                body=s.file.body,
-                path=self._seed_path(s.file),
-                body_line=s.file.body_line,
-                same_as=s.meta.get("same_as"),
-                inferred=dict(s.meta.get("inferred") or {}),
-                received_as=s.meta.get("received_as") or "",
-                notes=s.meta.get("notes") or "",
-                author=s.meta.get("author") or "",
-                archived=s.meta.get("archived"),
-                original=_kept_original(s.meta.get("original")),
-            )
-            for s in self.seeds.values()
-        )
-        facts = tuple(self._fact(f) for _, f in _entries(data, "facts"))
+        if entities is None:
+            entities = tuple(self.entity_model(e) for _, e in _entries(data, "entities"))
+        seeds = tuple(self.seed_model(s) for s in self.seeds.values())
+        if facts is None:
+            facts = tuple(self._fact(f) for _, f in _entries(data, "facts"))
         return Dossier(
             str(data.get("title") or "Dossier"), str(data.get("summary") or ""), entities, facts, seeds
+        )
+
+    @staticmethod
+    def entity_model(e: Any) -> Entity:
+        return Entity(
+            id=e["id"],
+            type=e["type"],
+            name=e["name"],
+            aliases=tuple(e.get("aliases") or ()),
+            description=e.get("description") or "",
+            url=e.get("url"),
+            notes=e.get("notes") or "",
+            line=e.pos[0],
+            unidentified=e.get("unidentified") is True,
+        )
+
+    def seed_model(self, s: _Seed) -> Seed:
+        return Seed(
+            id=s.file.id,
+            title=s.meta["title"],
+            outlet=s.meta["outlet"],
+            published=s.published,  # type: ignore[arg-type]
+            language=s.meta["language"],
+            url=s.meta.get("url"),
+            sha256=s.meta["sha256"],
+            body=s.file.body,
+            path=self._seed_path(s.file),
+            body_line=s.file.body_line,
+            same_as=s.meta.get("same_as"),
+            inferred=dict(s.meta.get("inferred") or {}),
+            received_as=s.meta.get("received_as") or "",
+            notes=s.meta.get("notes") or "",
+            author=s.meta.get("author") or "",
+            archived=s.meta.get("archived"),
+            original=_kept_original(s.meta.get("original")),
         )
 
     def _fact(self, f: Any) -> Fact:
@@ -1270,6 +1280,19 @@ def _structure_diagnostics(loaded: Loaded) -> list[Diagnostic]:
 def check(project: Project, *, build: bool = True) -> CheckResult:
     """Load and check a project; ``build=False`` skips building the model (``dossier check``)."""
     return check_loaded(load(project), build=build)
+
+
+def check_cached(project: Project, *, build: bool = True, memory: Memory | None = None) -> CheckResult:
+    """:func:`check`'s result, judging again only what changed since the last check of this
+    project (:mod:`dossier.incremental`; the results are kept in ``.dossier-cache/``).
+
+    With ``build`` the model comes too, built only where its inputs changed. A long-running
+    caller (``serve``) passes the same :class:`dossier.incremental.Memory` on every call: then a
+    check after a save reads no cache file and decodes only the changed entries' model values.
+    A project whose layout the incremental check cannot cut is checked in full."""
+    from dossier import incremental
+
+    return incremental.run(project, build=build, memory=memory)
 
 
 # --- editorial consistency helpers -----------------------------------------------------------

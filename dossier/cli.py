@@ -7,6 +7,7 @@ inside each command so that ``dossier check`` on an unchanged project starts fas
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,6 @@ from dossier.project import Project
 from dossier.urls import ENGINES
 
 if TYPE_CHECKING:
-    from dossier.check import CheckResult
     from dossier.quote import Passage
 
 FORMATS = ("text", "github", "json")
@@ -64,20 +64,15 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
     project = _project(project_dir)
     # A cached result is trusted only in the folder that computed it: a pull request can commit a
     # cache whose key it computed for broken data (the key is a digest of public files).
-    who = None if no_cache else cache.identity(project)
-    digest, seed_digests = cache.inputs(project)
-    digest = f"{digest}:{who}"
-    cached = None if who is None else cache.read(project, digest)
-    if cached is not None:
+    inputs = cache.gather(project, use_cache=not no_cache)
+    cached = None if inputs.who is None else cache.read(project, inputs.digest)
+    if cached is not None:  # nothing changed: neither the checker nor the YAML parser is imported
         diags, acknowledged = cached
     else:
-        from dossier.check import check as run_check
+        from dossier import incremental
 
-        result = None if who is None else _check_incremental(project, seed_digests, who)
-        result = result or run_check(project, build=False)
+        result = incremental.run(project, build=False, inputs=inputs)
         diags, acknowledged = list(result.diagnostics), result.acknowledged
-        if who is not None:
-            cache.write(project, digest, result.diagnostics, acknowledged)
     _print_diagnostics(diags, fmt)
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
@@ -86,25 +81,6 @@ def check(project_dir: str | None, fmt: str | None, strict: bool, no_cache: bool
         summary += f" ({acknowledged} acknowledged in the data)"
     click.echo(summary, err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
-
-
-def _check_incremental(project: Project, seed_digests: dict[str, str], who: str) -> CheckResult | None:
-    """The check re-judging only what changed since the last one, or None (check in full).
-
-    ``who`` (:func:`dossier.cache.identity`) is part of the version: stored parts from any other
-    folder (committed, copied) are never used."""
-    from dossier import cache, incremental
-
-    version = f"{cache.checker_version()}:{who}"
-    try:
-        done = incremental.check(project, seed_digests, version, cache.read_parts(project))
-    except Exception:  # a safety net: the full check is always right, and never a traceback
-        return None
-    if done is None:
-        return None
-    result, parts = done
-    cache.write_parts(project, parts)
-    return result
 
 
 def _print_diagnostics(diags: list, fmt: str | None) -> None:  # type: ignore[type-arg]
@@ -356,32 +332,49 @@ def export_command(project_dir: str | None, fmt: str, table: str | None, out_dir
     csv tables are written into --out, or into ./export/ (which must not be a link).
     """
     from dossier import export
-    from dossier.check import check as run_check
+    from dossier.check import check_cached
 
     if table is not None and fmt != "csv":
         raise click.UsageError("--table picks one csv table: use it with --format csv")
     project = _project(project_dir)
-    result = run_check(project)
+    # Incremental: after a check, only changed facts are judged again, and the parsed file is
+    # never held whole (at 50,000 facts that alone is half a gigabyte).
+    result = check_cached(project)
     if result.dossier is None:
         _report(result)
         sys.exit(1)
+    files: dict[str, str | Iterable[str]]
     if fmt == "csv":
-        files = export.to_csv(result.dossier)
+        files = dict(export.to_csv(result.dossier))
         if table is not None:
             files = {f"{table}.csv": files[f"{table}.csv"]}
     else:
-        files = {
-            f"dossier.{fmt}": export.to_json(result.dossier)
-            if fmt == "json"
-            else export.to_jsonl(result.dossier)
-        }
+        # One record at a time: the whole text of a large dossier is never held (nor its records).
+        pieces = export.json_pieces if fmt == "json" else export.jsonl_pieces
+        files = {f"dossier.{fmt}": pieces(result.dossier)}
     if out_dir is None and len(files) == 1:
-        click.echo(next(iter(files.values())), nl=False)
+        text = next(iter(files.values()))
+        for batch in [text] if isinstance(text, str) else _batches(text):
+            click.echo(batch, nl=False)
         return
     _write_export(files, out_dir)
 
 
-def _write_export(files: dict[str, str], out_dir: str | None) -> None:
+def _batches(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """The pieces joined into strings of about ``size`` characters (one write, not one a record)."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) -> None:
     from dossier import atomic, fs
 
     # The folder --out names may be anywhere the user chooses. The default one is implicit, so it
@@ -396,7 +389,10 @@ def _write_export(files: dict[str, str], out_dir: str | None) -> None:
                 folder.mkdir(parents=True, exist_ok=True)
             else:
                 fs.make_dirs(root, root / folder)
-            atomic.write_text(folder.absolute() / name, text, root=root)
+            data = (
+                text.encode("utf-8") if isinstance(text, str) else (b.encode("utf-8") for b in _batches(text))
+            )
+            atomic.write_bytes(folder.absolute() / name, data, root=root)
         except fs.UnsafePath as refused:
             raise click.ClickException(f"refusing to write {refused}") from None
         except OSError as exc:

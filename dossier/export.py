@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dossier.dates import FuzzyDate
@@ -126,15 +126,43 @@ def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
     }
 
 
+def _record_lists(dossier: Dossier) -> tuple[tuple[str, Iterator[dict[str, Any]]], ...]:
+    """The lists of the JSON document, each record made when it is asked for."""
+    return (
+        ("entities", (entity_record(e) for e in dossier.entities)),
+        ("seeds", (seed_record(s) for s in dossier.seeds)),
+        ("facts", (fact_record(dossier, f) for f in dossier.facts)),
+    )
+
+
 def records(dossier: Dossier) -> dict[str, Any]:
     """The dossier as plain JSON-ready values."""
     return {
         "title": dossier.title,
         "summary": dossier.summary,
-        "entities": [entity_record(e) for e in dossier.entities],
-        "seeds": [seed_record(s) for s in dossier.seeds],
-        "facts": [fact_record(dossier, f) for f in dossier.facts],
+        **{key: list(rows) for key, rows in _record_lists(dossier)},
     }
+
+
+def json_pieces(dossier: Dossier) -> Iterator[str]:
+    """:func:`to_json`'s text in pieces, one record each: ``dossier export`` writes a large dossier
+    without holding every record and the whole text at once (at 50,000 facts, a third of a
+    gigabyte). Joined, the pieces are exactly :func:`to_json` (the encoder's own separators)."""
+    yield f"{{{json_text('title')}: {json_text(dossier.title)}, {json_text('summary')}: {json_text(dossier.summary)}"
+    for key, rows in _record_lists(dossier):
+        yield f", {json_text(key)}: ["
+        for i, row in enumerate(rows):
+            yield f", {json_text(row)}" if i else json_text(row)
+        yield "]"
+    yield "}\n"
+
+
+def jsonl_pieces(dossier: Dossier) -> Iterator[str]:
+    """:func:`to_jsonl`'s lines, one record each (see :func:`json_pieces`)."""
+    for key, rows in _record_lists(dossier):
+        kind = {"entities": "entity", "seeds": "seed", "facts": "fact"}[key]
+        for row in rows:
+            yield json_text({"kind": kind, **row}) + "\n"
 
 
 def to_json(dossier: Dossier, data: dict[str, Any] | None = None) -> str:

@@ -164,8 +164,9 @@ def entries(root: Path, folder: Path, suffix: str) -> list[Path]:
     with os.scandir(folder) as listing:
         for entry in listing:
             if entry.name.endswith(suffix) and not entry.is_dir(follow_symlinks=False):
-                found.append(Path(entry.path))
-    return sorted(found)
+                found.append(entry.name)
+    # Sorted by name, as Paths in one folder sort, without pathlib's slower comparisons.
+    return [folder / name for name in sorted(found)]
 
 
 def make_dirs(root: Path, folder: Path) -> None:

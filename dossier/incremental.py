@@ -1,15 +1,18 @@
 """An incremental ``dossier check``: re-judge only the entries an edit touched.
 
-The facts file is cut at its top-level list items (each entity, each fact) by a scan of its
-lines; each item is parsed on its own, with the line numbers it has in the file. Two kinds of
-result are remembered, by content hash, in ``.dossier-cache/check-parts.json``:
+The facts file is cut at its top-level list items (each entity, each fact) by regex scans for
+the line before each item; each item is parsed on its own, with the line numbers it has in the
+file. Two kinds of result are remembered, by content hash, in ``.dossier-cache/check-parts.bin``
+(marshal data; see :func:`dossier.cache.read_parts` for why only this folder's own file is read):
 
 * per item (its kind, index and text): the schema and control-character findings, the seeds it
   names, and a *pruned* copy of it (ids, status, references, with positions) that the rules
   comparing entries with each other need;
-* per fact (its item hash, the hashes of the seeds it names, the entities' ids and names, the
-  seed files present and the checker's version): the findings of every rule that judges one fact
-  (:meth:`dossier.check._Checker.check_fact`) and how many warnings it acknowledged.
+* per fact (its item hash; valid while the seeds it names keep their bytes and the context —
+  every entity, the seed files present, the checker's version — is the same): the findings of
+  every rule that judges one fact (:meth:`dossier.check._Checker.check_fact`) and how many
+  warnings it acknowledged; where the model was wanted (:func:`run` with ``build``, ``serve``),
+  the name of its model value, kept in ``check-models.bin``, which ``dossier check`` never reads.
 
 The rules that compare entries (duplicate ids, contradictions, unused seeds and entities, outlets)
 run on the pruned copies every time; they are cheap. Findings are stored with lines relative to
@@ -23,22 +26,36 @@ returns ``None`` and the caller checks cold. The result is always the full check
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import hashlib
-import json
+import os
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field, fields, is_dataclass
+from functools import partial
 from typing import Any
 
-from dossier import fs, seeds
-from dossier.check import CheckResult, _Checker, control_characters, fact_usage, schema_diagnostics, seed_path
-from dossier.diagnostics import RULES, Diagnostic, sort_key
+from dossier import cache, fs, parallel, seeds
+from dossier.check import (
+    PARALLEL_MIN_FACTS,
+    CheckResult,
+    _Checker,
+    control_characters,
+    fact_usage,
+    schema_diagnostics,
+    seed_path,
+)
+from dossier.dates import FuzzyDate
+from dossier.diagnostics import RULES, Diagnostic, Severity, sort_key
 from dossier.load import Loaded
+from dossier.model import Citation, DateResolution, Dossier, Entity, Fact, Figure
 from dossier.project import Project
 from dossier.seeds import SeedFile
-from dossier.yamlload import YMap, YSeq, may_hold_control, parse
+from dossier.yamlload import Parsed, YamlProblem, YMap, YSeq, may_hold_control, parse
 
-FORMAT = 1  # of the stored parts; a different number discards them
+FORMAT = 2  # of the stored parts; a different number discards them
 _SECTIONS = ("entities", "facts")
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*:(?: |$)")
 # What a fact's cross-entry rules read: kept in its pruned copy.
@@ -48,7 +65,7 @@ _KEEP = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Chunk:
     """One top-level list item: its section, index, first line and text; ``key`` hashes all but
     the line (findings are stored relative to it)."""
@@ -64,48 +81,67 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Characters ``str.splitlines`` would end a line at where YAML does not: a file holding one is
+# left to the full check (the scan below cuts at "\n" only).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# Each pattern starts at the "\n" before a line, so the regex engine finds candidates by a fast
+# scan for that character (a pattern starting with ^ is tried at every position of the file).
+_TOP_LINE = re.compile(r"\n[^ #\n]")  # a line at column 0: a top-level key
+_ITEM = re.compile(r"\n  - ")  # an item's first line
+# Inside a list, a line that is none of: an item's first line ("  - "), a deeper line, a blank
+# line, a comment. Before the first item only blank lines and comments may stand.
+_ODD_IN_LIST = re.compile(r"\n(?: [^ #]|  [^ #-]|  -[^ ])")
+_ODD_BEFORE_ITEMS = re.compile(r"\n(?!\n| *#)(?=.)")  # (?=.): not the line after the span
+
+
 def split(text: str) -> tuple[str, list[Chunk]] | None:
     """The file with every list item blanked out (line numbers kept), and the items; ``None``
-    when the layout is not the plain block layout this scan understands."""
-    lines = text.splitlines(keepends=True)
-    if not lines or not text.endswith("\n"):
+    when the layout is not the plain block layout ``fmt`` writes.
+
+    The lines at column 0 are found by a regex; each list between them is cut at its items'
+    first lines, and a regex looks for any line that fits no rule, so no Python code runs per
+    line (the file of 10,000 facts has 200,000)."""
+    if not text.endswith("\n") or any(c in text for c in _OTHER_BREAKS):
         return None
+    t = "\n" + text  # every line now follows a "\n"; offsets below are in ``t``
     head: list[str] = []
     chunks: list[Chunk] = []
-    section = ""  # the list the lines belong to, or "" at the top level
-    current: list[str] = []
-    start = 0
-
     counts = dict.fromkeys(_SECTIONS, 0)
-
-    def close() -> None:
-        if current:
-            text = "".join(current)
-            key = _hash(f"{section}\0{counts[section]}\0{text}")
-            chunks.append(Chunk(section, counts[section], start, text, key))
-            counts[section] += 1
-            current.clear()
-
-    for number, line in enumerate(lines, 1):
-        if line[0] not in " #\n":  # a top-level key ends any list
-            close()
-            if not _TOP_KEY.match(line):
-                return None  # "- item", "---", "? key", '"key":', a tab: leave it to the full check
-            section = line[:-2] if line.endswith(":\n") and line[:-2] in _SECTIONS else ""
-            head.append(line)
-        elif not section or (not current and (line == "\n" or line.lstrip(" ").startswith("#"))):
-            head.append(line)  # values at the top level; comments and blank lines before a list
-        elif line.startswith("  - "):
-            close()
-            current.append(line)
-            start = number
-            head.append("\n")
-        elif current and (line.startswith("   ") or line == "\n" or line.lstrip(" ").startswith("#")):
-            current.append(line)
-            head.append("\n")
-        else:
-            return None  # a list laid out otherwise than fmt writes it
-    close()
+    line = 1  # the line ``pos`` is on
+    pos = 1
+    section = ""
+    tops = [m.start() + 1 for m in _TOP_LINE.finditer(t)]
+    for start in [*tops, len(t)]:
+        # The lines from ``pos`` to ``start``, below the last top-level line.
+        first = _ITEM.search(t, pos - 1, start) if section else None
+        before = start if first is None else first.start() + 1
+        if section and _ODD_BEFORE_ITEMS.search(t, pos - 1, before):
+            return None
+        head.append(t[pos:before])
+        at = line + t.count("\n", pos, before)
+        if first is not None:
+            if _ODD_IN_LIST.search(t, before - 1, start):
+                return None
+            starts = [m.start() + 1 for m in _ITEM.finditer(t, before - 1, start)]
+            for a, b in zip(starts, [*starts[1:], start], strict=True):
+                chunk = t[a:b]
+                index = counts[section]
+                chunks.append(Chunk(section, index, at, chunk, _hash(f"{section}\0{index}\0{chunk}")))
+                counts[section] = index + 1
+                n = chunk.count("\n")
+                head.append("\n" * n)
+                at += n
+        line = at
+        if start == len(t):
+            break
+        end = t.index("\n", start) + 1
+        top = t[start:end]
+        if not _TOP_KEY.match(top):
+            return None  # "- item", "---", "? key", '"key":', a tab: leave it to the full check
+        section = top[:-2] if top.endswith(":\n") and top[:-2] in _SECTIONS else ""
+        head.append(top)
+        line += 1
+        pos = end
     return "".join(head), chunks
 
 
@@ -136,21 +172,24 @@ def _enc(node: Any, base: int) -> Any:
 
 
 def _dec(data: Any, base: int) -> Any:
+    """:func:`_enc`'s output as the node it was (scalars are tested inline: most values are)."""
     if not isinstance(data, list):
         return data
     if data[0] == "m":
         ymap = YMap((data[1] + base, data[2]))
         key_pos, value_pos = ymap.key_pos, ymap.value_pos
         for n in range(3, len(data), 6):
-            k = data[n]
-            ymap[k] = _dec(data[n + 5], base)
+            k, v = data[n], data[n + 5]
+            ymap[k] = _dec(v, base) if type(v) is list else v
             key_pos[k] = (data[n + 1] + base, data[n + 2])
             value_pos[k] = (data[n + 3] + base, data[n + 4])
         return ymap
     yseq = YSeq((data[1] + base, data[2]))
+    append, append_pos = yseq.append, yseq.item_pos.append
     for n in range(3, len(data), 3):
-        yseq.append(_dec(data[n + 2], base))
-        yseq.item_pos.append((data[n] + base, data[n + 1]))
+        v = data[n + 2]
+        append(_dec(v, base) if type(v) is list else v)
+        append_pos((data[n] + base, data[n + 1]))
     return yseq
 
 
@@ -203,6 +242,9 @@ class _Incremental(_Checker):
 
     judge: Callable[[], None]
     judged: dict[str, Any]
+    context: list[Any]  # what the facts were judged against: the context's digest, the seed digests
+    models: dict[str, Any]  # the stored model values of facts, by the name their findings give
+    records: dict[int, tuple[str, Any]]  # each fact item's value and its name, by id() of its _Item
 
     def check_facts(self) -> None:
         self.judge()
@@ -221,11 +263,101 @@ class _Incremental(_Checker):
         return found
 
 
+# --- the model, remembered ---------------------------------------------------------------------
+# A fact's or entity's model value is stored as marshal stores data: a dataclass as the list
+# [type name, field, ...] (lists stand for nothing else), a date as ["date", ordinal], its line
+# relative to its item, so that an edit above it moves it without re-judging it.
+_MODEL_TYPES: dict[str, Any] = {
+    t.__name__: t for t in (Fact, Citation, Figure, DateResolution, FuzzyDate, Entity)
+}
+_LINE_FIELD = {t.__name__: [f.name for f in fields(t)].index("line") + 1 for t in (Fact, Entity)}
+
+
+def _plain(value: Any) -> Any:
+    if type(value).__name__ in _MODEL_TYPES and is_dataclass(value):
+        return [type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value))]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dt.date):
+        return ["date", value.toordinal()]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return value
+    raise TypeError(f"not a model value: {type(value).__name__}")
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, list):
+        if value[0] == "date":
+            return dt.date.fromordinal(value[1])
+        return _MODEL_TYPES[value[0]](*(_unplain(v) for v in value[1:]))
+    if isinstance(value, tuple):
+        return tuple(_unplain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unplain(v) for k, v in value.items()}
+    return value
+
+
+def _record(build: Callable[[], Any], base: int) -> Any:
+    """The stored form of the model value ``build()`` makes, its line relative to ``base``;
+    ``None`` where the entry cannot be modelled (it has errors, which leave no model anyway)."""
+    try:
+        record = _plain(build())
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    record[_LINE_FIELD[record[0]]] -= base
+    return record
+
+
+def _model(
+    record: Any, base: int, key: str, memo: dict[tuple[str, int], Any], used: dict[tuple[str, int], Any]
+) -> Any:
+    """The model value of a stored record, at line ``base``. ``memo`` holds the values decoded
+    earlier by the key their record is stored under (``serve`` keeps it between checks);
+    ``used`` gets this one."""
+    value = memo.get((key, base))
+    if value is None:
+        args = list(record)
+        args[_LINE_FIELD[record[0]]] += base
+        value = _unplain(args)
+    used[key, base] = value
+    return value
+
+
+@dataclass
+class Memory:
+    """What a long-running caller (``serve``) keeps between checks: the last stored parts and
+    the model values decoded from them, so that a save neither reads the parts file nor decodes
+    what did not change. One per project."""
+
+    version: str = ""
+    parts: dict[str, Any] | None = None
+    stored_models: dict[str, Any] = field(default_factory=dict)
+    models: dict[tuple[str, int], Any] = field(default_factory=dict)
+    digest: str = ""
+    result: CheckResult | None = None
+
+
 def check(
-    project: Project, seed_digests: dict[str, str], version: str, stored: dict[str, Any]
+    project: Project,
+    seed_digests: dict[str, str],
+    version: str,
+    stored: dict[str, Any],
+    *,
+    build: bool = False,
+    seed_bytes: dict[str, bytes] | None = None,
+    memory: Memory | None = None,
+    models: dict[str, Any] | None = None,
 ) -> tuple[CheckResult, dict[str, Any]] | None:
     """The full check's result for ``project``, re-judging only what changed since ``stored``;
-    and what to store for next time. ``None`` where the file must be checked in full."""
+    and what to store for next time. ``None`` where the file must be checked in full.
+
+    With ``build`` the result carries the model (``dossier.check.check(project)``'s, equal
+    field by field) when there is no error: each fact's and entity's model value is remembered
+    beside its findings, so only what changed is built. ``seed_bytes``: each seed's bytes by
+    file name, read already (:func:`dossier.cache.inputs`); ``models``: the model values stored
+    apart from ``stored`` (default: its ``"models"``), which the returned parts hold when built."""
     if stored.get("format") != FORMAT or stored.get("version") != version:
         stored = {}
     if fs.survey(project) or not project.seeds_dir.is_dir():
@@ -244,6 +376,73 @@ def check(
     root: YMap = head.data
     facts_path = project.rel(project.facts_file)
     old_items: dict[str, Any] = stored.get("items", {})
+    misses = [chunk for chunk in chunks if chunk.key not in old_items]
+    # The schema findings of new items are independent of everything else: where this process
+    # may fork, a worker on the other core validates them (importing jsonschema there, a tenth of
+    # a second) while this one checks the rest.
+    job = None
+    if misses and memory is None and len(chunks) >= PARALLEL_MIN_FACTS and threading.active_count() == 1:
+        job = parallel.Job(partial(_items_findings, facts_path, misses), fork=True)
+    try:
+        return _check_cut(
+            project,
+            seed_digests,
+            version,
+            stored,
+            build,
+            seed_bytes,
+            memory,
+            head_text,
+            chunks,
+            root,
+            misses,
+            job,
+            models,
+        )
+    finally:
+        if job is not None:
+            job.result()  # reaps the worker where the check gave up early
+
+
+def _item_findings(facts_path: str, chunk: Chunk, tree: Any, at: tuple[int, int]) -> list[list[Any]]:
+    """The schema and control-character findings of one item, stored relative to its line."""
+    prefix = (chunk.section, chunk.index)
+    found = schema_diagnostics(
+        facts_path, tree, "facts.schema.json", part=f"items:{chunk.section}", prefix=prefix, at=at
+    )
+    if may_hold_control(chunk.text):
+        found += control_characters(facts_path, tree, "top level", prefix, at)
+    return _enc_diags(found, chunk.line)
+
+
+def _items_findings(facts_path: str, chunks: list[Chunk]) -> list[list[list[Any]]]:
+    """:func:`_item_findings` of each item, parsed here (the worker is given no trees)."""
+    out = []
+    for chunk in chunks:
+        parsed = parse(chunk.text, chunk.line)
+        good = not parsed.problems and isinstance(parsed.data, YSeq) and len(parsed.data) == 1
+        out.append(_item_findings(facts_path, chunk, parsed.data[0], parsed.data.item_pos[0]) if good else [])
+    return out
+
+
+def _check_cut(
+    project: Project,
+    seed_digests: dict[str, str],
+    version: str,
+    stored: dict[str, Any],
+    build: bool,
+    seed_bytes: dict[str, bytes] | None,
+    memory: Memory | None,
+    head_text: str,
+    chunks: list[Chunk],
+    root: YMap,
+    misses: list[Chunk],
+    job: parallel.Job[list[list[list[Any]]]] | None,
+    models: dict[str, Any] | None,
+) -> tuple[CheckResult, dict[str, Any]] | None:
+    """:func:`check` once the file is cut: ``job`` validates the ``misses`` where it is given."""
+    facts_path = project.rel(project.facts_file)
+    old_items: dict[str, Any] = stored.get("items", {})
     new_items: dict[str, Any] = {}
     items: list[_Item] = []
     for chunk in chunks:
@@ -258,19 +457,15 @@ def check(
             ):
                 return None
             tree, at = parsed.data[0], parsed.data.item_pos[0]
-            prefix = (chunk.section, chunk.index)
-            found = schema_diagnostics(
-                facts_path, tree, "facts.schema.json", part=f"items:{chunk.section}", prefix=prefix, at=at
-            )
-            if may_hold_control(chunk.text):
-                found += control_characters(facts_path, tree, "top level", prefix, at)
             entry = {
                 "at": [at[0] - chunk.line, at[1]],
                 "pruned": _enc(_pruned(tree, chunk.section), chunk.line),
                 "seeds": _named_seeds(tree),
                 "usage": fact_usage(tree) if isinstance(tree, YMap) else [[], []],
-                "found": _enc_diags(found, chunk.line),
+                "found": None if job is not None else _item_findings(facts_path, chunk, tree, at),
             }
+            if chunk.section == "entities":
+                entry["model"] = _record(partial(_Checker.entity_model, tree), chunk.line)
         new_items[chunk.key] = entry
         # The parsed tree is not kept: at 50,000 facts every tree at once would need a gigabyte.
         items.append(_Item(chunk, entry))
@@ -289,33 +484,175 @@ def check(
             listed.item_pos.append((item.chunk.line + item.stored["at"][0], item.stored["at"][1]))
         root[section] = listed
         root.value_pos[section] = listed.pos
-    seed_files = tuple(seeds.read_all(project.seeds_dir, root=project.root))
+    old_front: dict[str, Any] = stored.get("front", {})
+    new_front: dict[str, Any] = {}
+    seed_files = tuple(
+        seeds.read_all(
+            project.seeds_dir,
+            root=project.root,
+            raw=seed_bytes,
+            parse_front=partial(_parse_front, old_front, new_front),
+        )
+    )
     originals, stray = seeds.read_originals(project.seeds_dir, seed_files, root=project.root)
     loaded = Loaded(facts_path, root, seed_files, (), may_hold_control(head_text), originals, stray)
     checker = _Incremental(loaded)
     checker.seed_digests = seed_digests
     checker.memo = stored.get("front_matter", {})
     checker.used = {}
-    checker.judge = lambda: _judge_facts(checker, items, root, seed_files, version, seed_digests, stored)
+    checker.records = {}
+    checker.models = dict(stored.get("models", {}) if models is None else models)
+    checker.judge = lambda: _judge_facts(
+        checker, items, root, seed_files, version, seed_digests, stored, build
+    )
     checker.run()
     new_facts = checker.judged
+    if job is not None:
+        for chunk, found in zip(misses, job.result(), strict=True):
+            new_items[chunk.key]["found"] = found
     for item in items:
         checker.found += _dec_diags(item.stored["found"], item.chunk.line)
-    checker.found += schema_diagnostics(facts_path, root, "facts.schema.json", part="head")
+    head_key = _hash(f"{facts_path}\0{head_text}")  # the top level's own findings
+    head_found = stored.get("head", {}).get(head_key)
+    if head_found is None:
+        head_found = _enc_diags(schema_diagnostics(facts_path, root, "facts.schema.json", part="head"), 0)
+    checker.found += _dec_diags(head_found, 0)
     if loaded.may_hold_control:
         checker.found += control_characters(facts_path, _head_only(root, chunks), "top level")
     for file in seed_files:
         if isinstance(file.meta, YMap):
             checker.found += control_characters(seed_path(loaded, file), file.meta, "front matter")
     result = CheckResult(tuple(sorted(set(checker.found), key=sort_key)), checker.acknowledged)
+    if build and result.errors == 0:
+        model = _build_model(checker, items, memory)
+        if model is None:
+            return None
+        result = CheckResult(result.diagnostics, result.acknowledged, model)
     parts = {
         "format": FORMAT,
         "version": version,
         "items": new_items,
         "facts": new_facts,
         "front_matter": checker.used,
+        "context": checker.context[0],
+        "seed_digests": checker.context[1],
+        "front": new_front,
+        "head": {head_key: head_found},
     }
+    if build:  # what the next check wanting the model needs; kept apart: ``dossier check`` never does
+        parts["models"] = dict(checker.records.values())
     return result, parts
+
+
+def run(
+    project: Project,
+    *,
+    build: bool = True,
+    memory: Memory | None = None,
+    inputs: cache.Inputs | None = None,
+) -> CheckResult:
+    """``dossier.check.check(project, build=build)``'s result, re-judging only what changed since
+    the last check of this project (the stored parts, or ``memory``), and remembering it all for
+    the next; the full check where the cut cannot be made (see the module's docstring).
+
+    ``inputs``: the project's inputs, where the caller has gathered them (:func:`dossier.cache.gather`).
+    Never raises on bad input: a failure of the incremental path falls back to the full check."""
+    enabled = gc.isenabled()
+    # The check allocates a million small objects and frees few before it ends; the cyclic
+    # collector, run every few thousand allocations, finds nothing and costs a fifth of the time.
+    gc.disable()
+    try:
+        return _run(project, build, memory, inputs or cache.gather(project))
+    finally:
+        if memory is None:
+            # A one-off check (``dossier check``) is followed by no more than printing: without
+            # this, the first allocation after gc.enable() walks every object the check left
+            # (0.1 s). A long-running caller (``serve``) pays that walk rather than keep all.
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inputs) -> CheckResult:
+    from dossier.check import check as full_check
+
+    if inputs.who is None:
+        return full_check(project, build=build)
+    last = memory.result if memory is not None and memory.digest == inputs.digest else None
+    if last is not None and (not build or last.dossier is not None or last.errors):
+        return last  # nothing changed since this process checked last
+    if not build:
+        cached = cache.read(project, inputs.digest)
+        if cached is not None:
+            return CheckResult(tuple(cached[0]), cached[1])
+    # A cached result is trusted only in the folder that computed it: a pull request can commit
+    # a cache whose keys it computed for broken data (a key is a digest of public files).
+    version = f"{cache.checker_version()}:{inputs.who}"
+    if memory is not None and memory.version == version and memory.parts is not None:
+        stored, models = memory.parts, memory.stored_models
+    else:
+        stored = cache.read_parts(project, version)
+        # The facts' model values are a file of their own: ``dossier check`` never reads them.
+        models = cache.read_parts(project, version, cache.MODELS).get("models", {}) if build else {}
+    try:
+        done = check(
+            project,
+            inputs.seed_digests,
+            version,
+            stored,
+            build=build,
+            seed_bytes=inputs.seed_bytes,
+            memory=memory,
+            models=models,
+        )
+    except Exception:  # a safety net: the full check is always right, and never a traceback
+        done = None
+    if done is None:
+        result = full_check(project, build=build)
+    else:
+        result, parts = done
+        if "models" in parts:
+            models = parts.pop("models")
+            cache.write_parts(project, version, {"models": models}, cache.MODELS)
+        cache.write_parts(project, version, parts)
+        if memory is not None:
+            memory.version, memory.parts, memory.stored_models = version, parts, models
+    cache.write(project, inputs.digest, result.diagnostics, result.acknowledged)
+    if memory is not None:
+        memory.digest, memory.result = inputs.digest, result
+    return result
+
+
+def _parse_front(old: dict[str, Any], new: dict[str, Any], text: str) -> Parsed:
+    """A seed's front matter parsed, or as parsed before (by its text: its lines start at 2)."""
+    key = _hash(text)
+    stored = old.get(key)
+    if stored is None:
+        parsed = parse(text, first_line=2)
+        stored = [_enc(parsed.data, 0), [list(astuple(p)) for p in parsed.problems], parsed.anchored]
+    new[key] = stored
+    return Parsed(_dec(stored[0], 0), tuple(YamlProblem(*p) for p in stored[1]), stored[2])
+
+
+def _build_model(checker: _Incremental, items: list[_Item], memory: Memory | None) -> Dossier | None:
+    """The model from the stored entity and fact values; ``None`` if one is missing."""
+    memo = memory.models if memory is not None else {}
+    used: dict[tuple[str, int], Any] = {}
+    entities: list[Entity] = []
+    facts: list[Fact] = []
+    for item in items:
+        if item.chunk.section == "entities":
+            key, record = item.chunk.key, item.stored.get("model")
+        else:
+            key, record = checker.records.get(id(item), ("", None))
+        if record is None:
+            return None
+        (entities if item.chunk.section == "entities" else facts).append(
+            _model(record, item.chunk.line, key, memo, used)
+        )
+    if memory is not None:
+        memory.models = used  # what this model is made of; the rest is gone
+    return checker.build_model(tuple(entities), tuple(facts))
 
 
 def _judge_facts(
@@ -326,21 +663,24 @@ def _judge_facts(
     version: str,
     seed_digests: dict[str, str],
     stored: dict[str, Any],
+    build: bool,
 ) -> None:
     """Each fact's own findings, from the cache where its inputs are unchanged; then the rules
-    comparing facts (what :meth:`dossier.check._Checker.check_facts` does in a full check)."""
+    comparing facts (what :meth:`dossier.check._Checker.check_facts` does in a full check).
+    With ``build``, each fact's model value too (:func:`_record`), made when it is judged."""
     # Everything a fact's own findings depend on besides itself and its seeds.
     context = _hash(
-        json.dumps(
+        "\n".join(
             [
                 version,
                 # Every entity whole, not only names: a fact's rules read their flags
                 # (unidentified, outlet type) too; entities change rarely.
-                [i.chunk.key for i in items if i.chunk.section == "entities"],
-                sorted(f.id for f in seed_files),
-                sorted(checker.seeds),
-            ],
-            default=str,
+                *(i.chunk.key for i in items if i.chunk.section == "entities"),
+                "",
+                *sorted(f.id for f in seed_files),
+                "",
+                *sorted(checker.seeds),
+            ]
         )
     )
     by_tree: dict[int, _Item] = {}
@@ -349,29 +689,51 @@ def _judge_facts(
         for item, pruned in zip((i for i in items if i.chunk.section == "facts"), root["facts"], strict=True):
             by_tree[id(pruned)] = item
             checker.usage[id(pruned)] = item.stored["usage"]
-    old_facts: dict[str, Any] = stored.get("facts", {})
+    # A fact's stored findings stand while the context and the seeds it names are unchanged.
+    same_context = stored.get("context") == context
+    old_digests: dict[str, str] = stored.get("seed_digests", {})
+    changed = {name[:-3] for name in old_digests.keys() ^ seed_digests.keys()} | {
+        name[:-3] for name, digest in seed_digests.items() if old_digests.get(name, digest) != digest
+    }
+    old_facts: dict[str, Any] = stored.get("facts", {}) if same_context else {}
+    old_models: dict[str, Any] = checker.models
     new_facts: dict[str, Any] = {}
     checker.judged = new_facts
+    checker.context = [context, seed_digests]
     for fact in checker.facts.values():
         item = by_tree[id(fact)]
-        key = _hash(
-            json.dumps(
-                [item.chunk.key, context, [[s, seed_digests.get(f"{s}.md")] for s in item.stored["seeds"]]]
-            )
-        )
+        key = item.chunk.key
         judged = old_facts.get(key)
-        if judged is None:
+        if (
+            judged is None
+            or (changed and not changed.isdisjoint(item.stored["seeds"]))
+            # The model wanted, and its value never made or not at hand (a fact with an error
+            # has none: then no model is built).
+            or (build and (len(judged) < 3 or (judged[2] is not None and judged[2] not in old_models)))
+        ):
             tree = parse(item.chunk.text, item.chunk.line).data[0]
             mark, acknowledged = len(checker.found), checker.acknowledged
             checker.check_fact(tree)
             judged = [_enc_diags(checker.found[mark:], item.chunk.line), checker.acknowledged - acknowledged]
+            if build:
+                errors = any(d.severity is Severity.ERROR for d in checker.found[mark:])
+                record = None if errors else _record(partial(checker._fact, tree), item.chunk.line)
+                # A fresh name: ``serve`` keeps decoded values by it (the item key alone would
+                # also name this fact as it was judged against an older seed).
+                token = None if record is None else os.urandom(12).hex()
+                if token is not None:
+                    old_models[token] = record
+                judged.append(token)
             del checker.found[mark:]
             checker.acknowledged = acknowledged
             # The checker remembers a fact's anchors and date by id(), which a later tree may reuse.
             checker.anchors.clear()
             checker.fact_dates.clear()
         new_facts[key] = judged
-        checker.found += _dec_diags(judged[0], item.chunk.line)
+        if build and judged[2] is not None:
+            checker.records[id(item)] = (judged[2], old_models[judged[2]])
+        if judged[0]:
+            checker.found += _dec_diags(judged[0], item.chunk.line)
         checker.acknowledged += judged[1]
     checker.check_contradictions()
 

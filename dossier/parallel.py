@@ -20,6 +20,8 @@ class Job(Generic[T]):
 
     def __init__(self, fn: Callable[[], T], *, fork: bool) -> None:
         self._fn = fn
+        self._done = False
+        self._value: T
         self._pid = 0
         self._fd = -1
         if fork and hasattr(os, "fork"):
@@ -38,6 +40,13 @@ class Job(Generic[T]):
             self._pid, self._fd = pid, read_fd
 
     def result(self) -> T:
+        """The job's result; a second call returns it again (the worker is reaped once)."""
+        if self._done:
+            return self._value
+        self._value, self._done = self._result(), True
+        return self._value
+
+    def _result(self) -> T:
         if not self._pid:
             return self._fn()
         with os.fdopen(self._fd, "rb") as pipe:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dossier import fs
 from dossier.ids import SLUG as SLUG  # re-exported for the checker
-from dossier.yamlload import YamlProblem, parse
+from dossier.yamlload import Parsed, YamlProblem, parse
 
 _OPEN = re.compile(rb"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(rb"^---[ \t]*\r?$\n?", re.M)
@@ -54,8 +55,18 @@ def split(raw: bytes) -> tuple[bytes, bytes, int] | None:
     return front, body, body_line
 
 
-def read(path: Path, *, root: Path | None = None) -> SeedFile:
-    """Read one seed file (every folder below ``root`` checked too). Never raises on bad content."""
+def read(
+    path: Path,
+    *,
+    root: Path | None = None,
+    raw: bytes | None = None,
+    parse_front: Callable[[str], Parsed] | None = None,
+) -> SeedFile:
+    """Read one seed file (every folder below ``root`` checked too). Never raises on bad content.
+
+    ``raw``: the file's bytes where the caller has read them by the same rule already (the
+    incremental check hashes every seed first); ``parse_front`` parses the front matter in place
+    of :func:`dossier.yamlload.parse` (it may remember earlier parses)."""
     seed_id = path.stem
     too_long = fs.check_name(seed_id)
     if too_long:
@@ -64,7 +75,7 @@ def read(path: Path, *, root: Path | None = None) -> SeedFile:
     try:
         # A link could publish any file on the build machine, a FIFO would block the build:
         # both are refused without being opened (a pull request can add either).
-        raw = fs.read_bytes(path, root=root)
+        raw = fs.read_bytes(path, root=root) if raw is None else raw
     except fs.UnsafePath as refused:
         return SeedFile(seed_id, path, None, "", "", 1, (), refused.reason, "E110")
     except OSError as exc:
@@ -88,7 +99,8 @@ def read(path: Path, *, root: Path | None = None) -> SeedFile:
         return SeedFile(
             seed_id, path, None, "", digest, line, (), f"not valid UTF-8 at byte {exc.start}", "E105"
         )
-    parsed = parse(front_text, first_line=2)  # the front matter starts on the file's line 2
+    # The front matter starts on the file's line 2.
+    parsed = parse(front_text, first_line=2) if parse_front is None else parse_front(front_text)
     return SeedFile(seed_id, path, parsed.data, body, digest, body_line, parsed.problems)
 
 
@@ -98,16 +110,25 @@ def _byte_offset(raw: bytes, front: bytes, body: bytes, exc: UnicodeDecodeError)
     return base + exc.start
 
 
-def read_all(seeds_dir: Path, *, root: Path | None = None) -> list[SeedFile]:
+def read_all(
+    seeds_dir: Path,
+    *,
+    root: Path | None = None,
+    raw: Mapping[str, bytes] | None = None,
+    parse_front: Callable[[str], Parsed] | None = None,
+) -> list[SeedFile]:
     """Every ``*.md`` entry in the seeds folder that is not a folder, in name order; links and
     FIFOs are included so that :func:`read` refuses each by name. Empty when the folder is
-    missing or refused (the loader reports why)."""
+    missing or refused (the loader reports why). ``raw``: bytes already read, by file name;
+    ``parse_front``: see :func:`read`."""
     root = root or seeds_dir.parent
     try:
         paths = fs.entries(root, seeds_dir, ".md")
     except (fs.UnsafePath, OSError):
         return []
-    return [read(p) for p in paths]  # the folder was checked by fs.entries; each file by read()
+    raw = raw or {}
+    # The folder was checked by fs.entries; each file by read() (or by whoever read ``raw``).
+    return [read(p, raw=raw.get(p.name), parse_front=parse_front) for p in paths]
 
 
 # --- kept originals -------------------------------------------------------------------------

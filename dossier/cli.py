@@ -7,6 +7,7 @@ inside each command so that ``dossier check`` on an unchanged project starts fas
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -365,23 +366,24 @@ def export_command(project_dir: str | None, fmt: str, table: str | None, out_dir
     if result.dossier is None:
         _report(result)
         sys.exit(1)
+    files: dict[str, str | Iterable[str]]
     if fmt == "csv":
-        files = export.to_csv(result.dossier)
+        files = dict(export.to_csv(result.dossier))
         if table is not None:
             files = {f"{table}.csv": files[f"{table}.csv"]}
     else:
-        files = {
-            f"dossier.{fmt}": export.to_json(result.dossier)
-            if fmt == "json"
-            else export.to_jsonl(result.dossier)
-        }
+        # Streamed, a record at a time: the whole text of 50,000 facts would double the memory.
+        parts = export.json_parts if fmt == "json" else export.jsonl_parts
+        files = {f"dossier.{fmt}": export.chunks(parts(result.dossier))}
     if out_dir is None and len(files) == 1:
-        click.echo(next(iter(files.values())), nl=False)
+        text = next(iter(files.values()))
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
         return
     _write_export(files, out_dir)
 
 
-def _write_export(files: dict[str, str], out_dir: str | None) -> None:
+def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) -> None:
     from dossier import atomic, fs
 
     # The folder --out names may be anywhere the user chooses. The default one is implicit, so it
@@ -396,7 +398,8 @@ def _write_export(files: dict[str, str], out_dir: str | None) -> None:
                 folder.mkdir(parents=True, exist_ok=True)
             else:
                 fs.make_dirs(root, root / folder)
-            atomic.write_text(folder.absolute() / name, text, root=root)
+            parts = [text] if isinstance(text, str) else text
+            atomic.write_parts(folder.absolute() / name, (part.encode("utf-8") for part in parts), root=root)
         except fs.UnsafePath as refused:
             raise click.ClickException(f"refusing to write {refused}") from None
         except OSError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from dossier import export
 from dossier.check import check
 from dossier.cli import cli
+from dossier.escape import json_text
 from dossier.model import Dossier
 from dossier.project import Project
 from tests.conftest import FIXTURES
@@ -44,8 +46,8 @@ def test_the_streamed_parts_are_the_whole_text(dossier: Dossier) -> None:
 
 def test_an_empty_list_is_written_as_json_writes_it() -> None:
     assert "".join(export._json_list([])) == json.dumps([]) == "[]"
-    records = [{"a": 1}, {"b": "\u2028"}]
-    assert "".join(export._json_list(records)) == export.json_text(records)
+    records: list[dict[str, Any]] = [{"a": 1}, {"b": "\u2028"}]
+    assert "".join(export._json_list(records)) == json_text(records)
 
 
 def test_chunks_join_to_the_parts() -> None:

@@ -23,11 +23,16 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes(
-    path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False, root: Path | None = None
+def write_bytes(path: Path, data: bytes, *, exclusive: bool = False, root: Path | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`write_parts`)."""
+    write_parts(path, (data,), exclusive=exclusive, root=root)
+
+
+def write_parts(
+    path: Path, parts: Iterable[bytes], *, exclusive: bool = False, root: Path | None = None
 ) -> None:
-    """Replace ``path`` with ``data`` (bytes, or pieces of bytes written in turn) atomically,
-    keeping its permission bits.
+    """Replace ``path`` with the concatenated ``parts`` atomically, keeping its permission bits;
+    the parts are written as they come, so the whole never has to be in memory at once.
 
     With ``exclusive`` the write fails with :class:`FileExistsError` when ``path`` exists,
     and never replaces a file that appears in the meantime. A target that is a link or not a
@@ -48,8 +53,8 @@ def write_bytes(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            for piece in [data] if isinstance(data, bytes) else data:
-                out.write(piece)
+            for data in parts:
+                out.write(data)
             out.flush()
             os.fsync(out.fileno())
         tmp.chmod(mode)

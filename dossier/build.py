@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from functools import partial
 from importlib import resources
 
 from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
@@ -41,9 +42,15 @@ def build(
     # 2-3. render pages in memory (unchanged ones from the cache), write what changed
     generate(project, result.dossier, engine=engine, fresh=clean)
     if with_site:
-        # 4. the strict build, link-checked; incremental where site/ is this build's own
-        site.engine(engine).build(project, quiet=quiet, incremental=not clean, title=result.dossier.title)
-        search.index(project, engine)  # 5. Pagefind indexes the written HTML
+        # 4. the strict build, link-checked; incremental where site/ is this build's own;
+        # 5. Pagefind indexes the written HTML meanwhile, on the other core
+        site.engine(engine).build(
+            project,
+            quiet=quiet,
+            incremental=not clean,
+            title=result.dossier.title,
+            alongside=partial(search.index, project, engine),
+        )
     return result
 
 

@@ -7,7 +7,7 @@ inside each command so that ``dossier check`` on an unchanged project starts fas
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,29 +349,15 @@ def export_command(project_dir: str | None, fmt: str, table: str | None, out_dir
         if table is not None:
             files = {f"{table}.csv": files[f"{table}.csv"]}
     else:
-        # One record at a time: the whole text of a large dossier is never held (nor its records).
-        pieces = export.json_pieces if fmt == "json" else export.jsonl_pieces
-        files = {f"dossier.{fmt}": pieces(result.dossier)}
+        # Streamed, a record at a time: the whole text of 50,000 facts would double the memory.
+        parts = export.json_parts if fmt == "json" else export.jsonl_parts
+        files = {f"dossier.{fmt}": export.chunks(parts(result.dossier))}
     if out_dir is None and len(files) == 1:
         text = next(iter(files.values()))
-        for batch in [text] if isinstance(text, str) else _batches(text):
-            click.echo(batch, nl=False)
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
         return
     _write_export(files, out_dir)
-
-
-def _batches(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
-    """The pieces joined into strings of about ``size`` characters (one write, not one a record)."""
-    batch: list[str] = []
-    length = 0
-    for piece in pieces:
-        batch.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(batch)
-            batch, length = [], 0
-    if batch:
-        yield "".join(batch)
 
 
 def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) -> None:
@@ -389,10 +375,8 @@ def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) ->
                 folder.mkdir(parents=True, exist_ok=True)
             else:
                 fs.make_dirs(root, root / folder)
-            data = (
-                text.encode("utf-8") if isinstance(text, str) else (b.encode("utf-8") for b in _batches(text))
-            )
-            atomic.write_bytes(folder.absolute() / name, data, root=root)
+            parts = [text] if isinstance(text, str) else text
+            atomic.write_parts(folder.absolute() / name, (part.encode("utf-8") for part in parts), root=root)
         except fs.UnsafePath as refused:
             raise click.ClickException(f"refusing to write {refused}") from None
         except OSError as exc:

@@ -13,6 +13,7 @@ rebuilt pages), reading each target page it needs once.
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
 from collections.abc import Iterable
@@ -144,8 +145,15 @@ class Site:
         self._pages: dict[str, Links | None] = {}
 
     def pages(self) -> list[str]:
-        """Every HTML page, as a path below the root (links are not followed)."""
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html") if p.is_file())
+        """Every HTML page, as a path below the root (links are not followed). A folder that
+        vanishes during the walk is skipped: Pagefind replaces its bundles while this runs."""
+        found = []
+        for top, _dirs, names in os.walk(self.root):
+            for name in names:
+                path = Path(top) / name
+                if name.endswith(".html") and path.is_file():
+                    found.append(path.relative_to(self.root).as_posix())
+        return sorted(found)
 
     def links(self, page: str) -> Links | None:
         """The page's links and ids; None when it is not a regular file below the root."""

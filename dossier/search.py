@@ -16,6 +16,14 @@ sets once for the whole site. So there are two kinds of bundle:
   with the first bundle's stemmer, so the browser runs each bundle as its own Pagefind instance.
 
 ``site/pagefind-bundles.json`` lists the bundles for the browser script.
+
+Pagefind holds every page it indexes in memory until it writes the bundle (about 170 KB per fact
+page: 1.6–2.4 GB at 10,000 facts), so a large site is indexed in shards: the pages are dealt, in
+path order, into as many runs as :data:`SHARD_BYTES` of HTML require, each written to its own
+folder (``pagefind/``, ``pagefind-2/``, … and ``pagefind-de-2/`` for a language's bundle). The
+browser loads the first shard of a language and merges the others into it (Pagefind's
+``mergeIndex``: one WebAssembly module, results ranked together). Dealing the pages round-robin
+keeps every shard a sample of the whole site, so their word statistics, and scores, agree.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from dossier import fs, urls
@@ -36,6 +46,9 @@ from dossier.site import SiteError
 
 BUNDLE = "pagefind"  # the main bundle's folder below site/
 MANIFEST = "pagefind-bundles.json"  # below site/: the bundles the browser searches
+# HTML bytes per Pagefind run. Its peak memory is about 6–7 times the HTML it indexes (fact pages:
+# 26 KB of HTML, ~170 KB in memory), so a shard of 100 MB stays near 700 MB: under 1 GB at any size.
+SHARD_BYTES = 100_000_000
 # The theme's content column, the same element in MkDocs (Material) and Zensical: the header, the
 # navigation and the footer are left out of the index. Template overrides are refused (see
 # site.config_paths), so the theme's own <article> cannot carry data-pagefind-body.
@@ -68,17 +81,55 @@ def index(project: Project, engine: str) -> None:
         raise SiteError("pagefind-bin is not installed (pip install -e .): the site would have no search")
     _clear_bundles(project.site_dir)
     site_lang, foreign = languages(project.site_dir)
-    bundles = [BUNDLE]
-    _pagefind(project, engine, "--output-subdir", BUNDLE)
+    bundles = _index_shards(project, engine, BUNDLE, html_pages(project.site_dir))
     for lang, pages in sorted(foreign.items()):
         if lang == site_lang:
             continue
-        name = f"{BUNDLE}-{lang}"
-        _pagefind(project, engine, "--output-subdir", name, "--force-language", lang, "--glob", _glob(pages))
-        bundles.append(name)
+        sizes = {page: size for page in pages if (size := _size(project.site_dir / page))}
+        bundles += _index_shards(project, engine, f"{BUNDLE}-{lang}", sizes, "--force-language", lang)
     manifest = project.site_dir / MANIFEST
     fs.check_target(manifest)
     manifest.write_text(json.dumps([f"{name}/" for name in bundles]) + "\n", "utf-8")
+
+
+def html_pages(site_dir: Path) -> dict[str, int]:
+    """Every HTML file below ``site/`` and its size, by path below site/: regular files only,
+    never through a link (the site engine wrote them all)."""
+    found = {}
+    for top, _dirs, files in os.walk(site_dir):
+        for name in files:
+            if name.endswith(".html"):
+                path = Path(top) / name
+                if size := _size(path):
+                    found[path.relative_to(site_dir).as_posix()] = size
+    return found
+
+
+def _size(path: Path) -> int:
+    """The size of a regular file (at least 1 byte, so an empty page still counts), or 0."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return 0
+    return max(st.st_size, 1) if stat.S_ISREG(st.st_mode) else 0
+
+
+def shards(sizes: dict[str, int], budget: int | None = None) -> list[list[str]]:
+    """The pages dealt round-robin, in path order, into as few shards as keep each near ``budget``
+    bytes of HTML (default :data:`SHARD_BYTES`); one shard (maybe empty) for a small site."""
+    count = max(1, -(-sum(sizes.values()) // (budget or SHARD_BYTES)))
+    ordered = sorted(sizes)
+    return [ordered[i::count] for i in range(count)]
+
+
+def _index_shards(project: Project, engine: str, bundle: str, sizes: dict[str, int], *args: str) -> list[str]:
+    """Index the pages into ``bundle``, ``bundle-2``, …; the folder names written."""
+    names = []
+    for n, pages in enumerate(shards(sizes), 1):
+        name = bundle if n == 1 else f"{bundle}-{n}"
+        _pagefind(project, engine, pages, "--output-subdir", name, *args)
+        names.append(name)
+    return names
 
 
 def _clear_bundles(site_dir: Path) -> None:
@@ -117,24 +168,39 @@ def languages(site_dir: Path) -> tuple[str, dict[str, list[str]]]:
     return site_lang, {lang: sorted(pages) for lang, pages in foreign.items()}
 
 
+# Characters that mean something in a glob (and anything unusual) match as "any one character":
+# hand-written pages may have any name; a page matched twice is shown once (search.js dedups).
+_GLOB_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]")
+
+
 def _glob(pages: list[str]) -> str:
-    """A glob matching exactly ``pages`` (slug paths: no glob characters in them)."""
-    return pages[0] if len(pages) == 1 else "{" + ",".join(pages) + "}"
+    """A glob matching ``pages`` (generated pages: exactly, their paths are slugs)."""
+    parts = [_GLOB_UNSAFE.sub("?", page) for page in pages]
+    return parts[0] if len(parts) == 1 else "{" + ",".join(parts) + "}"
 
 
-def _pagefind(project: Project, engine: str, *args: str) -> None:
+def _pagefind(project: Project, engine: str, pages: list[str], *args: str) -> None:
+    """Run Pagefind on ``pages`` (paths below site/). The glob goes in a configuration file:
+    thousands of paths exceed what one command-line argument may hold. Pagefind reads
+    ``pagefind.json`` from its working folder, an empty temporary one, so a configuration file
+    in the project cannot change the index either."""
+    site_dir = str(Path.cwd() / project.site_dir)  # absolute: Pagefind runs elsewhere
     cmd = [
         sys.executable,
         "-I",
         "-m",
         "pagefind_bin",
         "--site",
-        str(project.site_dir),
+        site_dir,
         "--root-selector",
         ROOT_SELECTOR,
         *(arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)),
         "--quiet",
         *args,
     ]
-    if subprocess.run(cmd, cwd=project.root, check=False).returncode != 0:
-        raise SiteError(f"pagefind failed to index the {engine} site (see its messages above)")
+    with tempfile.TemporaryDirectory(prefix="dossier-pagefind-") as work:
+        Path(work, "pagefind.json").write_text(
+            json.dumps({"glob": _glob(pages) if pages else "none"}), "utf-8"
+        )
+        if subprocess.run(cmd, cwd=work, check=False).returncode != 0:
+            raise SiteError(f"pagefind failed to index the {engine} site (see its messages above)")

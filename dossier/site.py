@@ -8,6 +8,7 @@ facts. The pages must be rendered for the engine that builds them (see :mod:`dos
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import importlib.util
 import json
@@ -63,7 +64,13 @@ class Engine:
         return importlib.util.find_spec(self.module) is not None
 
     def build(
-        self, project: Project, *, quiet: bool = False, incremental: bool = True, title: str | None = None
+        self,
+        project: Project,
+        *,
+        quiet: bool = False,
+        incremental: bool = True,
+        title: str | None = None,
+        alongside: Callable[[], object] | None = None,
     ) -> str:
         """Build ``site/``, strictly: any warning (a broken link, say) fails it, and then every
         internal link and anchor of the written HTML is checked (see dossier.linkcheck).
@@ -75,6 +82,9 @@ class Engine:
         An incremental build removes the HTML of pages that are gone, and checks the links of the
         pages it rebuilt. Returns ``"incremental"`` or ``"full"``.
         ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
+        ``alongside``: more work on the written site (the search index), run in a thread while
+        the links are checked (both only read the HTML; the second core is otherwise idle); its
+        exception, if any, is raised once the links have passed.
         """
         check_layout(project)
         if not project.mkdocs_file.is_file():
@@ -109,13 +119,20 @@ class Engine:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
         # The pages whose sources changed since the last good build (Zensical rewrites every file,
         # so the HTML's own times say nothing), or every page after a full build.
-        problems = linkcheck.broken(project.site_dir, changed_pages(project, last_started) if dirty else None)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            beside = pool.submit(alongside) if alongside is not None else None
+            problems = linkcheck.broken(
+                project.site_dir, changed_pages(project, last_started) if dirty else None
+            )
+            failed = beside.exception() if beside is not None else None  # waits for it
         if problems:
             shown = "\n  ".join(problems[:20])
             more = f"\n  and {len(problems) - 20} more" if len(problems) > 20 else ""
             raise SiteError(f"{len(problems)} broken links in the written site:\n  {shown}{more}")
         if stamp is not None:
             _write_stamp(project, stamp, started)
+        if failed is not None:
+            raise failed
         mode = "incremental" if dirty else "full"
         if not quiet:
             print(f"dossier: {mode} {self.name} build; written links checked", file=sys.stderr)

@@ -126,8 +126,11 @@
   });
 
   // --- Pagefind -------------------------------------------------------------------------------
-  // One Pagefind instance per bundle: German seed pages have their own, German-stemmed bundle,
-  // and a bundle merged into another would be searched with the other's stemmer.
+  // One Pagefind instance per language: German seed pages have their own, German-stemmed bundle,
+  // and a bundle merged into another would be searched with the other's stemmer. A large site's
+  // bundle comes in shards (pagefind/, pagefind-2/, …; pagefind-de-2/ …: see dossier/search.py):
+  // the first of a language loads, the others merge into it, sharing its WebAssembly.
+  const BUNDLE_NAME = /^pagefind(-[a-z]{2})?(-[0-9]+)?\/$/;
   function load() {
     if (!bundles) {
       bundles = fetch(new URL("pagefind-bundles.json", root))
@@ -135,18 +138,27 @@
           if (!response.ok) throw new Error("no search index: run `dossier build`");
           return response.json();
         })
-        .then((names) =>
-          Promise.all(
-            names
-              .filter((name) => /^pagefind(-[a-z]{2})?\/$/.test(name))
-              .map(async (name) => {
-                const pagefind = await import(new URL(`${name}pagefind.js`, root).href);
-                await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-                await pagefind.init();
-                return pagefind;
-              }),
-          ),
-        );
+        .then((names) => {
+          const languages = new Map();
+          for (const name of names) {
+            const match = BUNDLE_NAME.exec(name);
+            if (!match) continue;
+            const language = match[1] || "";
+            if (!languages.has(language)) languages.set(language, []);
+            languages.get(language).push(name);
+          }
+          const options = { baseUrl: root.pathname, excerptLength: 24 };
+          return Promise.all(
+            [...languages.values()].map(async ([first, ...others]) => {
+              const pagefind = await import(new URL(`${first}pagefind.js`, root).href);
+              await pagefind.options(options);
+              await pagefind.init();
+              const merges = others.map((other) => pagefind.mergeIndex(new URL(other, root).pathname, options));
+              await Promise.all(merges);
+              return pagefind;
+            }),
+          );
+        });
     }
     return bundles;
   }

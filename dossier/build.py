@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 
 from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
@@ -65,6 +65,7 @@ def generate(
     fresh: bool = False,
     cache: pagecache.PageCache | None = None,
     changes: Mapping[str, history.Change] | None = None,
+    exports: Mapping[str, str] | None = None,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
@@ -72,7 +73,8 @@ def generate(
     page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
     else the one in the project's cache folder, which is then updated. ``fresh`` renders every
     page (and refills the cache). ``changes``: when each fact last changed, if the caller knows
-    (``serve`` blames once, not on every save); else one ``git blame`` now.
+    (``serve`` blames once, not on every save); else one ``git blame`` now. ``exports``: the
+    download files to write, if the caller has them (see :class:`Regenerator`); else made now.
     """
     built = built or build_date()
     who = context = None
@@ -92,7 +94,7 @@ def generate(
     )
     files: dict[str, str | bytes] = {
         **rendered.pages,
-        **downloads(dossier),
+        **(downloads(dossier) if exports is None else exports),
         **assets(),
         **schemas(),
         CHECK_SCRIPT: check_script(()),
@@ -151,30 +153,62 @@ def show_check_errors(project: Project, result: CheckResult) -> None:
     generated.replace(project.generated_dir, CHECK_SCRIPT, check_script(errors), project_root=project.root)
 
 
+def serve_model(project: Project) -> CheckResult:
+    """The checked dossier ``serve`` renders on a save: the one place :class:`Regenerator`
+    takes it from. The full check for now; an incremental check that returns the model (the
+    per-fact check cache's) plugs in here."""
+    return check(project)
+
+
 class Regenerator:
     """``serve``'s work on a save: check; then render only the pages whose inputs changed, with
     the page cache kept in memory, and write what changed; or, when the check fails, show its
-    errors in the browser instead of silently keeping the old pages."""
+    errors in the browser instead of silently keeping the old pages.
 
-    def __init__(self, project: Project, engine: str) -> None:
+    The page cache remembers the last round's dossier, so the inputs of a page no edit could
+    reach are not even computed (dossier.pagecache.touched). The downloads (JSON, JSON Lines,
+    CSV of the whole dossier: a second at 10,000 facts) are written after the pages, so the
+    engine rebuilds the edited page without waiting for them; until they land, a moment later,
+    the preview offers the last round's."""
+
+    def __init__(
+        self, project: Project, engine: str, model: Callable[[Project], CheckResult] = serve_model
+    ) -> None:
         self.project = project
         self.engine = engine
+        self.model = model
         self.cache = pagecache.PageCache()
         # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
+        self.exports: dict[str, str] | None = None  # the download files on disk
 
     def __call__(self) -> CheckResult:
-        result = check(self.project)
+        result = self.model(self.project)
         if result.dossier is None:
             show_check_errors(self.project, result)
             return result
         if self.changes is None:
             self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
-            generate(self.project, result.dossier, engine=self.engine, cache=self.cache, changes=self.changes)
+            first = self.exports is None  # then there are none on disk to keep showing
+            kept = downloads(result.dossier) if self.exports is None else self.exports
+            generate(
+                self.project,
+                result.dossier,
+                engine=self.engine,
+                cache=self.cache,
+                changes=self.changes,
+                exports=kept,
+            )
+            fresh = kept if first else downloads(result.dossier)
+            for rel, text in fresh.items():
+                if kept.get(rel) != text:
+                    generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
+            self.exports = fresh
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
+            self.exports = None  # and the downloads on disk may be either round's
             raise
         return result
 

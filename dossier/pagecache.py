@@ -35,7 +35,7 @@ from dossier.project import Project
 # Fields that say where a record sits in its file, never printed on a page: left out of the key,
 # so a fact inserted above another does not make every later page look changed.
 _POSITION_FIELDS = frozenset({"line", "body_line", "path"})
-_FORMAT = 1  # bump when the cache file's layout changes
+_FORMAT = 2  # bump when the cache file's layout changes
 
 
 def record(value: Any) -> tuple[Any, ...]:
@@ -321,12 +321,25 @@ def load(project: Project, engine: str, context: str) -> PageCache:
     entries = data.get("pages")
     if not isinstance(entries, dict):
         return PageCache()
-    return PageCache({k: e for k, e in entries.items() if isinstance(k, str) and _valid(e)})
+    items = data.get("items")
+    return PageCache(
+        {k: e for k, e in entries.items() if isinstance(k, str) and _valid(e)},
+        items={
+            k: (i[0], i[1])
+            for k, i in (items.items() if isinstance(items, dict) else ())
+            if isinstance(k, str)
+            and isinstance(i, list)
+            and len(i) == 2
+            and isinstance(i[0], str)
+            and type(i[1]) is int
+        },
+    )
 
 
 def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
-    """Store the pages used by this render (and only those: a removed fact's page is dropped)."""
-    payload = {"format": _FORMAT, "context": context, "pages": pages.used}
+    """Store the pages and list items used by this render (and only those: a removed fact's
+    page is dropped)."""
+    payload = {"format": _FORMAT, "context": context, "pages": pages.used, "items": pages.items_used}
     # No cache, no harm: the next build renders every page again.
     with contextlib.suppress(OSError, fs.UnsafePath):
         atomic.write_text(_file(project, engine), json.dumps(payload, ensure_ascii=False), root=project.root)

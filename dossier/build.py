@@ -66,6 +66,7 @@ def generate(
     cache: pagecache.PageCache | None = None,
     changes: Mapping[str, history.Change] | None = None,
     exports: Mapping[str, str] | None = None,
+    on_disk: dict[str, str | bytes] | None = None,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
@@ -75,6 +76,8 @@ def generate(
     page (and refills the cache). ``changes``: when each fact last changed, if the caller knows
     (``serve`` blames once, not on every save); else one ``git blame`` now. ``exports``: the
     download files to write, if the caller has them (see :class:`Regenerator`); else made now.
+    ``on_disk``: what the last call wrote (``serve`` keeps it; see :func:`generated.write`),
+    updated to what this one wrote.
     """
     built = built or build_date()
     who = context = None
@@ -102,7 +105,13 @@ def generate(
     # A page from the cache was verified when it was rendered, before the cache kept it.
     generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
     files.update(originals(project, dossier))
-    written = generated.write(project.generated_dir, files, project_root=project.root)
+    if on_disk is not None:
+        kept = dict(on_disk)
+        on_disk.clear()  # until the write succeeds, nothing is known to be on disk
+        written = generated.write(project.generated_dir, files, project_root=project.root, previous=kept)
+        on_disk.update(files)
+    else:
+        written = generated.write(project.generated_dir, files, project_root=project.root)
     if who and context:
         pagecache.save(project, engine, context, cache)
     return written
@@ -182,10 +191,12 @@ class Regenerator:
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
         self.exports: dict[str, str] | None = None  # the download files on disk
+        self.on_disk: dict[str, str | bytes] = {}  # every file the last round wrote, as written
 
     def __call__(self) -> CheckResult:
         result = self.model(self.project)
         if result.dossier is None:
+            self.on_disk.pop(CHECK_SCRIPT, None)  # it shows the errors now
             show_check_errors(self.project, result)
             return result
         if self.changes is None:
@@ -200,15 +211,19 @@ class Regenerator:
                 cache=self.cache,
                 changes=self.changes,
                 exports=kept,
+                on_disk=self.on_disk,
             )
             fresh = kept if first else downloads(result.dossier)
             for rel, text in fresh.items():
                 if kept.get(rel) != text:
+                    self.on_disk.pop(rel, None)
                     generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
+                    self.on_disk[rel] = text
             self.exports = fresh
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             self.exports = None  # and the downloads on disk may be either round's
+            self.on_disk = {}
             raise
         return result
 

@@ -123,3 +123,44 @@ def test_an_edit_reaches_the_facts_that_contradict_it(split_dossier: Dossier) ->
     kept = render_site(edited, built=BUILT, cache=cache, history=history)
     assert "B says otherwise now" in kept.pages[f"facts/{a.id}.md"]
     assert kept.pages == render_site(edited, built=BUILT, history=history).pages
+
+
+def _generated(project: Project) -> dict[str, bytes]:
+    return {
+        p.relative_to(project.generated_dir).as_posix(): p.read_bytes()
+        for p in sorted(project.generated_dir.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_serve_writes_what_a_fresh_generate_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds of Regenerator (edits, a check error, its fix) leave docs/generated/ as one
+    generate from nothing would: nothing it skipped reading back, nor a download written after
+    the pages, nor the check-status script, is stale."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725148800")
+    from dossier import build
+    from tests.sitefixtures import site_project
+
+    served = Project(site_project(tmp_path / "served"))
+    regenerate = build.Regenerator(served, "mkdocs")
+    assert regenerate().dossier is not None
+    facts = served.facts_file
+    original = facts.read_text("utf-8")
+    edits = [
+        original.replace("S-300 air defense systems to Iran.", "S-300 air defense systems to Iran, EDITED."),
+        original.replace("    name: Tehran\n", "    name: Tehran City\n"),
+        original.replace("  - id: russia\n", "  - id: russia\n    bogus: [\n"),  # a check error
+        original.replace("    status: reported\n", "    status: confirmed\n"),
+    ]
+    for text in edits:
+        facts.write_text(text, "utf-8")
+        result = regenerate()
+        if result.dossier is None:
+            assert "data/facts.yaml:" in (served.generated_dir / build.CHECK_SCRIPT).read_text("utf-8")
+            continue
+        fresh = Project(site_project(tmp_path / f"fresh-{edits.index(text)}"))
+        fresh.facts_file.write_text(text, "utf-8")
+        checked = check(fresh)
+        assert checked.dossier is not None
+        build.generate(fresh, checked.dossier, engine="mkdocs", fresh=True, changes={})
+        assert _generated(served) == _generated(fresh)

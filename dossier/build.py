@@ -34,11 +34,12 @@ def build(
     engine: see dossier.pagecache and site.Engine.build); ``clean`` renders and builds everything.
     """
     engine = engine or site.project_engine(project)
+    changes = history.start(project)  # "last changed": git blame runs while the check does
     result = check(project)  # 1. judge the input; any error stops here
     if result.dossier is None:
         return result
     # 2-3. render pages in memory (unchanged ones from the cache), write what changed
-    generate(project, result.dossier, engine=engine, fresh=clean)
+    generate(project, result.dossier, engine=engine, fresh=clean, changes=changes(result.dossier.facts) or {})
     if with_site:
         # 4. the strict build, link-checked; incremental where site/ is this build's own
         site.engine(engine).build(project, quiet=quiet, incremental=not clean, title=result.dossier.title)

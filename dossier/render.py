@@ -1084,6 +1084,9 @@ def _bodies(
         the facts index's and a dispute's lines read a subset of the fact page's inputs)."""
         return key_of(f"fact:{fact.id}", partial(pagecache.fact_inputs, view, fact))
 
+    def seed_key(seed: Seed) -> str:
+        return key_of(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed))
+
     def reuse(owner: str, inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
         """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
         if cache is None:
@@ -1223,7 +1226,16 @@ def _bodies(
         [lambda e: (e.type, TYPE_HEADINGS[e.type]), lambda e: _letter(e.name)],
         "Entities",
     )
-    listing("sources.md.j2", urls.SOURCES, view.outlets(), [lambda o: _letter(view.name(o[0]))], "Sources")
+    listing(
+        "sources.md.j2",
+        urls.SOURCES,
+        view.outlets(),
+        [lambda o: _letter(view.name(o[0]))],
+        "Sources",
+        # An outlet's seeds' page keys cover its section: each seed with its outlet's name, its
+        # twins and the passages cited in it.
+        item_key=lambda o: "+".join([o[0], *(seed_key(s) for s in o[1])]),
+    )
     disputes = view.disputes()
     listing(
         "disputes.md.j2",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from importlib import resources
 
@@ -36,11 +36,12 @@ def build(
     engine: see dossier.pagecache and site.Engine.build); ``clean`` renders and builds everything.
     """
     engine = engine or site.project_engine(project)
+    changes = history.start(project)  # "last changed": git blame runs while the check does
     result = check(project)  # 1. judge the input; any error stops here
     if result.dossier is None:
         return result
     # 2-3. render pages in memory (unchanged ones from the cache), write what changed
-    generate(project, result.dossier, engine=engine, fresh=clean)
+    generate(project, result.dossier, engine=engine, fresh=clean, changes=changes(result.dossier.facts) or {})
     if with_site:
         # 4. the strict build, link-checked; incremental where site/ is this build's own;
         # 5. Pagefind indexes the written HTML meanwhile, on the other core
@@ -73,6 +74,8 @@ def generate(
     fresh: bool = False,
     cache: pagecache.PageCache | None = None,
     changes: Mapping[str, history.Change] | None = None,
+    exports: Mapping[str, str] | None = None,
+    on_disk: dict[str, str | bytes] | None = None,
     live: bool = False,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
@@ -81,8 +84,11 @@ def generate(
     page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory),
     else the one in the project's cache folder, which is then updated. ``fresh`` renders every
     page (and refills the cache). ``changes``: when each fact last changed, if the caller knows
-    (``serve`` blames once, not on every save); else one ``git blame`` now. ``live``: the
-    check-status script watches for the next check's result (``serve``; see check_script).
+    (``serve`` blames once, not on every save); else one ``git blame`` now. ``exports``: the
+    download files to write, if the caller has them (see :class:`Regenerator`); else made now.
+    ``on_disk``: what the last call wrote (``serve`` keeps it; see :func:`generated.write`),
+    updated to what this one wrote. ``live``: the check-status script watches for the next
+    check's result (``serve``; see check_script).
     """
     built = built or build_date()
     who = context = None
@@ -102,7 +108,7 @@ def generate(
     )
     files: dict[str, str | bytes] = {
         **rendered.pages,
-        **downloads(dossier),
+        **(downloads(dossier) if exports is None else exports),
         **assets(),
         **schemas(),
         CHECK_SCRIPT: check_script((), live=live),
@@ -110,7 +116,13 @@ def generate(
     # A page from the cache was verified when it was rendered, before the cache kept it.
     generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
     files.update(originals(project, dossier))
-    written = generated.write(project.generated_dir, files, project_root=project.root)
+    if on_disk is not None:
+        kept = dict(on_disk)
+        on_disk.clear()  # until the write succeeds, nothing is known to be on disk
+        written = generated.write(project.generated_dir, files, project_root=project.root, previous=kept)
+        on_disk.update(files)
+    else:
+        written = generated.write(project.generated_dir, files, project_root=project.root)
     if who and context:
         pagecache.save(project, engine, context, cache)
     return written
@@ -187,37 +199,64 @@ def show_check_errors(project: Project, result: CheckResult) -> None:
 class Regenerator:
     """``serve``'s work on a save: check; then render only the pages whose inputs changed, with
     the page cache kept in memory, and write what changed; or, when the check fails, show its
-    errors in the browser instead of silently keeping the old pages. The check is incremental
-    (:func:`dossier.check.check_cached`): a save re-judges only the entries it changed."""
+    errors in the browser instead of silently keeping the old pages.
 
-    def __init__(self, project: Project, engine: str) -> None:
+    The check is incremental (:func:`dossier.check.check_cached` with one Memory kept across
+    saves): a save re-judges only the entries it changed, and ``model`` can replace it.
+
+    The page cache remembers the last round's dossier, so the inputs of a page no edit could
+    reach are not even computed (dossier.pagecache.touched). The downloads (JSON, JSON Lines,
+    CSV of the whole dossier: a second at 10,000 facts) are written after the pages, so the
+    engine rebuilds the edited page without waiting for them; until they land, a moment later,
+    the preview offers the last round's."""
+
+    def __init__(
+        self, project: Project, engine: str, model: Callable[[Project], CheckResult] | None = None
+    ) -> None:
         self.project = project
         self.engine = engine
+        # The last check's parts and model values: a save re-checks only what it changed.
+        self.memory = Memory()
+        self.model = model or partial(check_cached, memory=self.memory)
         self.cache = pagecache.PageCache()
         # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
-        # The last check's parts and model values: a save re-checks only what it changed.
-        self.memory = Memory()
+        self.exports: dict[str, str] | None = None  # the download files on disk
+        self.on_disk: dict[str, str | bytes] = {}  # every file the last round wrote, as written
 
     def __call__(self) -> CheckResult:
-        result = check_cached(self.project, memory=self.memory)
+        result = self.model(self.project)
         if result.dossier is None:
+            self.on_disk.pop(CHECK_SCRIPT, None)  # it shows the errors now
             show_check_errors(self.project, result)
             return result
         if self.changes is None:
             self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
+            first = self.exports is None  # then there are none on disk to keep showing
+            kept = downloads(result.dossier) if self.exports is None else self.exports
             generate(
                 self.project,
                 result.dossier,
                 engine=self.engine,
                 cache=self.cache,
                 changes=self.changes,
+                exports=kept,
+                on_disk=self.on_disk,
                 live=True,
             )
+            fresh = kept if first else downloads(result.dossier)
+            for rel, text in fresh.items():
+                if kept.get(rel) != text:
+                    self.on_disk.pop(rel, None)
+                    generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
+                    self.on_disk[rel] = text
+            self.exports = fresh
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
+            self.exports = None  # and the downloads on disk may be either round's
+            self.on_disk = {}
             raise
         return result
 

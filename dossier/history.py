@@ -25,7 +25,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,22 +174,75 @@ def for_project(project: Project, facts: Iterable[Fact]) -> dict[str, Change] | 
     Cached in ``.dossier-cache/history.json``, keyed by the commit checked out and the file's
     bytes: a build of an unchanged project runs no blame (at 10,000 facts a blame takes seconds).
     """
+    return start(project, background=False)(facts)
+
+
+def start(
+    project: Project, *, background: bool = True
+) -> Callable[[Iterable[Fact]], dict[str, Change] | None]:
+    """:func:`for_project` in two halves: reading the file, the cache and ``git blame`` begin now
+    (in a thread, with ``background``: git runs on another core while the caller checks the
+    dossier), and the returned function finishes it once the facts are known."""
+    done: list[_Prepared | None] = []
+    failed: list[BaseException] = []
+
+    def prepare() -> None:
+        try:
+            done.append(_prepare(project))
+        except BaseException as exc:  # re-raised by finish(), in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=prepare, daemon=True) if background else None
+    if thread is None:
+        prepare()
+    else:
+        thread.start()
+
+    def finish(facts: Iterable[Fact]) -> dict[str, Change] | None:
+        if thread is not None:
+            thread.join()
+        if failed:
+            raise failed[0]
+        if not done or done[0] is None:
+            return None
+        text, key, cached, lines = done[0]
+        if cached is not None:
+            return cached
+        if lines is None:
+            return None
+        found = by_fact(lines, text.decode("utf-8", "replace").splitlines(), facts)
+        if key:
+            _write_cache(project, key, found)
+        return found
+
+    return finish
+
+
+# The file's bytes, the cache key, the cached changes, the blame of every line (see _prepare).
+_Prepared = tuple[bytes, str, dict[str, Change] | None, dict[int, tuple[str, int]] | None]
+
+
+def _prepare(
+    project: Project,
+) -> _Prepared | None:
+    """The file's bytes, the cache key ("" when there is no commit to key on), the
+    cached changes if any, else the blame of every line; None when the file cannot be read."""
     try:
         text = fs.read_bytes(project.facts_file, root=project.root)
     except (OSError, fs.UnsafePath):
         return None  # the check reports it; a page never shows a history it could not read
     rel_path = project.rel(project.facts_file)
     head = _head(project.root)
-    if head is None:
-        return last_changed(project.root, rel_path, text, facts)  # no commit (or no git) to key on
-    key = hashlib.sha256(b"\0".join([_CACHE_VERSION, head, rel_path.encode("utf-8", "surrogatepass"), text]))
-    cached = _read_cache(project, key.hexdigest())
-    if cached is not None:
-        return cached
-    found = last_changed(project.root, rel_path, text, facts)
-    if found is not None:
-        _write_cache(project, key.hexdigest(), found)
-    return found
+    key = ""
+    if head is not None:
+        digest = hashlib.sha256(
+            b"\0".join([_CACHE_VERSION, head, rel_path.encode("utf-8", "surrogatepass"), text])
+        )
+        key = digest.hexdigest()
+        cached = _read_cache(project, key)
+        if cached is not None:
+            return text, key, cached, None
+    return text, key, None, blame(project.root, rel_path, text)
 
 
 _CACHE = "history.json"

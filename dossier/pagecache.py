@@ -29,13 +29,13 @@ from typing import Any
 
 from dossier import atomic, fs
 from dossier.cache import identity as identity  # the one test of who wrote a cache folder
-from dossier.model import Entity, Fact, Seed
+from dossier.model import Dossier, Entity, Fact, Seed
 from dossier.project import Project
 
 # Fields that say where a record sits in its file, never printed on a page: left out of the key,
 # so a fact inserted above another does not make every later page look changed.
 _POSITION_FIELDS = frozenset({"line", "body_line", "path"})
-_FORMAT = 1  # bump when the cache file's layout changes
+_FORMAT = 2  # bump when the cache file's layout changes
 
 
 def record(value: Any) -> tuple[Any, ...]:
@@ -170,19 +170,101 @@ def seed_inputs(v: Any, seed: Seed) -> list[Any]:
     ]
 
 
+def touched(before: Dossier, after: Dossier) -> set[str] | None:
+    """The pages whose inputs an edit from ``before`` to ``after`` may have changed, by owner
+    (``fact:ID``, ``entity:ID``, ``seed:ID``); every other page's inputs are what they were, so
+    ``serve`` reuses its key without computing them. None when this cannot tell: an edit to an
+    entity, a seed, the title or the order of facts (then every page's inputs are computed).
+
+    What a fact can reach, by the inputs above: its own page and its opponents' (both ways); the
+    entity pages that list it (about or attributed) and those that draw one of these entities in
+    their neighbourhood (its node shows its number of facts), i.e. every entity of every fact
+    about one of them; and the seed pages it cites (their marks). Taken from both versions of
+    the fact, so a removed link is followed as well as an added one. A superset is harmless (a
+    page rendered again is the same page); ``tests/test_incremental_build.py`` renders random
+    edits both ways to catch a missing path.
+    """
+    if (before.title, before.summary) != (after.title, after.summary):
+        return None
+    if len(before.entities) != len(after.entities) or len(before.seeds) != len(after.seeds):
+        return None
+    if any(record(a) != record(b) for a, b in zip(before.entities, after.entities, strict=True)):
+        return None
+    if any(record(a) != record(b) for a, b in zip(before.seeds, after.seeds, strict=True)):
+        return None
+    old, new = before.fact, after.fact
+    changed = {
+        i for i in old.keys() | new.keys() if i not in old or i not in new or record(old[i]) != record(new[i])
+    }
+    if [f.id for f in before.facts if f.id in new] != [f.id for f in after.facts if f.id in old]:
+        return None  # facts moved: lists in file order (an entity's facts of one day) may change
+    found: set[str] = set()
+    for d in (before, after):
+        against: dict[str, list[str]] = {}
+        for f in d.facts:
+            for o in f.contradicts:
+                against.setdefault(o, []).append(f.id)
+        for fact_id in changed:
+            fact = d.fact.get(fact_id)
+            if fact is None:
+                continue
+            found.add(f"fact:{fact.id}")
+            found.update(f"fact:{o}" for o in (*fact.contradicts, *against.get(fact.id, ())))
+            found.update(f"seed:{s}" for s in _seeds_of(fact))
+            for entity_id in _entities_of(fact):
+                found.add(f"entity:{entity_id}")
+                for other in d.facts_about.get(entity_id, ()):
+                    found.update(f"entity:{e}" for e in _entities_of(other))
+    return found
+
+
+def _entities_of(fact: Fact) -> set[str]:
+    """The entities whose pages list ``fact`` (model.Dossier.facts_about)."""
+    return {*fact.about, *(e for c in fact.sources for e in c.attributed_to)}
+
+
+def _seeds_of(fact: Fact) -> set[str]:
+    found = {c.seed for c in fact.sources} | {g.seed for g in fact.figures}
+    if fact.date_resolved is not None:
+        found.add(fact.date_resolved.seed)
+    return found
+
+
 # --- the cache file ------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
 class PageCache:
     """Rendered pages by key. ``entries[key] = {path: [text, front matter]}``: one key may stand
-    for several pages (a hub entity's split list)."""
+    for several pages (a hub entity's split list).
+
+    Kept in memory (``serve``) it also remembers, for the next round, each page's key by its
+    owner (``fact:ID``, ``entity:ID``, ``seed:ID``; see :func:`touched`), the list items rendered
+    (``items``: the text of a fact's line on the timeline, say, and its word count), and what
+    the last round rendered (``previous``: the dossier, the history and the shared context).
+    """
 
     entries: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
     used: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
     reused: set[str] = dataclasses.field(default_factory=set)  # pages taken from the cache
     hits: int = 0
     misses: int = 0
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)  # owner -> key, this round
+    known: dict[str, str] = dataclasses.field(default_factory=dict)  # owner -> key, last round
+    items: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
+    items_used: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
+    previous: tuple[Any, Any, str] | None = None
+    skipped: int = 0  # pages whose inputs were not computed: no edit could have changed them
+
+    def item(self, key: str) -> tuple[str, int] | None:
+        """A list item rendered before under ``key`` (its text and words), kept for next round."""
+        found = self.items.get(key)
+        if found is not None:
+            self.items_used[key] = found
+        return found
+
+    def put_item(self, key: str, text: str, words: int) -> None:
+        self.items_used[key] = (text, words)
 
     def get(self, key: str) -> dict[str, list[Any]] | None:
         found = self.entries.get(key)
@@ -202,7 +284,11 @@ class PageCache:
         used becomes what this one may reuse; pages no longer rendered are dropped."""
         if self.used:
             self.entries, self.used = self.used, {}
-        self.hits = self.misses = 0
+        if self.keys:
+            self.known, self.keys = self.keys, {}
+        if self.items_used:
+            self.items, self.items_used = self.items_used, {}
+        self.hits = self.misses = self.skipped = 0
         self.reused = set()
 
 
@@ -235,12 +321,25 @@ def load(project: Project, engine: str, context: str) -> PageCache:
     entries = data.get("pages")
     if not isinstance(entries, dict):
         return PageCache()
-    return PageCache({k: e for k, e in entries.items() if isinstance(k, str) and _valid(e)})
+    items = data.get("items")
+    return PageCache(
+        {k: e for k, e in entries.items() if isinstance(k, str) and _valid(e)},
+        items={
+            k: (i[0], i[1])
+            for k, i in (items.items() if isinstance(items, dict) else ())
+            if isinstance(k, str)
+            and isinstance(i, list)
+            and len(i) == 2
+            and isinstance(i[0], str)
+            and type(i[1]) is int
+        },
+    )
 
 
 def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
-    """Store the pages used by this render (and only those: a removed fact's page is dropped)."""
-    payload = {"format": _FORMAT, "context": context, "pages": pages.used}
+    """Store the pages and list items used by this render (and only those: a removed fact's
+    page is dropped)."""
+    payload = {"format": _FORMAT, "context": context, "pages": pages.used, "items": pages.items_used}
     # No cache, no harm: the next build renders every page again.
     with contextlib.suppress(OSError, fs.UnsafePath):
         atomic.write_text(_file(project, engine), json.dumps(payload, ensure_ascii=False), root=project.root)

@@ -1061,13 +1061,41 @@ def _bodies(
     # What every page depends on besides its own inputs: the engine, the build date, the site's
     # address (permalinks) and the dossier's title (citations).
     context = pagecache.context_key(engine, built, site_url, dossier.title) if cache is not None else ""
+    # serve: the pages an edit since the last round may have changed; every other page keeps its
+    # last key, its inputs not even computed (None: compute every page's, see pagecache.touched).
+    stale: set[str] | None = None
+    if cache is not None and cache.previous is not None:
+        before, before_history, before_context = cache.previous
+        if before_history is history and before_context == context:
+            stale = pagecache.touched(before, dossier)
 
-    def reuse(inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
+    def key_of(owner: str, inputs: Callable[[], list[Any]]) -> str:
+        """The cache key of the page(s) of ``owner`` (``fact:ID``...): a digest of its inputs."""
+        assert cache is not None
+        key = cache.keys.get(owner)
+        if key is None:
+            key = cache.known.get(owner) if stale is not None and owner not in stale else None
+            if key is None:
+                key = pagecache.digest(context, inputs())
+            else:
+                cache.skipped += 1
+            cache.keys[owner] = key
+        return key
+
+    def fact_key(fact: Fact) -> str:
+        """A fact's page key: it covers everything a list shows of the fact (the timeline's,
+        the facts index's and a dispute's lines read a subset of the fact page's inputs)."""
+        return key_of(f"fact:{fact.id}", partial(pagecache.fact_inputs, view, fact))
+
+    def seed_key(seed: Seed) -> str:
+        return key_of(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed))
+
+    def reuse(owner: str, inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
         """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
         if cache is None:
             make()
             return
-        key = pagecache.digest(context, inputs())
+        key = key_of(owner, inputs)
         hit = cache.get(key)
         if hit is not None:
             for rel, (text, front) in hit.items():
@@ -1106,6 +1134,7 @@ def _bodies(
         levels: list[Level[T]],
         title: str,
         extra: dict[str, Any] | None = None,
+        item_key: Callable[[T], str] | None = None,
         **context: Any,
     ) -> None:
         """A list page, split into parts beside it when too long for the search index (see split).
@@ -1113,6 +1142,8 @@ def _bodies(
         Each item is rendered once, by the template's ``item`` macro: its words are counted, and
         its text is printed as is on whichever page it lands (the template prints ``item_text``).
         Parts sit in the list page's folder, so the items' links are the same on any of them.
+        With the page cache, an item whose ``item_key`` (a digest of at least everything its
+        macro reads) was rendered before is taken from it with its word count.
         """
         tmpl = env.get_template(template)
         at = place(index)
@@ -1134,9 +1165,20 @@ def _bodies(
         base = max(tokens(str(module)), tokens(around)) + tokens(f"{title}: {label}")
         item = getattr(module, "item")  # noqa: B009 - a macro, unknown to the type checker
         # Each item's text, rendered once: measured here, and printed as is on whichever page.
-        texts = {id(x): Markup(item(x)) for x in items}  # noqa: S704 - template output, escaped inside
+        texts: dict[int, Markup] = {}
+        weights: dict[int, int] = {}
+        for x in items:
+            key = f"{template}\0{index}\0{item_key(x)}" if cache is not None and item_key is not None else ""
+            kept = cache.item(key) if key and cache is not None else None
+            if kept is None:
+                texts[id(x)] = Markup(item(x))  # noqa: S704 - template output, escaped inside
+                weights[id(x)] = tokens(texts[id(x)])
+                if key and cache is not None:
+                    cache.put_item(key, str(texts[id(x)]), weights[id(x)])
+            else:
+                texts[id(x)] = Markup(kept[0])  # noqa: S704 - this macro's output, kept
+                weights[id(x)] = kept[1]
         blank["item_text"] = lambda x: texts[id(x)]
-        weights = {key: tokens(text) for key, text in texts.items()}
         # What the list may fill: the budget less the page around it (at least a quarter of it, so a
         # page with a long fixed part still gets parts of a useful size).
         parts = split(items, levels, lambda x: weights[id(x)], max(SEARCH_BUDGET - base, SEARCH_BUDGET // 4))
@@ -1170,6 +1212,7 @@ def _bodies(
         view.timeline_facts,
         [lambda f: _year(on_timeline(f)), lambda f: _month(on_timeline(f))],
         "Timeline",
+        item_key=fact_key,
     )
     pages[urls.FACETS_FACTS] = facets.facts(view)
     pages[urls.FACETS_ENTITIES] = facets.entities(view)
@@ -1179,6 +1222,7 @@ def _bodies(
         sorted(facts, key=lambda f: STATUSES.index(f.status)),  # stable: each status in date order
         [lambda f: (f.status, f.status.capitalize()), lambda f: _year(f.date), lambda f: _month(f.date)],
         "Facts",
+        item_key=fact_key,
     )
     entities = [e for _, _, group in view.entities_by_type() for e in group]
     listing(
@@ -1188,7 +1232,16 @@ def _bodies(
         [lambda e: (e.type, TYPE_HEADINGS[e.type]), lambda e: _letter(e.name)],
         "Entities",
     )
-    listing("sources.md.j2", urls.SOURCES, view.outlets(), [lambda o: _letter(view.name(o[0]))], "Sources")
+    listing(
+        "sources.md.j2",
+        urls.SOURCES,
+        view.outlets(),
+        [lambda o: _letter(view.name(o[0]))],
+        "Sources",
+        # An outlet's seeds' page keys cover its section: each seed with its outlet's name, its
+        # twins and the passages cited in it.
+        item_key=lambda o: "+".join([o[0], *(seed_key(s) for s in o[1])]),
+    )
     disputes = view.disputes()
     listing(
         "disputes.md.j2",
@@ -1196,6 +1249,7 @@ def _bodies(
         disputes,
         [lambda g: _year(g[0].date), lambda g: _month(g[0].date)],
         "Disputes",
+        item_key=lambda group: "+".join(fact_key(f) for f in group),
         contested=len(view.disputed()),
         dispute_count=len(disputes),
         conflicts=view.figure_conflicts(),
@@ -1233,9 +1287,15 @@ def _bodies(
 
     # Each page is rendered from what pagecache.*_inputs list; the cache is keyed on exactly that.
     for entity in dossier.entities:
-        reuse(partial(pagecache.entity_inputs, view, entity), partial(entity_pages, entity))
+        reuse(
+            f"entity:{entity.id}",
+            partial(pagecache.entity_inputs, view, entity),
+            partial(entity_pages, entity),
+        )
     for fact in dossier.facts:
-        reuse(partial(pagecache.fact_inputs, view, fact), partial(fact_pages, fact))
+        reuse(f"fact:{fact.id}", partial(pagecache.fact_inputs, view, fact), partial(fact_pages, fact))
     for seed in dossier.seeds:
-        reuse(partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
+        reuse(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
+    if cache is not None:
+        cache.previous = (dossier, history, context)
     return pages, meta

@@ -1,0 +1,166 @@
+"""``serve``'s rounds: the page cache kept in memory renders each edit as a fresh render would.
+
+Between two rounds ``serve`` computes the inputs only of the pages an edit may have changed
+(:func:`dossier.pagecache.touched`) and takes list items (a fact's line on the timeline, the facts
+index, a dispute) from the last round. Random edits, several rounds in a row, each compared with a
+render from nothing: a page or list item left stale by a missing dependency shows up here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier import pagecache, render
+from dossier.check import check
+from dossier.history import Change
+from dossier.model import Dossier
+from dossier.project import Project
+from dossier.render import render_site
+from dossier.urls import ENGINES
+from tests.sitefixtures import SITE_FIXTURE, split_project
+from tests.test_incremental_build import edit
+
+BUILT = "2024-09-01"
+
+
+def _checked(root: Path) -> Dossier:
+    result = check(Project(root))
+    assert result.dossier is not None, [str(d) for d in result.diagnostics]
+    return result.dossier
+
+
+@pytest.fixture(scope="module")
+def dossier() -> Dossier:
+    return _checked(SITE_FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def split_dossier(tmp_path_factory: pytest.TempPathFactory) -> Dossier:
+    """A synthetic dossier whose lists split into parts once the budget is small."""
+    return _checked(split_project(tmp_path_factory.mktemp("split") / "p", facts=120, entities=8, seeds=8))
+
+
+def _history(d: Dossier) -> dict[str, Change]:
+    """When facts last changed, as serve blames it once: the same object every round."""
+    return {f.id: Change("a" * 40, "2024-08-30") for f in d.facts[::2]}
+
+
+def _rounds(d: Dossier, data: st.DataObject, engine: str) -> None:
+    cache = pagecache.PageCache()
+    history = _history(d)
+    render_site(d, built=BUILT, engine=engine, cache=cache, history=history)
+    current = d
+    for _ in range(data.draw(st.integers(1, 4))):
+        current = data.draw(edit(current))
+        cache.next_round()
+        kept = render_site(current, built=BUILT, engine=engine, cache=cache, history=history)
+        fresh = render_site(current, built=BUILT, engine=engine, history=history)
+        assert kept.pages.keys() == fresh.pages.keys()
+        for rel, text in fresh.pages.items():
+            assert kept.pages[rel] == text, f"{rel} is stale"
+        assert kept.meta == fresh.meta
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), engine=st.sampled_from(ENGINES))
+def test_serve_rounds_equal_fresh_renders(dossier: Dossier, data: st.DataObject, engine: str) -> None:
+    _rounds(dossier, data, engine)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_serve_rounds_equal_fresh_renders_of_split_lists(
+    split_dossier: Dossier, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "SEARCH_BUDGET", 1500)
+    _rounds(split_dossier, data, "mkdocs")
+
+
+def test_a_statement_edit_computes_few_pages_inputs(split_dossier: Dossier) -> None:
+    """One statement edited: the other facts' inputs are not even computed, and their lines in
+    the lists come from the last round."""
+    cache = pagecache.PageCache()
+    history = _history(split_dossier)
+    render_site(split_dossier, built=BUILT, cache=cache, history=history)
+    fact = split_dossier.facts[5]
+    edited = dataclasses.replace(
+        split_dossier,
+        facts=tuple(
+            dataclasses.replace(f, statement="A new statement") if f is fact else f
+            for f in split_dossier.facts
+        ),
+    )
+    cache.next_round()
+    kept = render_site(edited, built=BUILT, cache=cache, history=history)
+    pages = len(split_dossier.facts) + len(split_dossier.entities) + len(split_dossier.seeds)
+    touched = pagecache.touched(split_dossier, edited)
+    assert touched is not None and "fact:" + fact.id in touched
+    assert cache.skipped == pages - len(touched)
+    assert cache.skipped >= len(split_dossier.facts) - 5
+    assert len(cache.items) > 0 and len(cache.items_used) >= len(cache.items) - 3 * 3
+    assert kept.pages == render_site(edited, built=BUILT, history=history).pages
+
+
+def _replace_fact(d: Dossier, fact_id: str, **changes: object) -> Dossier:
+    facts = tuple(dataclasses.replace(f, **changes) if f.id == fact_id else f for f in d.facts)  # type: ignore[arg-type]
+    return dataclasses.replace(d, facts=facts)
+
+
+def test_an_edit_reaches_the_facts_that_contradict_it(split_dossier: Dossier) -> None:
+    """A contradicts B (one way): B's new statement is shown on A's page, in the next round."""
+    a, b = split_dossier.facts[3], split_dossier.facts[7]
+    base = _replace_fact(split_dossier, a.id, contradicts=(b.id,))
+    cache = pagecache.PageCache()
+    history = _history(base)
+    render_site(base, built=BUILT, cache=cache, history=history)
+    edited = _replace_fact(base, b.id, statement="B says otherwise now")
+    cache.next_round()
+    kept = render_site(edited, built=BUILT, cache=cache, history=history)
+    assert "B says otherwise now" in kept.pages[f"facts/{a.id}.md"]
+    assert kept.pages == render_site(edited, built=BUILT, history=history).pages
+
+
+def _generated(project: Project) -> dict[str, bytes]:
+    return {
+        p.relative_to(project.generated_dir).as_posix(): p.read_bytes()
+        for p in sorted(project.generated_dir.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_serve_writes_what_a_fresh_generate_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds of Regenerator (edits, a check error, its fix) leave docs/generated/ as one
+    generate from nothing would: nothing it skipped reading back, nor a download written after
+    the pages, nor the check-status script, is stale."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725148800")
+    from dossier import build
+    from tests.sitefixtures import site_project
+
+    served = Project(site_project(tmp_path / "served"))
+    regenerate = build.Regenerator(served, "mkdocs")
+    assert regenerate().dossier is not None
+    facts = served.facts_file
+    original = facts.read_text("utf-8")
+    edits = [
+        original.replace("S-300 air defense systems to Iran.", "S-300 air defense systems to Iran, EDITED."),
+        original.replace("    name: Tehran\n", "    name: Tehran City\n"),
+        original.replace("  - id: russia\n", "  - id: russia\n    bogus: [\n"),  # a check error
+        original.replace("    status: reported\n", "    status: confirmed\n"),
+    ]
+    for text in edits:
+        facts.write_text(text, "utf-8")
+        result = regenerate()
+        if result.dossier is None:
+            assert "data/facts.yaml:" in (served.generated_dir / build.CHECK_SCRIPT).read_text("utf-8")
+            continue
+        fresh = Project(site_project(tmp_path / f"fresh-{edits.index(text)}"))
+        fresh.facts_file.write_text(text, "utf-8")
+        checked = check(fresh)
+        assert checked.dossier is not None
+        build.generate(fresh, checked.dossier, engine="mkdocs", fresh=True, changes={}, live=True)
+        assert _generated(served) == _generated(fresh)

@@ -71,6 +71,46 @@ _SEED_LANGUAGE = re.compile(rb'<div class="seed-text" lang="([a-z]{2})" data-pag
 _HTML_LANG = re.compile(rb'<html[^>]*\slang="([A-Za-z-]+)"')
 
 
+# The languages Pagefind stems (its pagefind_stem crate) or segments (Chinese, Japanese): a bundle
+# of their own helps a reader's search only there. Any other code would cost a Pagefind run at
+# every build and an instance in every reader's first search, for nothing (the schema accepts any
+# two letters, so a pull request could ask for hundreds); those pages are in the main bundle.
+OWN_BUNDLE = frozenset(
+    [
+        "ar",
+        "hy",
+        "eu",
+        "ca",
+        "da",
+        "nl",
+        "en",
+        "fi",
+        "fr",
+        "de",
+        "el",
+        "hi",
+        "hu",
+        "id",
+        "ga",
+        "it",
+        "lt",
+        "ne",
+        "no",
+        "pt",
+        "ro",
+        "ru",
+        "sr",
+        "es",
+        "sv",
+        "ta",
+        "tr",
+        "yi",
+        "zh",
+        "ja",
+    ]
+)
+
+
 def available() -> bool:
     return importlib.util.find_spec("pagefind_bin") is not None
 
@@ -83,7 +123,7 @@ def index(project: Project, engine: str) -> None:
     site_lang, foreign = languages(project.site_dir)
     bundles = _index_shards(project, engine, BUNDLE, html_pages(project.site_dir))
     for lang, pages in sorted(foreign.items()):
-        if lang == site_lang:
+        if lang == site_lang or lang not in OWN_BUNDLE:
             continue
         sizes = {page: size for page in pages if (size := _size(project.site_dir / page))}
         bundles += _index_shards(project, engine, f"{BUNDLE}-{lang}", sizes, "--force-language", lang)
@@ -132,15 +172,23 @@ def _index_shards(project: Project, engine: str, bundle: str, sizes: dict[str, i
     return names
 
 
+# The folders Pagefind writes: pagefind, pagefind-2, …, pagefind-de, pagefind-de-2, … (see index).
+_BUNDLE_NAME = re.compile(rf"{BUNDLE}(-[a-z]{{2,3}})?(-[0-9]+)?")
+
+
 def _clear_bundles(site_dir: Path) -> None:
     """Remove the last build's bundles. An incremental build keeps ``site/``, and Pagefind only
-    adds files: a removed page's fragment would stay downloadable beside the new index. A link
-    there is removed, never followed (rmtree does not follow links inside)."""
+    adds files: a removed page's fragment would stay downloadable beside the new index. Only a
+    folder named as a bundle and holding Pagefind's entry file is one: a page of the dossier's
+    own called ``pagefind-notes`` stays. A link there is removed, never followed (rmtree does not
+    follow links inside)."""
     for path in sorted(site_dir.glob(f"{BUNDLE}*")):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
+        if not _BUNDLE_NAME.fullmatch(path.name):
+            continue
+        if path.is_symlink() or not path.is_dir():
             path.unlink()
+        elif (path / "pagefind-entry.json").is_file():
+            shutil.rmtree(path)
 
 
 def languages(site_dir: Path) -> tuple[str, dict[str, list[str]]]:

@@ -647,11 +647,26 @@ def _watch_by_events() -> None:
         probe.join()
     except OSError:
         return
+    # Only writes: inotify also reports a file opened or closed after reading, and MkDocs rebuilds
+    # on any event, so the reads of one rebuild would start the next, for ever (found in review).
+    writes: list[type[watchdog.events.FileSystemEvent]] = [
+        watchdog.events.FileCreatedEvent,
+        watchdog.events.FileModifiedEvent,
+        watchdog.events.FileClosedEvent,  # closed after writing
+        watchdog.events.FileDeletedEvent,
+        watchdog.events.FileMovedEvent,
+    ]
+
+    class WritesOnly(native):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: Any, *, recursive: bool = False, **kwargs: Any) -> Any:
+            kwargs["event_filter"] = kwargs.get("event_filter") or writes
+            return super().schedule(handler, path, recursive=recursive, **kwargs)
+
     original = LiveReloadServer.__init__
 
     def init(self: LiveReloadServer, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
-        self.observer = native()  # type: ignore[assignment]  # nothing is watched yet: serve() starts it
+        self.observer = WritesOnly()  # nothing is watched yet: serve() starts it
 
     LiveReloadServer.__init__ = init  # type: ignore[method-assign]
 

@@ -149,3 +149,44 @@ def test_the_header_box_searches_in_chromium(built: Path) -> None:
         assert page.locator("h1").inner_text().startswith("Sergei Shoigu")
         browser.close()
     assert not foreign and not errors, (foreign, errors)
+
+
+def test_clearing_the_old_bundles_keeps_a_page_named_like_one(tmp_path: Path) -> None:
+    """Only Pagefind's own folders go before an index: a dossier's page ``pagefind-notes`` stays,
+    and a link named like a bundle is removed, never followed (found in review: the page vanished
+    and 18 links to it broke)."""
+    site_dir = tmp_path / "site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "pagefind-entry.json").write_text("{}", "utf-8")
+    for bundle in ("pagefind", "pagefind-2", "pagefind-de", "pagefind-de-3"):
+        (site_dir / bundle).mkdir(parents=True)
+        (site_dir / bundle / "pagefind-entry.json").write_text("{}", "utf-8")
+    (site_dir / "pagefind-notes").mkdir()
+    (site_dir / "pagefind-notes" / "index.html").write_text("<p>notes</p>", "utf-8")
+    (site_dir / "pagefind-fr").symlink_to(outside, target_is_directory=True)
+    search._clear_bundles(site_dir)
+    assert sorted(p.name for p in site_dir.iterdir()) == ["pagefind-notes"]
+    assert (outside / "pagefind-entry.json").is_file()
+
+
+def test_a_language_pagefind_cannot_stem_gets_no_bundle_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """German seeds get a German bundle; a code Pagefind neither stems nor segments ("zz", which
+    the schema accepts) would only add a Pagefind run per build and an instance per reader."""
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    made: list[str] = []
+    monkeypatch.setattr(search, "available", lambda: True)
+    monkeypatch.setattr(search, "languages", lambda _: ("en", {"de": ["a.html"], "zz": ["b.html"]}))
+    monkeypatch.setattr(search, "_size", lambda _: 10)
+    monkeypatch.setattr(search, "html_pages", lambda _: {"a.html": 10, "b.html": 10})
+
+    def shards(_project: Project, _engine: str, name: str, *_args: object) -> list[str]:
+        made.append(name)
+        return [name]
+
+    monkeypatch.setattr(search, "_index_shards", shards)
+    search.index(Project(tmp_path), "mkdocs")
+    assert made == ["pagefind", "pagefind-de"]

@@ -23,6 +23,32 @@ else:
     print(type(server.observer).__name__)
 """
 
+# A rebuild reads the pages: only a write may start the next one, or MkDocs rebuilds for ever.
+PROBE_READS = """
+import pathlib, tempfile, time
+import dossier.site as site
+site._watch_by_events()
+from mkdocs.livereload import LiveReloadServer
+server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=".")
+folder = pathlib.Path(tempfile.mkdtemp())
+page = folder / "page.md"
+page.write_text("one")
+server.watch(str(folder))
+server.observer.start()
+time.sleep(0.5)
+for _ in range(3):
+    page.read_text()
+time.sleep(1.0)
+print("read", server._want_rebuild)
+page.write_text("two")
+for _ in range(50):
+    if server._want_rebuild:
+        break
+    time.sleep(0.1)
+print("written", server._want_rebuild)
+server.observer.stop()
+"""
+
 PROBE_TEMPLATES = """
 import jinja2
 import dossier.site as site
@@ -50,6 +76,13 @@ def test_the_dev_server_watches_by_events() -> None:
     if found == ["no-native"]:
         pytest.skip("this system has no native file watcher: MkDocs keeps polling")
     assert found != ["PollingObserver"], found
+
+
+def test_reading_a_page_starts_no_rebuild_and_writing_one_does() -> None:
+    found = _run(PROBE_READS)
+    if _run(PROBE_WATCHER) == ["no-native"]:
+        pytest.skip("this system has no native file watcher: MkDocs keeps polling")
+    assert found == ["read", "False", "written", "True"], found
 
 
 def test_the_second_build_compiles_no_template() -> None:

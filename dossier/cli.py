@@ -367,9 +367,14 @@ def _write_export(files: dict[str, str | Iterable[str]], out_dir: str | None) ->
     # is created without following a link (a cloned pull request could ship export/ as a link).
     root = None if out_dir is not None else Path.cwd()
     folder = Path(out_dir) if out_dir is not None else Path(DEFAULT_EXPORT)
+    # A file in the folder that is a link (or a FIFO) is refused, not written through: the output
+    # lands where it is shown to land. All are looked at first, so a refusal leaves no half set.
+    for name in files:
+        try:
+            fs.check_target(folder.absolute() / name)
+        except fs.UnsafePath as refused:
+            raise click.ClickException(f"refusing to write {refused}") from None
     for name, text in files.items():
-        # A file in the folder that is a link (or a FIFO) is refused, not written through: the
-        # output lands where it is shown to land.
         try:
             if root is None:
                 folder.mkdir(parents=True, exist_ok=True)

@@ -106,6 +106,22 @@ def test_the_default_folder_is_never_a_link(
     assert list(outside.iterdir()) == []
 
 
+def test_a_linked_table_refuses_the_whole_export(
+    base_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link in place of facts.csv: nothing is written, not the tables before it either."""
+    outside = tmp_path / "outside.csv"
+    outside.write_text("kept\n", "utf-8")
+    here = tmp_path / "here"
+    (here / DEFAULT_EXPORT).mkdir(parents=True)
+    (here / DEFAULT_EXPORT / "facts.csv").symlink_to(outside)
+    monkeypatch.chdir(here)
+    code, _, err = _invoke("export", "--format", "csv", "--project", str(base_project))
+    assert code == 1 and "refusing to write" in err
+    assert [p.name for p in (here / DEFAULT_EXPORT).iterdir()] == ["facts.csv"]
+    assert outside.read_text("utf-8") == "kept\n"
+
+
 def test_table_needs_csv(base_project: Path) -> None:
     code, _, err = _invoke("export", "--table", "facts", "--project", str(base_project))
     assert code == 2 and "--table picks one csv table" in err

@@ -472,9 +472,11 @@ def serve(
             now = sources_stamp(project)
             if now != stamp:
                 stamp = _settled(project, now, settle)
+                began = time.time()
+                busy = resync is not None and resync.busy()
                 regenerate()
                 if resync is not None:
-                    resync.expect()
+                    resync.expect(began, busy)
             elif resync is not None:
                 resync.poll()
     except KeyboardInterrupt:
@@ -491,42 +493,67 @@ def serve(
 
 
 class _Resync:
-    """Make sure the engine's development server took up a regeneration's scripts and styles.
+    """Make sure the engine's development server took up what a regeneration wrote.
 
-    Zensical 0.0.73 was seen to miss a change to docs/ written while it was still building (at
-    start, or for the save before), and then serves the old check-status script: the browser
-    would never show the check's errors, or never clear them. Its server copies docs/generated/
-    assets/ verbatim into site/, so a stale copy is plain to see; once the engine has been quiet
-    for a while, the stale sources are written again (same bytes, a new file), which it does see.
+    Zensical 0.0.73 was seen to miss a change to docs/ written while it was still building (its
+    first build, just after ``serve`` starts, or the build for the save before): the page then
+    keeps the old text, or the old check-status script (the browser would never show the check's
+    errors, or never clear them). So a regeneration made while the engine was busy is written
+    again, same bytes, a new file its watcher does see, once the engine has been quiet for a
+    while; and since its server copies docs/generated/assets/ verbatim into site/, a stale copy
+    of a script or stylesheet is plain to see and written again the same way.
     """
 
     WAIT = 3.0  # seconds after a regeneration before its copies are expected in site/
     QUIET = 2.0  # seconds without a write to site/: the engine is not in the middle of a build
+    FIRST = 120.0  # seconds after which the first build counts as done even if it wrote nothing
     TRIES = 3
 
     def __init__(self, project: Project) -> None:
         self.project = project
+        self.started = time.time()
+        self.settled = False  # the engine's first build is done
         self.since: float | None = None
         self.tries = 0
+        self.redo: set[str] = set()  # written while the engine was busy: to write again
 
-    def expect(self) -> None:
+    def busy(self) -> bool:
+        """Whether the engine may be in the middle of a build: it wrote to site/ in the last
+        QUIET seconds, or it has not finished its first build."""
+        now = time.time()
+        newest = newest_write(self.project.site_dir)
+        if newest > now - self.QUIET:
+            return True
+        if not self.settled:
+            self.settled = newest >= self.started or now - self.started > self.FIRST
+        return not self.settled
+
+    def expect(self, began: float, busy: bool) -> None:
+        """A regeneration that began at ``began`` has written; ``busy``: the engine was building."""
+        if busy:
+            self.redo |= set(written_since(self.project.generated_dir, began))
         self.since, self.tries = time.time(), 0
 
     def poll(self) -> None:
-        if self.since is None or time.time() - self.since < self.WAIT:
+        if self.since is None or time.time() - self.since < self.WAIT or self.busy():
             return
-        stale = self.stale()
-        if not stale:
+        todo = sorted(self.redo | set(self.stale()))
+        self.redo = set()
+        if not todo:
             self.since = None
-        elif newest_write(self.project.site_dir) < time.time() - self.QUIET:
-            for rel in stale:
-                with contextlib.suppress(OSError, generated.GeneratedFolderError):
-                    text = (self.project.generated_dir / rel).read_text("utf-8")
-                    generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
-            self.tries += 1
-            self.since = None if self.tries >= self.TRIES else time.time()
-            if self.since is None:
-                print(f"dossier: the server did not take up {', '.join(stale)}; save again", file=sys.stderr)
+            return
+        for rel in todo:
+            # Text only: a kept original (bytes) is copied by the engine as it is, never missed
+            # in a way a reader would see before the next save.
+            with contextlib.suppress(OSError, ValueError, generated.GeneratedFolderError):
+                text = (self.project.generated_dir / rel).read_text("utf-8")
+                generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
+        self.tries += 1
+        self.since = None if self.tries >= self.TRIES else time.time()
+        if self.since is None and self.stale():
+            print(
+                f"dossier: the server did not take up {', '.join(self.stale())}; save again", file=sys.stderr
+            )
 
     def stale(self) -> list[str]:
         """The generated scripts and styles whose copy in site/ differs from docs/generated/."""
@@ -543,6 +570,21 @@ class _Resync:
                     if not same:
                         found.append(f"{urls.ASSETS}/{entry.name}")
         return sorted(found)
+
+
+def written_since(folder: Path, since: float) -> list[str]:
+    """The files below ``folder`` (docs/generated/) modified at or after ``since``, by path below
+    it; the generator's manifest left out."""
+    found = []
+    for here, _dirs, names in os.walk(folder, followlinks=False):
+        for name in names:
+            path = Path(here) / name
+            with contextlib.suppress(OSError):
+                if path.lstat().st_mtime >= since - 1:  # file systems round times
+                    rel = path.relative_to(folder).as_posix()
+                    if rel != generated.MANIFEST:
+                        found.append(rel)
+    return sorted(found)
 
 
 def newest_write(folder: Path) -> float:

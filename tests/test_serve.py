@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier import build, site
+from dossier import build, generated, site
 from dossier.diagnostics import RULES, Diagnostic
 from dossier.urls import ENGINES
 from tests.sitefixtures import site_project
@@ -176,6 +176,7 @@ def test_serve_writes_again_what_the_engine_did_not_take_up(tmp_path: Path) -> N
     served = project.site_dir / "generated" / build.CHECK_SCRIPT
     served.write_text("// an old copy", "utf-8")
     resync = site._Resync(project)
+    resync.started = time.time() - 120  # the engine's first build is long done
     assert resync.stale() == [build.CHECK_SCRIPT]
 
     def age(seconds: float) -> None:  # as if the regeneration and the engine's last write were that old
@@ -185,7 +186,7 @@ def test_serve_writes_again_what_the_engine_did_not_take_up(tmp_path: Path) -> N
                 os.utime(Path(here) / name, (time.time() - seconds, time.time() - seconds))
 
     before = source.read_bytes(), source.stat().st_ino
-    resync.expect()
+    resync.expect(time.time(), busy=False)
     resync.poll()  # too soon after the regeneration: nothing written
     assert source.stat().st_ino == before[1]
     age(60)
@@ -200,3 +201,43 @@ def test_serve_writes_again_what_the_engine_did_not_take_up(tmp_path: Path) -> N
     age(60)
     resync.poll()
     assert resync.since is None and resync.stale() == []
+
+
+def test_serve_writes_again_a_page_written_while_the_engine_was_building(tmp_path: Path) -> None:
+    """A save regenerated while Zensical builds (its first build, just after serve starts) may be
+    missed by its watcher: once the engine is quiet, what that regeneration wrote is written
+    again, same bytes; a save made while the engine was idle is not."""
+    from dossier.project import Project
+
+    project = Project(site_project(tmp_path / "project"))
+    assert build.build(project, quiet=True).errors == 0
+    page = project.generated_dir / "facts" / "russia-delivers-s-300.md"
+    resync = site._Resync(project)
+    assert resync.busy(), "the first build has written nothing since serve started"
+
+    def quiet_for(seconds: float) -> None:
+        resync.since = time.time() - seconds
+        for here, _dirs, names in os.walk(project.site_dir):
+            for name in names:
+                os.utime(Path(here) / name, (time.time() - seconds, time.time() - seconds))
+
+    began = time.time()
+    text = page.read_text("utf-8")
+    assert generated.replace(
+        project.generated_dir, "facts/russia-delivers-s-300.md", text, project_root=project.root
+    )
+    inode = page.stat().st_ino
+    resync.expect(began, busy=True)
+    resync.poll()
+    assert page.stat().st_ino == inode, "written again before the engine was quiet"
+    quiet_for(60)
+    resync.started = time.time() - 120
+    resync.poll()
+    assert page.stat().st_ino != inode, "the page written during a build was not written again"
+    assert page.read_text("utf-8") == text and not resync.redo
+
+    inode = page.stat().st_ino  # an idle engine: nothing to write again
+    resync.expect(time.time(), busy=resync.busy())
+    quiet_for(60)
+    resync.poll()
+    assert page.stat().st_ino == inode

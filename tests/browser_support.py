@@ -129,3 +129,25 @@ def screenshots(
         finally:
             context.close()
     return written
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe's serious and critical findings on ``page`` once its CSS transitions have ended.
+
+    The theme fades its tabs out when the page is scrolled (as by an anchor in the URL, or a
+    full-page screenshot): measured mid-fade, their colours fail the contrast rule, which no
+    reader ever sees (CI caught exactly that once). The scroll handler starts the fade a moment
+    after the load, so the wait begins a little later.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_timeout(250)
+    with contextlib.suppress(Exception):  # an endless animation must not hang the audit
+        page.wait_for_function(
+            "() => document.getAnimations().every((a) => a.playState !== 'running')", timeout=10_000
+        )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -19,7 +19,7 @@ import pytest
 from dossier.build import build
 from dossier.project import Project
 from tests import hostile
-from tests.browser_support import serve
+from tests.browser_support import serious_violations, serve
 from tests.sitefixtures import ROOT, site_project
 
 pytestmark = pytest.mark.browser
@@ -215,35 +215,23 @@ def test_keyboard_reaches_content_links(base_url: str, page_and_watch: tuple[Any
 def test_axe_finds_no_serious_violation(
     base_url: str, page_and_watch: tuple[Any, Watch], kind: str, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = page_and_watch
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + PAGE_TYPES[kind])
     # axe first: a full-page screenshot scrolls, and the theme fades its tabs out while scrolled.
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    violations = serious_violations(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{kind}-{scheme}.png"), full_page=True)
     assert not violations, "\n".join(violations)
 
 
 def test_axe_on_the_open_search_dialog(base_url: str, page_and_watch: tuple[Any, Watch]) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = page_and_watch
     page.goto(base_url)
     search_results(page, "Schoigu")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "search.png"))
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    violations = serious_violations(page)
     assert not violations, "\n".join(violations)
 
 

@@ -20,7 +20,7 @@ import pytest
 from dossier import render, site, urls
 from dossier.build import build
 from dossier.project import Project
-from tests.browser_support import chromium_or_skip, guard, launch, screenshots, serve
+from tests.browser_support import chromium_or_skip, guard, launch, screenshots, serious_violations, serve
 from tests.sitefixtures import git, site_project, split_project
 
 pytestmark = pytest.mark.browser
@@ -192,18 +192,12 @@ def test_analyst_pages_are_out_of_the_readers_tabs_but_reachable(base_url: str, 
 def test_axe_finds_nothing_serious_on_a_fact_page_with_its_widgets(
     base_url: str, page: Any, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + FACT + "#cite")
     for summary in page.locator(".dossier-cite summary").all():
         summary.click()  # the CSL-JSON and BibTeX blocks open, checked too
     page.get_by_role("button", name="Copy permalink").click()  # and the status message shown
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    violations = serious_violations(page)
     assert not violations, "\n".join(violations)
 
 

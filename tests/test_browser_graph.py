@@ -17,6 +17,7 @@ import pytest
 
 from dossier.build import build
 from dossier.project import Project
+from tests.browser_support import serious_violations
 from tests.sitefixtures import site_project
 from tests.test_browser import (  # noqa: F401 - fixtures, used by name
     PAGE_TYPES,
@@ -323,18 +324,12 @@ def test_translation_stands_beside_its_german_passage(browser: Any, base_url: st
 def test_axe_is_clean_on_graph_entity_and_focused_seed(
     base_url: str, page_and_watch: tuple[Any, Watch], path: str, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = page_and_watch
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + path)
     if "graph" in path:
         page.get_by_role("button", name="Zoom in").click()  # audit the zoomed state, status shown
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    violations = serious_violations(page)
     assert not violations, "\n".join(violations)
 
 

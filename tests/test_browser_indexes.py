@@ -17,6 +17,7 @@ import pytest
 from dossier.build import build
 from dossier.project import Project
 from tests import test_browser
+from tests.browser_support import serious_violations
 from tests.sitefixtures import site_project, split_project
 from tests.test_browser import SCREENSHOTS, Watch
 
@@ -364,18 +365,12 @@ def test_phone_screenshots_of_the_filtered_lists_and_the_timeline(base_url: str,
 def test_axe_finds_no_serious_violation_on_the_index_pages(
     base_url: str, page_and_watch: tuple[Any, Watch], path: str, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _ = page_and_watch
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + path)
     if "?" in path:
         _count(page)
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    violations = serious_violations(page)
     name = (
         path.strip("/")
         .replace("/", "-")

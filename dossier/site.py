@@ -388,30 +388,27 @@ def remove_stale(project: Project) -> list[str]:
     return removed
 
 
+def modified_since(folder: Path, since: float, suffix: str = "") -> list[Path]:
+    """The files below ``folder`` whose names end in ``suffix``, modified at or after ``since``
+    (seconds since the epoch); the walk follows no link."""
+    found = []
+    for here, _dirs, names in os.walk(folder, followlinks=False):
+        for name in names:
+            path = Path(here) / name
+            with contextlib.suppress(OSError):
+                if name.endswith(suffix) and path.lstat().st_mtime >= since - 1:  # times are rounded
+                    found.append(path)
+    return found
+
+
 def changed_pages(project: Project, since: float) -> list[str]:
     """The HTML pages (below ``site/``) of the Markdown files below ``docs/`` changed at or after
     ``since`` (seconds since the epoch), as dossier.urls maps a source to its page."""
     found = []
-    for here, _dirs, names in os.walk(project.docs_dir, followlinks=False):
-        for name in names:
-            path = Path(here) / name
-            if name.endswith(".md") and path.lstat().st_mtime >= since - 1:  # times are rounded
-                page = urls.url(path.relative_to(project.docs_dir).as_posix()) + "index.html"
-                if (project.site_dir / page).is_file():  # docs/generated/home.md makes no page
-                    found.append(page)
-    return found
-
-
-def rebuilt(project: Project, since: float) -> list[str]:
-    """HTML pages below ``site/`` written at or after ``since`` (seconds since the epoch)."""
-    found = []
-    for here, _dirs, names in os.walk(project.site_dir, followlinks=False):
-        for name in names:
-            if name.endswith(".html"):
-                path = Path(here) / name
-                with contextlib.suppress(OSError):
-                    if path.lstat().st_mtime >= since - 1:  # file systems round times
-                        found.append(path.relative_to(project.site_dir).as_posix())
+    for path in modified_since(project.docs_dir, since, ".md"):
+        page = urls.url(path.relative_to(project.docs_dir).as_posix()) + "index.html"
+        if (project.site_dir / page).is_file():  # docs/generated/home.md makes no page
+            found.append(page)
     return found
 
 
@@ -531,13 +528,16 @@ class _Resync:
     def expect(self, began: float, busy: bool) -> None:
         """A regeneration that began at ``began`` has written; ``busy``: the engine was building."""
         if busy:
-            self.redo |= set(written_since(self.project.generated_dir, began))
+            folder = self.project.generated_dir
+            written = {p.relative_to(folder).as_posix() for p in modified_since(folder, began)}
+            self.redo |= written - {generated.MANIFEST}
         self.since, self.tries = time.time(), 0
 
     def poll(self) -> None:
         if self.since is None or time.time() - self.since < self.WAIT or self.busy():
             return
-        todo = sorted(self.redo | set(self.stale()))
+        stale = self.stale()
+        todo = sorted(self.redo | set(stale))
         self.redo = set()
         if not todo:
             self.since = None
@@ -550,10 +550,8 @@ class _Resync:
                 generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
         self.tries += 1
         self.since = None if self.tries >= self.TRIES else time.time()
-        if self.since is None and self.stale():
-            print(
-                f"dossier: the server did not take up {', '.join(self.stale())}; save again", file=sys.stderr
-            )
+        if self.since is None and stale:
+            print(f"dossier: the server did not take up {', '.join(stale)}; save again", file=sys.stderr)
 
     def stale(self) -> list[str]:
         """The generated scripts and styles whose copy in site/ differs from docs/generated/."""
@@ -570,21 +568,6 @@ class _Resync:
                     if not same:
                         found.append(f"{urls.ASSETS}/{entry.name}")
         return sorted(found)
-
-
-def written_since(folder: Path, since: float) -> list[str]:
-    """The files below ``folder`` (docs/generated/) modified at or after ``since``, by path below
-    it; the generator's manifest left out."""
-    found = []
-    for here, _dirs, names in os.walk(folder, followlinks=False):
-        for name in names:
-            path = Path(here) / name
-            with contextlib.suppress(OSError):
-                if path.lstat().st_mtime >= since - 1:  # file systems round times
-                    rel = path.relative_to(folder).as_posix()
-                    if rel != generated.MANIFEST:
-                        found.append(rel)
-    return sorted(found)
 
 
 def newest_write(folder: Path) -> float:

@@ -192,6 +192,8 @@ def start(
         except BaseException as exc:  # re-raised by finish(), in the caller's thread
             failed.append(exc)
 
+    # A daemon thread, not an executor's: a build whose check fails never calls finish(), and its
+    # process must not wait for the blame (seconds at 10,000 facts) before it exits.
     thread = threading.Thread(target=prepare, daemon=True) if background else None
     if thread is None:
         prepare()

@@ -126,6 +126,9 @@ def fact_record(dossier: Dossier, fact: Fact) -> dict[str, Any]:
     }
 
 
+_KINDS = {"entities": "entity", "seeds": "seed", "facts": "fact"}  # a JSON Lines record's kind
+
+
 def _record_lists(dossier: Dossier) -> tuple[tuple[str, Iterator[dict[str, Any]]], ...]:
     """The lists of the JSON document, each record made when it is asked for."""
     return (
@@ -156,12 +159,9 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
     """One JSON object a line, each with a ``kind``: entity, seed or fact (citations nested)."""
     if data is None:
         return "".join(jsonl_parts(dossier))
-    rows = [
-        *({"kind": "entity", **e} for e in data["entities"]),
-        *({"kind": "seed", **s} for s in data["seeds"]),
-        *({"kind": "fact", **f} for f in data["facts"]),
-    ]
-    return "".join(json_text(row) + "\n" for row in rows)
+    return "".join(
+        json_text({"kind": kind, **row}) + "\n" for key, kind in _KINDS.items() for row in data[key]
+    )
 
 
 # ``dossier export`` streams: at 50,000 facts the records and their JSON, held whole, took more
@@ -170,12 +170,10 @@ def to_jsonl(dossier: Dossier, data: dict[str, Any] | None = None) -> str:
 # part as in the whole.
 def json_parts(dossier: Dossier) -> Iterator[str]:
     """:func:`to_json`'s text, a record at a time."""
-    yield f'{{"title": {json_text(dossier.title)}, "summary": {json_text(dossier.summary)}, "entities": '
-    yield from _json_list(entity_record(e) for e in dossier.entities)
-    yield ', "seeds": '
-    yield from _json_list(seed_record(s) for s in dossier.seeds)
-    yield ', "facts": '
-    yield from _json_list(fact_record(dossier, f) for f in dossier.facts)
+    yield f'{{"title": {json_text(dossier.title)}, "summary": {json_text(dossier.summary)}'
+    for key, rows in _record_lists(dossier):
+        yield f", {json_text(key)}: "
+        yield from _json_list(rows)
     yield "}\n"
 
 
@@ -189,12 +187,10 @@ def _json_list(items: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 def jsonl_parts(dossier: Dossier) -> Iterator[str]:
     """:func:`to_jsonl`'s text, a line at a time."""
-    for e in dossier.entities:
-        yield json_text({"kind": "entity", **entity_record(e)}) + "\n"
-    for s in dossier.seeds:
-        yield json_text({"kind": "seed", **seed_record(s)}) + "\n"
-    for f in dossier.facts:
-        yield json_text({"kind": "fact", **fact_record(dossier, f)}) + "\n"
+    for key, rows in _record_lists(dossier):
+        kind = _KINDS[key]
+        for row in rows:
+            yield json_text({"kind": kind, **row}) + "\n"
 
 
 def chunks(parts: Iterable[str], size: int = 1 << 20) -> Iterator[str]:

@@ -150,8 +150,7 @@ def write(project: Project, digest: str, diags: tuple[Diagnostic, ...], acknowle
         ],
     }
     try:
-        fs.make_dirs(project.root, project.cache_dir)
-        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        make_folder(project)
         atomic.write_text(project.cache_dir / _FILE, json.dumps(payload), root=project.root)
     except (OSError, fs.UnsafePath):
         pass  # not used; a refused cache folder is reported by the check itself (E110)
@@ -187,6 +186,14 @@ def read_parts(project: Project, version: str, name: str = _PARTS) -> dict[str, 
     return stored if isinstance(stored, dict) else {}
 
 
+def make_folder(project: Project) -> None:
+    """Create the cache folder (never through a link) with a ``.gitignore`` that keeps it out of
+    commits; OSError or fs.UnsafePath where it cannot be made."""
+    fs.make_dirs(project.root, project.cache_dir)
+    if not (project.cache_dir / ".gitignore").exists():
+        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+
+
 def _checksum(payload: bytes) -> bytes:
     """Detects a damaged or cut payload (the version line, not this, keeps other folders' files
     out): CRC-32 and the length, ten times cheaper than sha256 on the megabytes stored."""
@@ -202,9 +209,7 @@ def write_parts(project: Project, version: str, parts: dict[str, Any], name: str
         return
     header = _PARTS_MAGIC + _bytes(version) + b"\n" + _checksum(payload) + b"\n"
     try:
-        fs.make_dirs(project.root, project.cache_dir)
-        if not (project.cache_dir / ".gitignore").exists():
-            atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        make_folder(project)
         atomic.write_bytes(project.cache_dir / name, header + payload, root=project.root)
     except (OSError, fs.UnsafePath):
         pass
@@ -224,9 +229,7 @@ def identity(project: Project) -> str | None:
     """
     path = project.cache_dir / _IDENTITY
     try:
-        fs.make_dirs(project.root, project.cache_dir)
-        if not (project.cache_dir / ".gitignore").exists():
-            atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        make_folder(project)
         try:
             st = path.lstat()  # never follows a link
         except FileNotFoundError:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier import atomic, fs
+from dossier import atomic, cache, fs
 from dossier.model import Fact
 from dossier.project import Project
 
@@ -295,8 +295,7 @@ def _read_cache(project: Project, key: str) -> dict[str, Change] | None:
 def _write_cache(project: Project, key: str, found: Mapping[str, Change]) -> None:
     payload = {"key": key, "facts": {k: [v.commit, v.date] for k, v in found.items()}}
     try:
-        fs.make_dirs(project.root, project.cache_dir)
-        atomic.write_text(project.cache_dir / ".gitignore", "*\n", root=project.root)
+        cache.make_folder(project)
         atomic.write_text(project.cache_dir / _CACHE, json.dumps(payload), root=project.root)
     except (OSError, fs.UnsafePath):
         pass  # no cache then; the check reports a refused cache folder (E110)

@@ -423,13 +423,24 @@ def test_serve_decodes_only_what_changed(tmp_path: Path) -> None:
     assert second.dossier.fact["fact-3"].tags == ("edited",)
 
 
-def test_a_check_without_the_model_then_one_with_it(tmp_path: Path) -> None:
+def test_a_check_without_the_model_then_one_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``dossier check`` stores no model values; a later check that wants the model makes them."""
     root = tmp_path / "p"
     shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("docs", "base"))
     project = Project(root)
+    cold = check(project).dossier
     assert check_cached(project, build=False).dossier is None
-    assert check_cached(project, build=True).dossier == check(project).dossier
+    # The model comes from the stored parts plus values made now, not from a fallback to the
+    # full check (which would be right, and slow): the full check is not reachable here.
+    with monkeypatch.context() as patch:
+        patch.setattr("dossier.check.check", _no_full_check)
+        assert check_cached(project, build=True).dossier == cold
+    version = f"{check_cache.checker_version()}:{check_cache.identity(project)}"
+    assert check_cache.read_parts(project, version, check_cache.MODELS)["models"]
+
+
+def _no_full_check(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the incremental check fell back to the full check")
 
 
 # --- a damaged cache ---------------------------------------------------------------------------

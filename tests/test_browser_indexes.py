@@ -127,6 +127,21 @@ def test_facets_combine_and_the_json_is_fetched_only_when_a_reader_filters(
     assert _query(page) == {"outlet": ["Zeitung"], "from": ["2024-08-06"], "to": ["2024-07"]}
 
 
+def test_a_date_the_filter_cannot_read_is_named_not_silently_dropped(
+    base_url: str, page_and_watch: tuple[Any, Watch]
+) -> None:
+    page, _ = page_and_watch
+    page.goto(base_url + FACTS + "?from=2024-13&to=2024-08")
+    count = _count(page)
+    assert count.startswith("5 of 5 facts match.")
+    assert "Not read as a date, so not applied: from “2024-13”" in count
+    assert "to “2024-08”" not in count
+    assert page.get_by_label("From", exact=True).get_attribute("aria-invalid") == "true"
+    page.get_by_label("From", exact=True).fill("2024-08-06")
+    _count(page, "3 of 5 facts match.")  # the note goes once the date reads
+    assert page.get_by_label("From", exact=True).get_attribute("aria-invalid") is None
+
+
 def test_an_outlet_named_in_full_is_that_outlet_alone(
     base_url: str, page_and_watch: tuple[Any, Watch]
 ) -> None:

@@ -188,6 +188,16 @@
     return x < y ? 1 : x > y ? -1 : a.order - b.order;
   }
 
+  // A date the filter cannot read (a typo, or a shared link cut short) is left out of it, and the
+  // count says so: a silently wider list reads as an answer.
+  function unread(state) {
+    const bad = ["from", "to"].filter((name) => state[name] && !span(state[name]));
+    return bad.length
+      ? ` Not read as a date, so not applied: ${bad.map((name) => `${name} “${state[name]}”`).join(", ")}` +
+          " (write 2024, 2024-08 or 2024-08-05)."
+      : "";
+  }
+
   function dateField(form, name, value, end) {
     const input = form.elements[name];
     const parsed = value ? span(value) : null;
@@ -320,7 +330,7 @@
           setPlain(false);
           render();
           const noun = kind.noun[items.length === 1 ? 0 : 1];
-          count.textContent = `${shown.length} of ${items.length} ${noun} match.`;
+          count.textContent = `${shown.length} of ${items.length} ${noun} match.` + unread(state);
           results.removeAttribute("aria-busy");
         },
         () => {

@@ -28,7 +28,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,11 +67,22 @@ def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = F
     """MkDocs' ``build``, with the pages rendered in worker processes (see the module's doc)."""
     from mkdocs.commands import build as mkdocs_build
 
-    if serve_url or dirty or len(config.plugins) > 0:
+    if serve_url or dirty or not _inert(config):
         assert _original is not None
         _original(config, serve_url=serve_url, dirty=dirty)
         return
     _build(config, mkdocs_build, workers())
+
+
+def _inert(config: MkDocsConfig) -> bool:
+    """Whether no plugin or hook does anything: each is switched off (``enabled: false``, as
+    mkdocs.yml turns off the theme's search). Material's plugins honour that setting in every
+    event; a plugin without it (a hook, say) could keep state across pages, which the workers
+    would split, so then MkDocs builds on its own."""
+    return all(
+        isinstance(getattr(plugin, "config", None), Mapping) and plugin.config.get("enabled") is False
+        for plugin in config.plugins.values()
+    )
 
 
 _original: Callable[..., None] | None = None  # MkDocs' own build, set by install()
@@ -131,6 +142,8 @@ def _build(config: MkDocsConfig, mb: Any, parts: int) -> None:
             mb._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             mb._build_extra_template(template, files, config, nav)
+
+        log.debug(f"Rendering {len(doc_files)} pages in {parts} processes")
 
         def work(share: range, count: utils.CountHandler) -> list[PageAnchors]:
             return _render(share, config, files, doc_files, nav, env, in_nav, mb, count)

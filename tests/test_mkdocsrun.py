@@ -33,13 +33,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(
-    project: Path, module: str, site_dir: Path, workers: int | None = None
+    project: Path, module: str, site_dir: Path, workers: int | None = None, *more: str
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     env.pop(mkdocsrun.WORKERS, None)
     if workers is not None:
         env[mkdocsrun.WORKERS] = str(workers)
-    cmd = [sys.executable, "-I", "-m", module, "build", "--strict", "--site-dir", str(site_dir)]
+    cmd = [sys.executable, "-I", "-m", module, "build", "--strict", "--site-dir", str(site_dir), *more]
     return subprocess.run(
         [*cmd, "-f", str(project / "mkdocs.yml")], cwd=project, env=env, capture_output=True, text=True
     )
@@ -77,6 +77,41 @@ def test_the_site_is_mkdocs_own_byte_for_byte(
         "sources/zeitung-beispiel-radar/" in name for name in files
     )
     assert [name for name in files if files[name] != mkdocs_own[name]] == []
+
+
+def test_nav_titles_from_the_pages_themselves(generated: Path, tmp_path: Path) -> None:
+    """Navigation entries without a title take their page's first heading, which every page's
+    navigation shows: the same bytes still (the workers see those pages already read)."""
+    project = _copy(generated, tmp_path / "untitled")
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    for entry in ("Guide: guide/analysts.md", "Rules: rules.md", "Architecture: architecture.md"):
+        assert entry in text
+        text = text.replace(entry, entry.split(": ")[1])
+    config.write_text(text, "utf-8")
+    done = _run(project, "mkdocs", tmp_path / "own")
+    assert done.returncode == 0, done.stderr
+    done = _run(project, "dossier.mkdocsrun", tmp_path / "ours", 3)
+    assert done.returncode == 0, done.stderr
+    own, ours = _files(tmp_path / "own"), _files(tmp_path / "ours")
+    assert sorted(ours) == sorted(own)
+    assert [name for name in ours if ours[name] != own[name]] == []
+
+
+def test_the_pages_are_rendered_by_workers(generated: Path, tmp_path: Path) -> None:
+    """The project's mkdocs.yml (its one plugin, the theme's search, switched off) takes the
+    workers' path; a hook (which could keep state across pages) leaves the build to MkDocs."""
+    done = _run(generated, "dossier.mkdocsrun", tmp_path / "a", 3, "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "Rendering 37 pages in 3 processes" in done.stderr
+    project = _copy(generated, tmp_path / "hooked")
+    (project / "hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nhooks:\n  - hook.py\n", "utf-8")
+    done = _run(project, "dossier.mkdocsrun", tmp_path / "b", 3, "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "pages in 3 processes" not in done.stderr
+    assert (tmp_path / "b" / "generated" / "facts" / "index.html").is_file()
 
 
 def test_shares_cover_every_page_once() -> None:

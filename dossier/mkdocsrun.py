@@ -178,6 +178,8 @@ def _render(
 ) -> list[PageAnchors]:
     """Read, render and write the pages ``share`` of ``doc_files``, one at a time, dropping each
     page's Markdown and HTML once written; their anchors and links to anchors, for the check."""
+    from mkdocs.structure.toc import TableOfContents
+
     found: list[PageAnchors] = []
     for index in share:
         file = doc_files[index]
@@ -194,9 +196,10 @@ def _render(
                 None if links is None else {to.src_uri: dict(a) for to, a in links.items()},
             )
         )
-        if id(file) not in in_nav:
+        if id(file) not in in_nav:  # no other page shows anything of it: drop what it held
             page.markdown = page.content = None
             page.links_to_anchors = page.present_anchor_ids = None
+            page.toc, page.meta = TableOfContents([]), {}
     return found
 
 

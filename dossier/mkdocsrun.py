@@ -56,11 +56,11 @@ def workers() -> int:
 
 
 def shares(count: int, parts: int) -> list[range]:
-    """``range(count)`` cut into ``parts`` contiguous shares, as even as can be (none empty)."""
+    """``range(count)`` dealt into ``parts`` shares (none empty): every ``parts``-th page, so each
+    share gets its part of every kind of page (pages of one folder cost alike, and some folders,
+    the long lists', cost far more than others)."""
     parts = max(1, min(parts, count))
-    size, extra = divmod(count, parts)
-    cuts = [i * size + min(i, extra) for i in range(parts + 1)]
-    return [range(cuts[i], cuts[i + 1]) for i in range(parts)]
+    return [range(i, count, parts) for i in range(parts)]
 
 
 def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False) -> None:
@@ -212,6 +212,8 @@ def _run(work: Any, parts: list[range], counter: Any) -> list[PageAnchors]:
     if len(parts) <= 1:
         return [found for share in parts for found in work(share, counter)]
     children = []
+    sys.stdout.flush()  # else a worker would write out again what this process had buffered
+    sys.stderr.flush()
     for share in parts:
         read, write = os.pipe()
         pid = os.fork()

@@ -118,7 +118,7 @@ def test_shares_cover_every_page_once() -> None:
     for count in (0, 1, 2, 5, 17):
         for parts in (1, 2, 3, 8):
             cut = mkdocsrun.shares(count, parts)
-            assert [i for share in cut for i in share] == list(range(count))
+            assert sorted(i for share in cut for i in share) == list(range(count))
             assert all(len(share) > 0 for share in cut) or count == 0
 
 

@@ -145,8 +145,8 @@ def _build(config: MkDocsConfig, mb: Any, parts: int) -> None:
 
         log.debug(f"Rendering {len(doc_files)} pages in {parts} processes")
 
-        def work(share: range, count: utils.CountHandler) -> list[PageAnchors]:
-            return _render(share, config, files, doc_files, nav, env, in_nav, mb, count)
+        def work(share: range) -> list[PageAnchors]:
+            return _render(share, config, files, doc_files, nav, env, in_nav, mb)
 
         found = _run(work, shares(len(doc_files), parts), counter)
         _validate_anchors(config, files, doc_files, found)
@@ -174,7 +174,6 @@ def _render(
     env: Any,
     in_nav: set[int],
     mb: Any,
-    count: Any,
 ) -> list[PageAnchors]:
     """Read, render and write the pages ``share`` of ``doc_files``, one at a time, dropping each
     page's Markdown and HTML once written; their anchors and links to anchors, for the check."""
@@ -203,14 +202,14 @@ def _render(
     return found
 
 
-def _run(work: Any, parts: list[range], counter: Any) -> list[PageAnchors]:
-    """``work(share, counter)`` for every share: here when there is one, else in a forked process
+def _run(work: Callable[[range], list[PageAnchors]], parts: list[range], counter: Any) -> list[PageAnchors]:
+    """``work(share)`` for every share: here when there is one, else in a forked process
     each. A worker's warnings are counted into ``counter``; a worker that fails (its own error
     already logged) or dies raises Abort."""
     from mkdocs.exceptions import Abort
 
     if len(parts) <= 1:
-        return [found for share in parts for found in work(share, counter)]
+        return [found for share in parts for found in work(share)]
     children = []
     sys.stdout.flush()  # else a worker would write out again what this process had buffered
     sys.stderr.flush()
@@ -246,13 +245,13 @@ def _run(work: Any, parts: list[range], counter: Any) -> list[PageAnchors]:
     return found
 
 
-def _worker(work: Any, share: range, write: int, counter: Any) -> None:
+def _worker(work: Callable[[range], list[PageAnchors]], share: range, write: int, counter: Any) -> None:
     """A forked worker: render ``share``, send back (warning counts, anchors), and exit.
     ``counter`` is this process's copy of the parent's: it starts from nothing here."""
     code = 1
     try:
         counter.counts.clear()
-        found = work(share, counter)
+        found = work(share)
         pages = [(uri, None if ids is None else sorted(ids), links) for uri, ids, links in found]
         data = json.dumps((list(counter.counts.items()), pages)).encode("utf-8")
         with os.fdopen(write, "wb") as out:

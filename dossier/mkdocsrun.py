@@ -38,9 +38,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.commands.build")  # MkDocs' own, so its CLI shows and counts ours
 
-# What a worker sends back for each page it built: its source, the ids of its anchors, and its
-# links to anchors of other pages ({target source: {anchor: link as written}}).
-PageAnchors = tuple[str, set[str] | None, dict[str, dict[str, str]] | None]
+# What a worker sends back for each page it built: its source, the ids of its anchors (a JSON
+# list, one string: a set of strings per page would cost ~4 KB each, 250 MB at 50,000 facts, and
+# only the pages that links point into are ever looked at), and its links to anchors of pages
+# ({target source: {anchor: link as written}}, empty for most pages).
+PageAnchors = tuple[str, str, dict[str, dict[str, str]]]
 
 
 WORKERS = "DOSSIER_MKDOCS_WORKERS"  # overrides the number of workers (the tests use 3)
@@ -187,14 +189,9 @@ def _render(
         if id(file) not in in_nav:
             mb._populate_page(page, config, files)
         mb._build_page(page, config, doc_files, nav, env)
-        links = page.links_to_anchors
-        found.append(
-            (
-                file.src_uri,
-                page.present_anchor_ids,
-                None if links is None else {to.src_uri: dict(a) for to, a in links.items()},
-            )
-        )
+        ids = page.present_anchor_ids
+        links = {to.src_uri: dict(a) for to, a in (page.links_to_anchors or {}).items()}
+        found.append((file.src_uri, json.dumps(None if ids is None else sorted(ids)), links))
         if id(file) not in in_nav:  # no other page shows anything of it: drop what it held
             page.markdown = page.content = None
             page.links_to_anchors = page.present_anchor_ids = None
@@ -232,7 +229,7 @@ def _run(work: Callable[[range], list[PageAnchors]], parts: list[range], counter
                 failed += 1
                 continue
             counts, pages = json.loads(data)
-            found += [(uri, None if ids is None else set(ids), links) for uri, ids, links in pages]
+            found += [(uri, ids, links) for uri, ids, links in pages]
             for level, number in counts:
                 # The worker's warnings were shown by it; this counts them here, as MkDocs would.
                 counter.counts[level] += number
@@ -252,8 +249,7 @@ def _worker(work: Callable[[range], list[PageAnchors]], share: range, write: int
     try:
         counter.counts.clear()
         found = work(share)
-        pages = [(uri, None if ids is None else sorted(ids), links) for uri, ids, links in found]
-        data = json.dumps((list(counter.counts.items()), pages)).encode("utf-8")
+        data = json.dumps((list(counter.counts.items()), found)).encode("utf-8")
         with os.fdopen(write, "wb") as out:
             out.write(data)
         code = 0
@@ -278,21 +274,18 @@ def _validate_anchors(
     """MkDocs' check of links to anchors, over what the workers found, with its messages."""
     by_uri = {file.src_uri: file for file in doc_files}
     known = {file.src_uri: file for file in files}
-    kept: dict[str, tuple[Any, Any]] = {}
+    targets = {to for _uri, _ids, links in found for to in links}
     for uri, anchors, links in found:
         page = by_uri[uri].page
         assert page is not None
-        kept[uri] = (page.present_anchor_ids, page.links_to_anchors)
-        page.present_anchor_ids = anchors
-        page.links_to_anchors = None if links is None else {known[to]: a for to, a in links.items()}
+        if uri in targets:  # only the pages links point into are looked at
+            ids = json.loads(anchors)
+            page.present_anchor_ids = None if ids is None else set(ids)
+        page.links_to_anchors = {known[to]: a for to, a in links.items()} or None
     level = config.validation.links.anchors
     for file in doc_files:
         assert file.page is not None
         file.page.validate_anchor_links(files=files, log_level=level)
-    for uri, (anchors, links) in kept.items():
-        page = by_uri[uri].page
-        assert page is not None
-        page.present_anchor_ids, page.links_to_anchors = anchors, links
 
 
 if __name__ == "__main__":  # ``python -I -m dossier.mkdocsrun build …``: what dossier build runs

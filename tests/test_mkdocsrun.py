@@ -156,17 +156,20 @@ def test_a_broken_anchor_in_a_hand_written_page_fails_dossier_build(
     tmp_path: Path,
 ) -> None:
     """MkDocs' own check of links to anchors of other pages still runs, over what the workers
-    found: the link's page and its target's are rendered by different workers."""
+    found: the link's page is read before the workers start (it is in the navigation), its
+    target (a seed's page, which has anchors of its own) by a worker."""
     project = site_project(tmp_path / "p")
     guide = project / "docs" / "guide" / "analysts.md"
     guide.write_text(
-        guide.read_text("utf-8") + "\nSee [the facts](../generated/facts/index.md#no-such-anchor).\n", "utf-8"
+        guide.read_text("utf-8")
+        + "\nSee [the source](../generated/sources/zeitung-beispiel-radar.md#no-such-anchor).\n",
+        "utf-8",
     )
     env = {**os.environ, mkdocsrun.WORKERS: "3"}
     cmd = [sys.executable, "-m", "dossier", "build", "--project", str(project)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
-    assert "contains a link '../generated/facts/index.md#no-such-anchor'" in done.stderr
+    assert "contains a link '../generated/sources/zeitung-beispiel-radar.md#no-such-anchor'" in done.stderr
     assert "does not contain an anchor '#no-such-anchor'" in done.stderr
     assert "mkdocs build --strict failed" in done.stderr
     assert site._read_stamp(Project(project))[0] is None  # site/ is nobody's to build on

@@ -8,7 +8,9 @@ wall time, CPU time (user + system, children included) and peak memory (``ru_max
 largest process):
 
 - ``generate``: ``dossier build --no-site --clean`` (check, render every page, write docs/generated/);
-- ``engine``: the site engine's strict build from nothing (``mkdocs build --strict``);
+- ``engine``: the site engine's strict build from nothing, as ``dossier build`` runs it (MkDocs
+  through ``dossier.mkdocsrun``, its pages on every core; ``--engine mkdocs-alone``: MkDocs' own
+  ``mkdocs build --strict``, on one core, for comparison);
 - ``linkcheck``: every internal link and anchor of the written HTML (``dossier.linkcheck``);
 - ``search``: Pagefind's index of the written site, in shards (``dossier.search.index``);
 - ``both``: the link check and the index together, as ``dossier build`` runs them (the index in a
@@ -51,10 +53,12 @@ _BOTH = (
 def commands(project: Path, engine: str) -> dict[str, list[str]]:
     py = sys.executable
     site = str(project / "site")
+    urls_engine = "zensical" if engine == "zensical" else "mkdocs"  # what the pages were written for
+    module = {"mkdocs": "dossier.mkdocsrun", "mkdocs-alone": "mkdocs"}.get(engine, engine)
     return {
         "generate": [py, "-m", "dossier", "build", "--no-site", "--clean", "--project", str(project)],
-        "engine": [py, "-I", "-m", engine, "build", "--strict", "-f", str(project / "mkdocs.yml")]
-        + (["--site-dir", site, "--quiet"] if engine == "mkdocs" else ["--clean"]),
+        "engine": [py, "-I", "-m", module, "build", "--strict", "-f", str(project / "mkdocs.yml")]
+        + (["--clean"] if engine == "zensical" else ["--site-dir", site, "--quiet"]),
         "linkcheck": [
             py,
             "-c",
@@ -67,9 +71,9 @@ def commands(project: Path, engine: str) -> dict[str, list[str]]:
             "import sys; from pathlib import Path; from dossier import search; from dossier.project import "
             "Project; search.index(Project(Path(sys.argv[1])), sys.argv[2])",
             str(project),
-            engine,
+            urls_engine,
         ],
-        "both": [py, "-c", _BOTH, str(project), engine],
+        "both": [py, "-c", _BOTH, str(project), urls_engine],
     }
 
 
@@ -86,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--facts", type=int, default=10_000)
-    parser.add_argument("--engine", default="mkdocs", choices=("mkdocs", "zensical"))
+    parser.add_argument("--engine", default="mkdocs", choices=("mkdocs", "mkdocs-alone", "zensical"))
     parser.add_argument("--stages", default=",".join(STAGES), help=f"some of {','.join(STAGES)}")
     args = parser.parse_args()
     if not (args.out / "data" / "facts.yaml").is_file():

@@ -51,6 +51,7 @@ class Engine:
     # module that runs it. See :meth:`build`.
     incremental_args: tuple[str, ...] | None = None
     incremental_module: str = ""
+    build_module: str = ""  # the module a build from nothing runs, if not ``module``
     packages: tuple[str, ...] = ()  # distributions whose version the output depends on
     # Its development server writes the pages it serves into site/ (Zensical does; MkDocs serves
     # from a temporary folder), so ``serve`` can see whether a regeneration reached it.
@@ -109,9 +110,9 @@ class Engine:
         quietly = self.quiet_args if quiet else ()
         if dirty:
             args = [self.incremental_module, "build", *(self.incremental_args or ()), *where, *quietly]
-            cmd = [*_python(), *args, "-f", str(project.mkdocs_file)]
         else:
-            cmd = self.command(project, "build", *self.build_args, *where, *quietly)
+            args = [self.build_module or self.module, "build", *self.build_args, *where, *quietly]
+        cmd = [*_python(), *args, "-f", str(project.mkdocs_file)]
         started = time.time()
         # cwd is the project root: pymdownx.snippets resolves its base_path (docs/) from there.
         env = {**_env(), **title_env(dossier_title(project) if title is None else title)}
@@ -157,9 +158,11 @@ ENGINES = {
         ("--dirty",),
         ("--quiet",),
         # MkDocs warns on every dirty build, which --strict would count as a failure: run through
-        # this module, which drops that one warning (see _quiet_dirty_warning).
+        # dossier.mkdocsrun, which drops that one warning (see _quiet_dirty_warning), and renders
+        # the pages of a build from nothing on every core, one page in memory at a time.
         incremental_args=("--strict", "--dirty"),
-        incremental_module="dossier.site",
+        incremental_module="dossier.mkdocsrun",
+        build_module="dossier.mkdocsrun",
         packages=("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"),
     ),
     # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its

@@ -1,0 +1,175 @@
+"""``python -m dossier.mkdocsrun build``: MkDocs' build with its pages rendered by worker processes.
+
+What it writes must be what ``mkdocs build --strict`` writes, byte for byte, however the pages are
+shared out; and it must stay as strict: a warning in any worker, a broken anchor, a worker that
+fails, each fails the build (and ``dossier build``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dossier import build, mkdocsrun, site
+from dossier.project import Project
+from tests.sitefixtures import site_project
+
+EPOCH = "1725148800"  # one build date for every build: the sitemap prints it
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site fixture (hand-written pages, a German seed, every generated page kind), its
+    docs/generated/ written for MkDocs."""
+    project = site_project(tmp_path_factory.mktemp("mkdocsrun") / "project")
+    result = build.build(Project(project), with_site=False, engine="mkdocs")
+    assert result.errors == 0, [str(d) for d in result.diagnostics]
+    return project
+
+
+def _run(
+    project: Path, module: str, site_dir: Path, workers: int | None = None, *more: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop(mkdocsrun.WORKERS, None)
+    if workers is not None:
+        env[mkdocsrun.WORKERS] = str(workers)
+    cmd = [sys.executable, "-I", "-m", module, "build", "--strict", "--site-dir", str(site_dir), *more]
+    return subprocess.run(
+        [*cmd, "-f", str(project / "mkdocs.yml")], cwd=project, env=env, capture_output=True, text=True
+    )
+
+
+def _files(site_dir: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(site_dir.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            found[path.relative_to(site_dir).as_posix()] = (
+                gzip.decompress(data) if path.suffix == ".gz" else data
+            )
+    return found
+
+
+@pytest.fixture(scope="module")
+def mkdocs_own(generated: Path) -> dict[str, bytes]:
+    done = _run(generated, "mkdocs", generated / "site-mkdocs")
+    assert done.returncode == 0, done.stderr
+    return _files(generated / "site-mkdocs")
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_site_is_mkdocs_own_byte_for_byte(
+    generated: Path, mkdocs_own: dict[str, bytes], workers: int
+) -> None:
+    ours = generated / f"site-{workers}"
+    done = _run(generated, "dossier.mkdocsrun", ours, workers)
+    assert done.returncode == 0, done.stderr
+    files = _files(ours)
+    assert sorted(files) == sorted(mkdocs_own)
+    assert len([name for name in files if name.endswith(".html")]) > 30
+    assert any("facts/" in name for name in files) and any(
+        "sources/zeitung-beispiel-radar/" in name for name in files
+    )
+    assert [name for name in files if files[name] != mkdocs_own[name]] == []
+
+
+def test_nav_titles_from_the_pages_themselves(generated: Path, tmp_path: Path) -> None:
+    """Navigation entries without a title take their page's first heading, which every page's
+    navigation shows: the same bytes still (the workers see those pages already read)."""
+    project = _copy(generated, tmp_path / "untitled")
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    for entry in ("Guide: guide/analysts.md", "Rules: rules.md", "Architecture: architecture.md"):
+        assert entry in text
+        text = text.replace(entry, entry.split(": ")[1])
+    config.write_text(text, "utf-8")
+    done = _run(project, "mkdocs", tmp_path / "own")
+    assert done.returncode == 0, done.stderr
+    done = _run(project, "dossier.mkdocsrun", tmp_path / "ours", 3)
+    assert done.returncode == 0, done.stderr
+    own, ours = _files(tmp_path / "own"), _files(tmp_path / "ours")
+    assert sorted(ours) == sorted(own)
+    assert [name for name in ours if ours[name] != own[name]] == []
+
+
+def test_the_pages_are_rendered_by_workers(generated: Path, tmp_path: Path) -> None:
+    """The project's mkdocs.yml (its one plugin, the theme's search, switched off) takes the
+    workers' path; a hook (which could keep state across pages) leaves the build to MkDocs."""
+    done = _run(generated, "dossier.mkdocsrun", tmp_path / "a", 3, "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "Rendering 37 pages in 3 processes" in done.stderr
+    project = _copy(generated, tmp_path / "hooked")
+    (project / "hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nhooks:\n  - hook.py\n", "utf-8")
+    done = _run(project, "dossier.mkdocsrun", tmp_path / "b", 3, "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "pages in 3 processes" not in done.stderr
+    assert (tmp_path / "b" / "generated" / "facts" / "index.html").is_file()
+
+
+def test_shares_cover_every_page_once() -> None:
+    for count in (0, 1, 2, 5, 17):
+        for parts in (1, 2, 3, 8):
+            cut = mkdocsrun.shares(count, parts)
+            assert sorted(i for share in cut for i in share) == list(range(count))
+            assert all(len(share) > 0 for share in cut) or count == 0
+
+
+def _copy(generated: Path, dest: Path) -> Path:
+    subprocess.run(["cp", "-a", str(generated), str(dest)], check=True)
+    return dest
+
+
+def test_a_warning_in_a_worker_fails_the_build(generated: Path, tmp_path: Path) -> None:
+    """A generated page (rendered by a worker, not before the workers start: it is not in the
+    navigation) that links to a page that does not exist."""
+    project = _copy(generated, tmp_path / "p")
+    pages = sorted((project / "docs" / "generated" / "facts").glob("*.md"))
+    last = pages[-1]  # the last share's
+    last.write_text(last.read_text("utf-8") + "\n[gone](no-such-fact.md)\n", "utf-8")
+    done = _run(project, "dossier.mkdocsrun", project / "site", 3)
+    assert done.returncode == 1, done.stderr
+    assert "no-such-fact.md" in done.stderr
+    assert "Aborted with 1 warnings in strict mode!" in done.stdout
+
+
+def test_a_failing_worker_fails_the_build(generated: Path, tmp_path: Path) -> None:
+    """A page whose rendering raises (a snippet that is missing) ends its worker; the others'
+    pages are written, but the build fails."""
+    project = _copy(generated, tmp_path / "p")
+    page = project / "docs" / "generated" / "sources" / "zeitung-beispiel-radar.md"
+    page.write_text(page.read_text("utf-8") + '\n--8<-- "no-such-snippet.md"\n', "utf-8")
+    done = _run(project, "dossier.mkdocsrun", project / "site", 3)
+    assert done.returncode == 1, done.stderr
+    assert "no-such-snippet.md" in done.stderr
+    assert "Documentation built" not in done.stderr
+
+
+def test_a_broken_anchor_in_a_hand_written_page_fails_dossier_build(
+    tmp_path: Path,
+) -> None:
+    """MkDocs' own check of links to anchors of other pages still runs, over what the workers
+    found: the link's page is read before the workers start (it is in the navigation), its
+    target (a seed's page, which has anchors of its own) by a worker."""
+    project = site_project(tmp_path / "p")
+    guide = project / "docs" / "guide" / "analysts.md"
+    guide.write_text(
+        guide.read_text("utf-8")
+        + "\nSee [the source](../generated/sources/zeitung-beispiel-radar.md#no-such-anchor).\n",
+        "utf-8",
+    )
+    env = {**os.environ, mkdocsrun.WORKERS: "3"}
+    cmd = [sys.executable, "-m", "dossier", "build", "--project", str(project)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "contains a link '../generated/sources/zeitung-beispiel-radar.md#no-such-anchor'" in done.stderr
+    assert "does not contain an anchor '#no-such-anchor'" in done.stderr
+    assert "mkdocs build --strict failed" in done.stderr
+    assert site._read_stamp(Project(project))[0] is None  # site/ is nobody's to build on

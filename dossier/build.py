@@ -227,6 +227,7 @@ class Regenerator:
 
     def __call__(self) -> CheckResult:
         result = self.model(self.project)
+        site.trace("regenerate: checked")
         if result.dossier is None:
             self.on_disk.pop(CHECK_SCRIPT, None)  # it shows the errors now
             show_check_errors(self.project, result)
@@ -246,6 +247,7 @@ class Regenerator:
                 on_disk=self.on_disk,
                 live=True,
             )
+            site.trace("regenerate: pages written")
             fresh = kept if first else downloads(result.dossier)
             for rel, text in fresh.items():
                 if kept.get(rel) != text:
@@ -253,6 +255,7 @@ class Regenerator:
                     generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
                     self.on_disk[rel] = text
             self.exports = fresh
+            site.trace("regenerate: downloads written")
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             self.exports = None  # and the downloads on disk may be either round's

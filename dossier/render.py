@@ -1034,6 +1034,18 @@ def render_site(
     return Rendered(pages, meta)
 
 
+def fact_body(view: View, fact: Fact) -> tuple[str, str, dict[str, Any]]:
+    """A fact's page as :func:`render_site` renders it: its path below docs/generated/, its body
+    and its front matter. ``serve`` writes an edited fact's page with this before the rest."""
+    path = urls.fact(fact.id)
+    body = (
+        environment()
+        .get_template("fact.md.j2")
+        .render(v=view, at=urls.Place.of(path, view.engine), fact=fact)
+    )
+    return path, body, _title(fact.statement, "")  # the browser tab and search: the whole statement
+
+
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -1255,7 +1267,6 @@ def _bodies(
         conflicts=view.figure_conflicts(),
     )
     entity_page = env.get_template("entity.md.j2")
-    fact_page = env.get_template("fact.md.j2")
     seed_page = env.get_template("seed.md.j2")
 
     def entity_pages(entity: Entity) -> None:
@@ -1276,9 +1287,7 @@ def _bodies(
             )
 
     def fact_pages(fact: Fact) -> None:
-        path = urls.fact(fact.id)
-        meta[path] = _title(fact.statement, "")  # the browser tab and search: the whole statement
-        pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
+        path, pages[path], meta[path] = fact_body(view, fact)
 
     def seed_pages(seed: Seed) -> None:
         path = urls.seed(seed.id)

@@ -255,3 +255,32 @@ def _poll_log(log: Path, pattern: str, seen: int) -> None:
     while _count(log, pattern) <= seen:
         assert time.monotonic() < deadline, log.read_text("utf-8", errors="replace")
         time.sleep(0.1)
+
+
+def test_serve_writes_an_edited_facts_page_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that edits a fact writes that fact's page before the round renders the rest (the
+    engine starts on it at once), exactly as the round would write it: the round leaves it alone."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725148800")
+    from dossier import build
+
+    served = Project(site_project(tmp_path / "served"))
+    regenerate = build.Regenerator(served, "mkdocs")
+    assert regenerate().dossier is not None
+    page = served.generated_dir / urls.fact("russia-delivers-s-300")
+    original = served.facts_file.read_text("utf-8")
+    before_round: list[tuple[str, int]] = []
+    generate = build.generate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        before_round.append((page.read_text("utf-8"), page.stat().st_mtime_ns))
+        return generate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "generate", spy)
+    for n in range(2):
+        edited = f"S-300 air defense systems to Iran, edit {n}."
+        served.facts_file.write_text(original.replace("S-300 air defense systems to Iran.", edited), "utf-8")
+        assert regenerate().dossier is not None
+        first, written = before_round[-1]
+        assert edited in first, "the edited fact's page was not written first"
+        assert first == page.read_text("utf-8"), "the round wrote another page than the first"
+        assert written == page.stat().st_mtime_ns, "the round wrote the page again"

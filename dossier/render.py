@@ -138,6 +138,7 @@ class View:
         self._entity_links: dict[tuple[str, str], Markup] = {}
         self._levels: dict[str, Markup] = {}
         self._md_cache: dict[str, Markup] = {}
+        self._corroborations: dict[str, Corroboration] = {}
         self._timeline_cache: dict[
             int, tuple[list[Fact], dict[int, dict[int, int]], dict[tuple[int, int], Fact]]
         ] = {}
@@ -150,7 +151,11 @@ class View:
         return ", ".join(self.name(e) for e in entity_ids)
 
     def corroboration(self, fact: Fact) -> Corroboration:
-        return self._corroboration[fact.id]
+        # Each fact's once, when first asked: serve renders an edited fact's page alone first.
+        found = self._corroborations.get(fact.id)
+        if found is None:
+            found = self._corroborations[fact.id] = self.d.corroboration(fact)
+        return found
 
     # --- fragments the templates share; each returns escaped Markdown/HTML -----------------
     # Pages repeat these thousands of times, so they are cached and built with escape.fill.
@@ -211,10 +216,6 @@ class View:
         if text not in self._md_cache:
             self._md_cache[text] = escape.md(text)
         return self._md_cache[text]
-
-    @cached_property
-    def _corroboration(self) -> dict[str, Corroboration]:
-        return {f.id: self.d.corroboration(f) for f in self.d.facts}
 
     @cached_property
     def _contradicted_by(self) -> dict[str, list[str]]:

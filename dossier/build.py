@@ -236,7 +236,7 @@ class Regenerator:
         if self.changes is None:
             self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
-            if self.dossier is not None:
+            if self.dossier is not None and site.engine(self.engine).rebuilds_written:
                 self._edited_first(self.dossier, result.dossier)
                 self.dossier = None  # until this round's pages are all written
             first = self.exports is None  # then there are none on disk to keep showing

@@ -56,6 +56,10 @@ class Engine:
     # Its development server writes the pages it serves into site/ (Zensical does; MkDocs serves
     # from a temporary folder), so ``serve`` can see whether a regeneration reached it.
     serves_site_dir: bool = False
+    # Its development server rebuilds only the pages whose files were written (MkDocs, through
+    # this module): ``serve`` then writes an edited fact's page before the rest of a save's pages.
+    # Zensical 0.0.73 rebuilds every page on any write, so an early write costs a whole rebuild.
+    rebuilds_written: bool = False
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
@@ -162,6 +166,7 @@ ENGINES = {
         incremental_args=("--strict", "--dirty"),
         incremental_module="dossier.site",
         packages=("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"),
+        rebuilds_written=True,
     ),
     # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
     # .cache/, so a page removed from docs/ is gone from site/ too.

@@ -8,6 +8,10 @@ size from benchmarks/synth.py) to a temporary folder, starts
 ``data/facts.yaml`` and polls that fact's page until the new words are served. The browser's
 live reload fires when the rebuilt page is ready, so this is the delay a writer sees. Target:
 <= 2 s.
+
+Each run also prints where the time went: serve runs with DOSSIER_SERVE_TRACE set, which makes it
+(and the engine's development server, for MkDocs) print a timestamped line at each step of a save
+(see dossier.site.trace); the steps are shown in seconds after the save.
 """
 
 from __future__ import annotations
@@ -74,6 +78,22 @@ def _wait_for(url: str, needle: str, timeout: float) -> float:
     raise SystemExit(f"{needle!r} did not appear at {url} within {timeout} s")
 
 
+def _steps(log: Path, saved: float, shown: float) -> list[str]:
+    """The trace lines written between ``saved`` and ``shown`` (seconds since the epoch), each as
+    ``+SECONDS step``."""
+    found = []
+    for line in log.read_text("utf-8", errors="replace").splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) == 3 and parts[0] == "dossier-trace":
+            try:
+                when = float(parts[1])
+            except ValueError:
+                continue
+            if saved <= when <= shown + 0.5:
+                found.append(f"+{when - saved:.3f} {parts[2]}")
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=REPO)
@@ -108,6 +128,7 @@ def main() -> None:
         fact_id, statement = match.groups()
         port = _free_port()
         url = f"http://127.0.0.1:{port}/generated/facts/{fact_id}/"
+        log = Path(tmp) / "serve.log"
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -122,7 +143,8 @@ def main() -> None:
                 args.engine,
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+            env={**os.environ, "DOSSIER_SERVE_TRACE": "1"},
         )
         try:
             first = _wait_for(url, "<html", timeout=args.first_page)
@@ -135,14 +157,17 @@ def main() -> None:
                 edited = text.replace(match.group(0), f"  - id: {fact_id}\n    statement: {new}", 1)
                 time.sleep(args.pause)  # let the previous rebuild (and the late downloads') settle
                 before = _tree_cpu(server.pid)
+                saved = time.time()
                 facts.write_text(edited, "utf-8")
                 delays.append(_wait_for(url, marker, timeout=args.timeout))
                 cpus.append(_tree_cpu(server.pid) - before)
+                shown = time.time()
                 print(
                     f"run {run + 1}: edit visible after {delays[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU "
                     "(serve and its engine, save to page)",
                     flush=True,
                 )
+                print("  " + "\n  ".join([*_steps(log, saved, shown), f"+{shown - saved:.3f} page served"]))
             print(
                 f"{args.engine}: save -> updated page: median {statistics.median(delays):.2f} s wall "
                 f"(max {max(delays):.2f} s), median {statistics.median(cpus):.2f} s CPU; target <= 2 s"

@@ -224,9 +224,11 @@ class Regenerator:
         self.changes: Mapping[str, history.Change] | None = None
         self.exports: dict[str, str] | None = None  # the download files on disk
         self.on_disk: dict[str, str | bytes] = {}  # every file the last round wrote, as written
+        self.dossier: Dossier | None = None  # the last round's, whose pages are on disk
 
     def __call__(self) -> CheckResult:
         result = self.model(self.project)
+        site.trace("regenerate: checked")
         if result.dossier is None:
             self.on_disk.pop(CHECK_SCRIPT, None)  # it shows the errors now
             show_check_errors(self.project, result)
@@ -234,6 +236,9 @@ class Regenerator:
         if self.changes is None:
             self.changes = history.for_project(self.project, result.dossier.facts) or {}
         try:
+            if self.dossier is not None and site.engine(self.engine).rebuilds_written:
+                self._edited_first(self.dossier, result.dossier)
+                self.dossier = None  # until this round's pages are all written
             first = self.exports is None  # then there are none on disk to keep showing
             kept = downloads(result.dossier) if self.exports is None else self.exports
             generate(
@@ -246,6 +251,7 @@ class Regenerator:
                 on_disk=self.on_disk,
                 live=True,
             )
+            site.trace("regenerate: pages written")
             fresh = kept if first else downloads(result.dossier)
             for rel, text in fresh.items():
                 if kept.get(rel) != text:
@@ -253,12 +259,40 @@ class Regenerator:
                     generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
                     self.on_disk[rel] = text
             self.exports = fresh
+            self.dossier = result.dossier
+            site.trace("regenerate: downloads written")
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
             self.exports = None  # and the downloads on disk may be either round's
             self.on_disk = {}
             raise
         return result
+
+    # An edit to more facts than this (a search and replace, a checkout) is written in one go.
+    FIRST = 3
+
+    def _edited_first(self, before: Dossier, after: Dossier) -> None:
+        """Write the pages of the facts this save edited before anything else, as the whole round
+        will write them: the engine rebuilds them while the rest renders (the lists take seconds
+        at 10,000 facts), and the round then finds them on disk as it would have written them.
+        Only a few facts' pages, and only pages already on disk (and in the manifest)."""
+        kept = {fact.id: fact for fact in before.facts}
+        edited = [f for f in after.facts if f.id in kept and kept[f.id] is not f and kept[f.id] != f]
+        if not edited or len(edited) > self.FIRST:
+            return
+        view = render.View(
+            after, build_date(), self.engine, self.changes, site.project_site_url(self.project)
+        )
+        for fact in edited:
+            path, body, front = render.fact_body(view, fact)
+            text = escape.front_matter(front) + body
+            if path not in self.on_disk or self.on_disk[path] == text:
+                continue
+            generated.verify_front_matter({path: text}, {path: front})
+            del self.on_disk[path]  # until the write succeeds
+            if generated.replace(self.project.generated_dir, path, text, project_root=self.project.root):
+                self.on_disk[path] = text
+        site.trace("regenerate: edited facts' pages written")
 
 
 def originals(project: Project, dossier: Dossier) -> dict[str, bytes]:

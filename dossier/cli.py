@@ -266,7 +266,7 @@ def build_command(project_dir: str | None, no_site: bool, clean: bool, engine: s
 def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) -> None:
     """Preview the site; edits to data/ and seeds/ regenerate pages and reload the browser.
 
-    A save is rebuilt once the files have been quiet for 0.2 s, and only the pages whose inputs
+    A save is rebuilt once the files have been quiet for 0.1 s, and only the pages whose inputs
     changed are rendered again. A check error is printed and shown at the top of every page in
     the browser (the last good pages stay up beneath it) until it is fixed.
     """

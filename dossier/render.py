@@ -138,6 +138,7 @@ class View:
         self._entity_links: dict[tuple[str, str], Markup] = {}
         self._levels: dict[str, Markup] = {}
         self._md_cache: dict[str, Markup] = {}
+        self._corroborations: dict[str, Corroboration] = {}
         self._timeline_cache: dict[
             int, tuple[list[Fact], dict[int, dict[int, int]], dict[tuple[int, int], Fact]]
         ] = {}
@@ -150,7 +151,11 @@ class View:
         return ", ".join(self.name(e) for e in entity_ids)
 
     def corroboration(self, fact: Fact) -> Corroboration:
-        return self._corroboration[fact.id]
+        # Each fact's once, when first asked: serve renders an edited fact's page alone first.
+        found = self._corroborations.get(fact.id)
+        if found is None:
+            found = self._corroborations[fact.id] = self.d.corroboration(fact)
+        return found
 
     # --- fragments the templates share; each returns escaped Markdown/HTML -----------------
     # Pages repeat these thousands of times, so they are cached and built with escape.fill.
@@ -211,10 +216,6 @@ class View:
         if text not in self._md_cache:
             self._md_cache[text] = escape.md(text)
         return self._md_cache[text]
-
-    @cached_property
-    def _corroboration(self) -> dict[str, Corroboration]:
-        return {f.id: self.d.corroboration(f) for f in self.d.facts}
 
     @cached_property
     def _contradicted_by(self) -> dict[str, list[str]]:
@@ -1034,6 +1035,18 @@ def render_site(
     return Rendered(pages, meta)
 
 
+def fact_body(view: View, fact: Fact) -> tuple[str, str, dict[str, Any]]:
+    """A fact's page as :func:`render_site` renders it: its path below docs/generated/, its body
+    and its front matter. ``serve`` writes an edited fact's page with this before the rest."""
+    path = urls.fact(fact.id)
+    body = (
+        environment()
+        .get_template("fact.md.j2")
+        .render(v=view, at=urls.Place.of(path, view.engine), fact=fact)
+    )
+    return path, body, _title(fact.statement, "")  # the browser tab and search: the whole statement
+
+
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -1255,7 +1268,6 @@ def _bodies(
         conflicts=view.figure_conflicts(),
     )
     entity_page = env.get_template("entity.md.j2")
-    fact_page = env.get_template("fact.md.j2")
     seed_page = env.get_template("seed.md.j2")
 
     def entity_pages(entity: Entity) -> None:
@@ -1276,9 +1288,7 @@ def _bodies(
             )
 
     def fact_pages(fact: Fact) -> None:
-        path = urls.fact(fact.id)
-        meta[path] = _title(fact.statement, "")  # the browser tab and search: the whole statement
-        pages[path] = fact_page.render(v=view, at=place(path), fact=fact)
+        path, pages[path], meta[path] = fact_body(view, fact)
 
     def seed_pages(seed: Seed) -> None:
         path = urls.seed(seed.id)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -56,6 +57,10 @@ class Engine:
     # Its development server writes the pages it serves into site/ (Zensical does; MkDocs serves
     # from a temporary folder), so ``serve`` can see whether a regeneration reached it.
     serves_site_dir: bool = False
+    # Its development server rebuilds only the pages whose files were written (MkDocs, through
+    # this module): ``serve`` then writes an edited fact's page before the rest of a save's pages.
+    # Zensical 0.0.73 rebuilds every page on any write, so an early write costs a whole rebuild.
+    rebuilds_written: bool = False
 
     def command(self, project: Project, *args: str) -> list[str]:
         """``python -m ENGINE ARGS -f mkdocs.yml``."""
@@ -164,6 +169,7 @@ ENGINES = {
         incremental_module="dossier.mkdocsrun",
         build_module="dossier.mkdocsrun",
         packages=("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"),
+        rebuilds_written=True,
     ),
     # Zensical has no --site-dir (mkdocs.yml's site_dir: site) and no quiet flag; --clean drops its
     # .cache/, so a page removed from docs/ is gone from site/ too.
@@ -415,6 +421,17 @@ def changed_pages(project: Project, since: float) -> list[str]:
     return found
 
 
+# Set (to anything) in serve's environment: each step of a save is printed to stderr with the time
+# it ended, ``dossier-trace SECONDS STEP`` (benchmarks/bench_serve.py reads them for its breakdown).
+TRACE = "DOSSIER_SERVE_TRACE"
+
+
+def trace(step: str) -> None:
+    """Print ``dossier-trace TIME STEP`` to stderr under :data:`TRACE`; nothing otherwise."""
+    if os.environ.get(TRACE):
+        print(f"dossier-trace {time.time():.3f} {step}", file=sys.stderr, flush=True)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -440,8 +457,8 @@ def serve(
     regenerate: Callable[[], object],
     *,
     dev_addr: str = "127.0.0.1:8000",
-    interval: float = 0.1,
-    settle: float = 0.2,
+    interval: float = 0.05,
+    settle: float = 0.1,
     engine_name: str | None = None,
 ) -> int:
     """Run the engine's ``serve`` and call ``regenerate`` whenever ``data/`` or ``seeds/`` change.
@@ -453,6 +470,9 @@ def serve(
     hundred file stamps costs well under a millisecond, so no watcher library is needed. A
     change is acted on once the files have been quiet for ``settle`` seconds: an editor that
     writes a file in several steps (or a ``git checkout``) causes one rebuild, of the final state.
+    An editor writes a file in well under a millisecond, so a tenth of a second of quiet never
+    catches it half-written (a slower writer at worst shows a check error for a moment, then the
+    next round's pages).
     Returns the server's exit code.
     """
     check_layout(project)
@@ -471,10 +491,13 @@ def serve(
             time.sleep(interval)
             now = sources_stamp(project)
             if now != stamp:
+                trace("serve: change seen")
                 stamp = _settled(project, now, settle)
+                trace("serve: writes settled")
                 began = time.time()
                 busy = resync is not None and resync.busy()
                 regenerate()
+                trace("serve: regenerated")
                 if resync is not None:
                     resync.expect(began, busy)
             elif resync is not None:
@@ -699,12 +722,237 @@ def _watch_by_events() -> None:
     LiveReloadServer.__init__ = init  # type: ignore[method-assign]
 
 
+def _hear(server: Any, heard: Callable[[Any], None]) -> None:
+    """Have MkDocs' development server ``server`` (its watcher not started yet) call ``heard``
+    with each event its watcher reports, before the server itself sees it."""
+    schedule = server.observer.schedule
+
+    def watch(handler: Any, path: str, **kwargs: Any) -> Any:
+        react = handler.on_any_event
+
+        def on_any_event(event: Any) -> None:
+            heard(event)
+            react(event)
+
+        handler.on_any_event = on_any_event
+        return schedule(handler, path, **kwargs)
+
+    server.observer.schedule = watch
+
+
+def _rebuild_only_what_changed() -> None:
+    """Make MkDocs' development server rebuild, on a save, only the pages whose files were written.
+
+    Its ``--dirty`` rebuild still reloads mkdocs.yml, walks and stats every file below docs/
+    (27,000 at 10,000 facts), builds the navigation, and renders the 404 page and the sitemap: a
+    second or more at 10,000 facts, for the handful of pages a save rewrites. The watcher already
+    names the files written, so when every one of them is a file the last build knew and still
+    there, this reads and renders just those pages (or copies just those files), with the last
+    build's files, navigation and theme. Anything else (a file made or removed, mkdocs.yml or
+    anything outside docs/ changed, a failed build) gets MkDocs' own rebuild, which the next
+    save's starts from. What a page is rendered from is the same either way: its own Markdown,
+    the list of files (for links) and the navigation, which mkdocs.yml fixes (see
+    tests/test_serve.py, which compares the pages with a fresh build's). A change to a Markdown
+    file that makes no page of its own (docs/generated/home.md, which docs/index.md includes)
+    rebuilds the hand-written pages outside generated/, the ones that may include it.
+    """
+    import threading
+
+    import mkdocs.commands.build as mkbuild
+    from mkdocs.livereload import LiveReloadServer
+
+    last: dict[str, Any] = {}  # the last build's config, files, nav, env and pages: filled by it
+    written: set[str] = set()  # paths the watcher reported since the last rebuild began
+    lock = threading.Lock()
+
+    get_navigation, build_page = mkbuild.get_navigation, mkbuild._build_page  # type: ignore[attr-defined]
+
+    def navigation(files: Any, config: Any) -> Any:
+        last.update(files=files, config=config, nav=get_navigation(files, config))
+        return last["nav"]
+
+    def page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any, *args: Any, **kw: Any) -> Any:
+        if "env" not in last:
+            last.update(env=env, doc_files=doc_files)
+        return build_page(page, config, doc_files, nav, env, *args, **kw)
+
+    mkbuild.get_navigation = navigation  # type: ignore[attr-defined]
+    mkbuild._build_page = page
+
+    def source(path: str) -> Any:
+        """The last build's file (MkDocs' File) for ``path``; None: not below docs/, or unknown."""
+        if "config" not in last:
+            return None
+        try:
+            rel = Path(path).relative_to(last["config"].docs_dir)
+        except ValueError:
+            return None
+        return last["files"].get_file_from_path(rel.as_posix())
+
+    def pages_of(paths: set[str]) -> tuple[list[Any], list[Any]] | None:
+        """The served pages to rebuild and files to copy for ``paths``, or None: a full rebuild."""
+        if not {"files", "config", "nav", "env", "doc_files"} <= last.keys():
+            return None
+        rebuild: dict[str, Any] = {}
+        copy = []
+        for path in sorted(paths):
+            if Path(path).name.startswith("."):
+                continue  # a temporary file of an atomic write: MkDocs never reads dot-files
+            file = source(path)
+            try:
+                regular = stat.S_ISREG(Path(path).lstat().st_mode)
+            except OSError:
+                regular = False  # removed
+            if file is None or not regular:
+                return None
+            if file.inclusion.is_in_serve():
+                if file.is_documentation_page():
+                    rebuild[file.src_uri] = file
+                else:
+                    copy.append(file)
+            elif file.is_documentation_page():  # included by others, as a snippet
+                for other in last["doc_files"]:
+                    if not other.src_uri.startswith(f"{urls.GENERATED}/"):
+                        rebuild[other.src_uri] = other
+        if any(file.page is None for file in rebuild.values()):
+            return None
+        return list(rebuild.values()), copy
+
+    def included(path: str) -> bool:
+        """Whether ``path`` is a Markdown file MkDocs makes no page of: one others include."""
+        file = source(path)
+        return file is not None and file.is_documentation_page() and not file.inclusion.is_in_serve()
+
+    def rebuild(paths: set[str]) -> bool:
+        """Rebuild what ``paths`` feed, as MkDocs' build would; False: it takes a full rebuild."""
+        found = pages_of(paths)
+        if found is None:
+            return False
+        rebuilt, copied = found
+        config, files, nav, env = last["config"], last["files"], last["nav"], last["env"]
+        started = time.monotonic()
+        for file in copied:
+            file.copy_file()
+        for file in rebuilt:
+            mkbuild._populate_page(file.page, config, files)
+        for file in rebuilt:
+            excluded = file.inclusion.is_excluded()
+            mkbuild._build_page(file.page, config, last["doc_files"], nav, env, excluded=excluded)
+        for file in rebuilt:
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        took = time.monotonic() - started
+        mkbuild.log.info(f"Rebuilt {len(rebuilt)} pages and copied {len(copied)} files in {took:.2f} seconds")
+        return True
+
+    def heard(event: Any) -> None:
+        if not event.is_directory:  # MkDocs ignores them too: a file's own event follows
+            with lock:
+                written.add(os.fsdecode(event.src_path))
+                if getattr(event, "dest_path", ""):
+                    written.add(os.fsdecode(event.dest_path))
+
+    original_init = LiveReloadServer.__init__
+
+    def init(self: LiveReloadServer, builder: Callable[[], None], *args: Any, **kwargs: Any) -> None:
+        def build() -> None:
+            with lock:
+                paths = set(written)
+                written.clear()
+            try:
+                if rebuild(paths):
+                    return
+                last.clear()  # filled again by the build
+                builder()
+                # MkDocs rebuilds only pages whose own file is newer: not one that includes a
+                # written file as a snippet (docs/index.md, the generated home page).
+                rebuild({path for path in paths if included(path)})
+            except BaseException:
+                last.clear()  # the next build is a full one
+                raise
+
+        original_init(self, build, *args, **kwargs)
+        # MkDocs waits for a tenth of a second without a write before it rebuilds; dossier writes
+        # a save's pages in one burst, and a rebuild that starts before its end costs only the
+        # pages written so far (the rest follow in the next), so half of that is enough.
+        self.build_delay = 0.05
+        _hear(self, heard)
+
+    LiveReloadServer.__init__ = init  # type: ignore[method-assign]
+
+
+def _trace_dev_server() -> None:
+    """Under :data:`TRACE`: say when MkDocs' development server hears of a change, and how long
+    each part of its rebuild took (summed over the pages), then when it tells the browsers."""
+    import mkdocs.commands.build as mkbuild
+    import mkdocs.commands.serve as mkserve
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    spent: dict[str, float] = {}
+    calls: dict[str, int] = {}
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+                calls[label] = calls.get(label, 0) + 1
+
+        setattr(owner, name, wrapper)
+
+    for owner, name, label in [
+        (mkserve, "load_config", "config"),
+        (mkbuild, "get_files", "files"),
+        (mkbuild, "get_navigation", "nav"),
+        (mkbuild, "_populate_page", "read pages"),
+        (Files, "copy_static_files", "static files"),
+        (mkbuild, "_build_theme_template", "theme templates"),
+        (mkbuild, "_build_page", "write pages"),
+        (Page, "validate_anchor_links", "anchors"),
+    ]:
+        timed(owner, name, label)
+    original_init = LiveReloadServer.__init__
+
+    def init(self: LiveReloadServer, builder: Callable[[], None], *args: Any, **kwargs: Any) -> None:
+        heard = [False]
+
+        def build() -> None:
+            heard[0] = False
+            trace("engine: build starts")
+            spent.clear()
+            calls.clear()
+            try:
+                builder()
+            finally:
+                parts = ", ".join(f"{k} {v:.3f} s/{calls[k]}" for k, v in spent.items())
+                trace(f"engine: built ({parts})")
+
+        original_init(self, build, *args, **kwargs)
+
+        def first(event: Any) -> None:
+            if not heard[0] and not event.is_directory:
+                heard[0] = True
+                trace(f"engine: heard {event.event_type} {event.src_path}")
+
+        _hear(self, first)
+
+    LiveReloadServer.__init__ = init  # type: ignore[method-assign]
+
+
 if __name__ == "__main__":  # ``python -m dossier.site serve|build …``: what :func:`serve` runs
     _guard_dev_server()
     _quiet_dirty_warning()
     if sys.argv[1:2] == ["serve"]:
         _keep_compiled_templates()
         _watch_by_events()
+        if os.environ.get(TRACE):
+            _trace_dev_server()
+        _rebuild_only_what_changed()  # after the trace: its builder runs inside the trace's
     from mkdocs.__main__ import cli
 
     cli(prog_name="mkdocs")

@@ -38,6 +38,17 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def _open(page: Any, url: str) -> None:
+    """Go to ``url`` once the server answers, and wait for its heading."""
+    for _ in range(WAIT_MS // 500):
+        try:
+            page.goto(url)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    page.locator("h1").wait_for(timeout=WAIT_MS)
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_check_errors_show_in_the_open_page_and_clear(browser: Any, tmp_path: Path, engine: str) -> None:
     project = site_project(tmp_path / "project")
@@ -47,13 +58,7 @@ def test_check_errors_show_in_the_open_page_and_clear(browser: Any, tmp_path: Pa
         page = browser.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        for _ in range(WAIT_MS // 500):  # until the server answers
-            try:
-                page.goto(url + FACT_PAGE)
-                break
-            except Exception:
-                page.wait_for_timeout(500)
-        page.locator("h1").wait_for(timeout=WAIT_MS)
+        _open(page, url + FACT_PAGE)
         assert page.locator(".dossier-check-errors").count() == 0
 
         facts.write_text(
@@ -110,4 +115,25 @@ def test_a_built_site_never_asks_for_the_check_again(browser: Any, tmp_path: Pat
         assert [u for u in asked if u.endswith(build.CHECK_SCRIPT)] == [
             url + "generated/" + build.CHECK_SCRIPT
         ]
+        page.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_edit_reaches_the_open_page(browser: Any, tmp_path: Path, engine: str) -> None:
+    """A saved statement shows in the page open in the browser, which reloads by itself (the
+    engine's live reload: with MkDocs, after a rebuild of only the pages the save wrote)."""
+    project = site_project(tmp_path / "project")
+    facts = project / "data" / "facts.yaml"
+    text = facts.read_text("utf-8")
+    with serving(project, engine) as url:
+        page = browser.new_page()
+        _open(page, url + FACT_PAGE)
+        for n in range(2):  # twice: the second edit is rebuilt from what the first left
+            edited = f"Russia has begun delivering S-300 air defense systems to Iran, edit {n}."
+            facts.write_text(
+                text.replace("Russia has begun delivering S-300 air defense systems to Iran.", edited),
+                "utf-8",
+            )
+            page.get_by_text(edited).first.wait_for(timeout=WAIT_MS)  # no reload by the test
+            assert page.locator("h1").count() == 1
         page.close()

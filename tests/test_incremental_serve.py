@@ -9,20 +9,22 @@ render from nothing: a page or list item left stale by a missing dependency show
 from __future__ import annotations
 
 import dataclasses
+import re
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import pagecache, render
+from dossier import pagecache, render, urls
 from dossier.check import check
 from dossier.history import Change
 from dossier.model import Dossier
 from dossier.project import Project
 from dossier.render import render_site
 from dossier.urls import ENGINES
-from tests.sitefixtures import SITE_FIXTURE, split_project
+from tests.sitefixtures import SITE_FIXTURE, site_project, split_project
 from tests.test_incremental_build import edit
 
 BUILT = "2024-09-01"
@@ -164,3 +166,130 @@ def test_serve_writes_what_a_fresh_generate_writes(tmp_path: Path, monkeypatch: 
         assert checked.dossier is not None
         build.generate(fresh, checked.dossier, engine="mkdocs", fresh=True, changes={}, live=True)
         assert _generated(served) == _generated(fresh)
+
+
+def _served_pages(project: Path, url: str) -> dict[str, str]:
+    """Every page of the site as the development server serves it, its own address and live
+    reload script taken out, keyed by its URL below the site."""
+    from tests.test_serve import _get
+
+    found = {}
+    for path in sorted((project / "docs").rglob("*.md")):
+        page = urls.url(path.relative_to(project / "docs").as_posix())
+        text = _get(url + page)
+        if text:  # docs/generated/home.md makes no page
+            text = re.sub(r"livereload\(\d+, \d+\)", "livereload()", text)
+            found[page] = text.replace(url, "/")
+    return found
+
+
+def _pages_once_equal(project: Path, url: str, wanted: dict[str, str]) -> None:
+    """Wait until the served pages are ``wanted`` (a server rebuilds a moment after a save);
+    then, or at the time limit, compare them."""
+    from tests.test_serve import LIMIT
+
+    deadline = time.monotonic() + LIMIT
+    served = _served_pages(project, url)
+    while served != wanted and time.monotonic() < deadline:
+        time.sleep(0.5)
+        served = _served_pages(project, url)
+    assert served.keys() == wanted.keys()
+    for page, text in wanted.items():
+        assert served[page] == text, f"{page} is stale"
+
+
+def _count(log: Path, pattern: str) -> int:
+    return len(re.findall(pattern, log.read_text("utf-8", errors="replace")))
+
+
+SHORT_WAY = r"Rebuilt [1-9][0-9]* pages"  # what site._rebuild_only_what_changed logs
+FULL_WAY = r"Documentation built in"  # what MkDocs' own build logs
+
+
+def test_a_served_site_after_edits_is_what_a_fresh_serve_builds(tmp_path: Path) -> None:
+    """MkDocs' development server (``dossier serve``) rebuilds only the pages whose files a save
+    wrote (site._rebuild_only_what_changed): every page it then serves is the one a server started
+    on the edited data builds from nothing. The edits: a statement (its pages only), a status
+    (the home page's counts too: docs/index.md includes generated/home.md), mkdocs.yml touched (a
+    full rebuild), then a statement again (only the pages again, from the full rebuild's state)."""
+    from tests.test_serve import FACT_PAGE, _poll, serving
+
+    project = site_project(tmp_path / "served")
+    facts = project / "data" / "facts.yaml"
+    original = facts.read_text("utf-8")
+    statement = "S-300 air defense systems to Iran."
+    status = original.replace("    status: reported\n", "    status: confirmed\n", 1)
+    assert status != original
+    edits = [
+        original.replace(statement, "S-300 air defense systems to Iran, EDITED."),
+        status.replace(statement, "S-300 air defense systems to Iran, EDITED."),
+        None,  # mkdocs.yml touched
+        status.replace(statement, "S-300 air defense systems to Iran, EDITED AGAIN."),
+    ]
+    log = tmp_path / "serve.log"
+    with serving(project, "mkdocs", log) as url:
+        _poll(url + FACT_PAGE, "<html")
+        for n, text in enumerate(edits):
+            if text is None:
+                full = _count(log, FULL_WAY)
+                mkdocs_yml = project / "mkdocs.yml"
+                mkdocs_yml.write_text(mkdocs_yml.read_text("utf-8") + "# touched\n", "utf-8")
+                _poll_log(log, FULL_WAY, full)
+                continue
+            short = _count(log, SHORT_WAY)
+            facts.write_text(text, "utf-8")
+            fresh = site_project(tmp_path / f"fresh-{n}")
+            (fresh / "data" / "facts.yaml").write_text(text, "utf-8")
+            with serving(fresh, "mkdocs") as fresh_url:
+                _poll(fresh_url + FACT_PAGE, "<html")
+                wanted = _served_pages(fresh, fresh_url)
+            _pages_once_equal(project, url, wanted)
+            assert _count(log, SHORT_WAY) > short, log.read_text("utf-8", errors="replace")
+
+
+def _poll_log(log: Path, pattern: str, seen: int) -> None:
+    """Wait until ``log`` holds more than ``seen`` lines matching ``pattern``."""
+    from tests.test_serve import LIMIT
+
+    deadline = time.monotonic() + LIMIT
+    while _count(log, pattern) <= seen:
+        assert time.monotonic() < deadline, log.read_text("utf-8", errors="replace")
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_serve_writes_an_edited_facts_page_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """With MkDocs, a save that edits a fact writes that fact's page before the round renders the
+    rest (the engine starts on it at once), exactly as the round would write it: the round leaves
+    it alone. Not with Zensical, whose server would rebuild every page for that one write."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725148800")
+    from dossier import build, site
+
+    first = site.engine(engine).rebuilds_written
+    served = Project(site_project(tmp_path / "served"))
+    regenerate = build.Regenerator(served, engine)
+    assert regenerate().dossier is not None
+    page = served.generated_dir / urls.fact("russia-delivers-s-300")
+    original = served.facts_file.read_text("utf-8")
+    before_round: list[tuple[str, int]] = []
+    generate = build.generate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        before_round.append((page.read_text("utf-8"), page.stat().st_mtime_ns))
+        return generate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "generate", spy)
+    for n in range(2):
+        edited = f"S-300 air defense systems to Iran, edit {n}."
+        served.facts_file.write_text(original.replace("S-300 air defense systems to Iran.", edited), "utf-8")
+        assert regenerate().dossier is not None
+        early, written = before_round[-1]
+        if not first:
+            assert edited not in early, "an early write: Zensical would rebuild every page for it"
+            assert edited in page.read_text("utf-8")
+            continue
+        assert edited in early, "the edited fact's page was not written first"
+        assert early == page.read_text("utf-8"), "the round wrote another page than the first"
+        assert written == page.stat().st_mtime_ns, "the round wrote the page again"

@@ -67,18 +67,20 @@ def findings(script: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(project: Path, engine: str) -> Iterator[str]:
-    """``dossier serve`` on a free loopback port; yields the site's URL."""
+def serving(project: Path, engine: str, log: Path | None = None) -> Iterator[str]:
+    """``dossier serve`` on a free loopback port; yields the site's URL. ``log``: a file for what
+    it and the engine print."""
     if not site.engine(engine).available():
         pytest.skip(f"{engine} is not installed")
     port = _free_port()
     cmd = [sys.executable, "-m", "dossier", "serve", "--project", str(project), "--engine", engine]
-    server = subprocess.Popen(
-        [*cmd, "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: stopping it stops the engine too
-    )
+    with contextlib.ExitStack() as files:  # the server keeps its own copy of the log file
+        server = subprocess.Popen(
+            [*cmd, "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if log is None else files.enter_context(log.open("wb")),
+            start_new_session=True,  # its own process group: stopping it stops the engine too
+        )
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -13,7 +13,7 @@ from functools import partial
 from importlib import resources
 
 from dossier import escape, export, generated, history, pagecache, render, search, seeds, site, urls
-from dossier.check import CheckResult, check, check_cached
+from dossier.check import CheckResult, check_cached
 from dossier.diagnostics import Diagnostic, Severity
 from dossier.incremental import Memory
 from dossier.model import Dossier
@@ -37,7 +37,11 @@ def build(
     """
     engine = engine or site.project_engine(project)
     changes = history.start(project)  # "last changed": git blame runs while the check does
-    result = check(project)  # 1. judge the input; any error stops here
+    # 1. judge the input; any error stops here. Incremental (dossier.incremental): only the
+    # entries changed since the last check or build are judged again, and the model is built
+    # from the stored values of the rest. It shares its cache files with ``dossier check``, which
+    # stores no model values: after a check, the facts it judged are judged again here.
+    result = check_cached(project)
     if result.dossier is None:
         return result
     # 2-3. render pages in memory (unchanged ones from the cache), write what changed

@@ -1016,6 +1016,7 @@ def render_site(
     history: Mapping[str, Change] | None = None,
     site_url: str = "",
     cache: pagecache.PageCache | None = None,
+    emit: Emit | None = None,
 ) -> Rendered:
     """Every generated page and its front matter.
 
@@ -1026,12 +1027,24 @@ def render_site(
     Templates render the bodies; the front matter is data, emitted by
     :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
     entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.pagecache`).
+
+    ``emit``: called with each fact, entity and seed page (its path, text and front matter) as
+    soon as it is rendered, or with None for both when the cache says its file on disk is still
+    as written; those pages are then not in the result, so that they are never all held at once.
     """
-    bodies, meta = _bodies(dossier, built, engine, history, site_url, cache)
-    pages = {
-        rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
-    }
+    bodies, meta = _bodies(dossier, built, engine, history, site_url, cache, emit)
+    pages = {rel: _page(body, meta.get(rel)) for rel, body in bodies.items()}
     return Rendered(pages, meta)
+
+
+# Where render_site sends each fact, entity and seed page: path, text and front matter (None
+# and None: the page's file is as the cache says it was written).
+Emit = Callable[[str, str | None, dict[str, Any] | None], None]
+
+
+def _page(body: str, front: dict[str, Any] | None) -> str:
+    """A page's text: its front matter (if any), then its body."""
+    return body if front is None else escape.front_matter(front) + body
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -1055,7 +1068,10 @@ def _bodies(
     history: Mapping[str, Change] | None,
     site_url: str,
     cache: pagecache.PageCache | None = None,
+    emit: Emit | None = None,
 ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    if cache is not None and cache.present is not None and emit is None:
+        raise ValueError("a page cache on disk holds no pages: render_site needs emit")
     env = environment()
     view = View(dossier, built, engine, history, site_url)
     # What every page depends on besides its own inputs: the engine, the build date, the site's
@@ -1064,10 +1080,9 @@ def _bodies(
     # serve: the pages an edit since the last round may have changed; every other page keeps its
     # last key, its inputs not even computed (None: compute every page's, see pagecache.touched).
     stale: set[str] | None = None
-    if cache is not None and cache.previous is not None:
-        before, before_history, before_context = cache.previous
-        if before_history is history and before_context == context:
-            stale = pagecache.touched(before, dossier)
+    now = pagecache.outline(dossier, history, context) if cache is not None else None
+    if cache is not None and cache.previous is not None and now is not None:
+        stale = pagecache.touched(cache.previous, now)
 
     def key_of(owner: str, inputs: Callable[[], list[Any]]) -> str:
         """The cache key of the page(s) of ``owner`` (``fact:ID``...): a digest of its inputs."""
@@ -1091,22 +1106,30 @@ def _bodies(
         return key_of(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed))
 
     def reuse(owner: str, inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
-        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
-        if cache is None:
-            make()
-            return
-        key = key_of(owner, inputs)
-        hit = cache.get(key)
+        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``;
+        with ``emit``, hand the pages over instead of keeping them."""
+        key = key_of(owner, inputs) if cache is not None else ""
+        hit = cache.get(key) if cache is not None else None
         if hit is not None:
-            for rel, (text, front) in hit.items():
-                pages[rel], meta[rel] = text, front
+            for rel, page in hit.items():
+                if emit is not None and cache is not None and cache.present is not None:
+                    emit(rel, None, None)  # on disk as written: neither rendered nor held
+                else:
+                    pages[rel], meta[rel] = page
             return
         count = len(pages)
         make()
         # The pages make() added are the last ones in the dict (it only adds): taking them from
         # its end costs what they cost, where comparing key sets grew with every page before.
-        added = reversed(list(islice(reversed(pages.keys()), len(pages) - count)))
-        cache.put(key, {rel: [pages[rel], meta[rel]] for rel in added})
+        added = list(reversed(list(islice(reversed(pages.keys()), len(pages) - count))))
+        if cache is not None:
+            # On disk, the stamp of each page's file comes once it is written (PageCache.stamp).
+            stored = cache.present is not None
+            cache.put(key, {rel: None if stored else [pages[rel], meta[rel]] for rel in added})
+        if emit is not None:
+            for rel in added:
+                front = meta.pop(rel, None)
+                emit(rel, _page(pages.pop(rel), front), front)
 
     def place(path: str) -> urls.Place:
         return urls.Place.of(path, engine)
@@ -1297,5 +1320,5 @@ def _bodies(
     for seed in dossier.seeds:
         reuse(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
     if cache is not None:
-        cache.previous = (dossier, history, context)
+        cache.previous = now
     return pages, meta

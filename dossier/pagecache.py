@@ -427,7 +427,9 @@ def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
         "pages": used,
         "items": pages.items_used,
         "keys": pages.keys,
-        "outline": None if pages.previous is None else dataclasses.asdict(pages.previous),
+        "outline": None
+        if pages.previous is None
+        else {"head": pages.previous.head, "facts": pages.previous.facts},
     }
     # No cache, no harm: the next build renders every page again.
     with contextlib.suppress(OSError, fs.UnsafePath):

@@ -1197,7 +1197,7 @@ def _bodies(
                 texts[id(x)] = Markup(item(x))  # noqa: S704 - template output, escaped inside
                 weights[id(x)] = tokens(texts[id(x)])
                 if key and cache is not None:
-                    cache.put_item(key, str(texts[id(x)]), weights[id(x)])
+                    cache.put_item(key, texts[id(x)], weights[id(x)])  # not str(): a copy
             else:
                 texts[id(x)] = Markup(kept[0])  # noqa: S704 - this macro's output, kept
                 weights[id(x)] = kept[1]
@@ -1223,13 +1223,23 @@ def _bodies(
                 next=nav[i + 1] if i + 1 < len(nav) else None,
             )
 
+    def listed(*args: Any, **kwargs: Any) -> None:
+        """A list page (and its parts): with ``emit``, handed over as soon as it is made, so a
+        build never holds every list at once."""
+        count = len(pages)
+        listing(*args, **kwargs)
+        if emit is not None:
+            for rel in list(islice(pages.keys(), count, None)):
+                front = meta.pop(rel, None)
+                emit(rel, _page(pages.pop(rel), front), front)
+
     facts = view.sorted_facts
 
     def on_timeline(fact: Fact) -> FuzzyDate | None:
         when = view.when(fact)
         return when.date if when else None
 
-    listing(
+    listed(
         "timeline.md.j2",
         urls.TIMELINE,
         view.timeline_facts,
@@ -1239,7 +1249,7 @@ def _bodies(
     )
     pages[urls.FACETS_FACTS] = facets.facts(view)
     pages[urls.FACETS_ENTITIES] = facets.entities(view)
-    listing(
+    listed(
         "facts.md.j2",
         urls.FACTS,
         sorted(facts, key=lambda f: STATUSES.index(f.status)),  # stable: each status in date order
@@ -1248,14 +1258,14 @@ def _bodies(
         item_key=fact_key,
     )
     entities = [e for _, _, group in view.entities_by_type() for e in group]
-    listing(
+    listed(
         "entities.md.j2",
         urls.ENTITIES,
         entities,
         [lambda e: (e.type, TYPE_HEADINGS[e.type]), lambda e: _letter(e.name)],
         "Entities",
     )
-    listing(
+    listed(
         "sources.md.j2",
         urls.SOURCES,
         view.outlets(),
@@ -1266,7 +1276,7 @@ def _bodies(
         item_key=lambda o: "+".join([o[0], *(seed_key(s) for s in o[1])]),
     )
     disputes = view.disputes()
-    listing(
+    listed(
         "disputes.md.j2",
         urls.DISPUTES,
         disputes,

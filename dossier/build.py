@@ -112,8 +112,12 @@ def generate(
     )
 
     # The downloads (the whole dossier as JSON, JSON Lines and CSV: a second and a half of CPU at
-    # 10,000 facts) are made on the second core meanwhile, from the parent's memory as it is.
-    made = None if exports is not None else parallel.Job(partial(downloads, dossier), fork=True)
+    # 10,000 facts) are made and written on the second core meanwhile, from the parent's memory
+    # as it is, a piece at a time; the manifest covers them first.
+    made = None
+    if exports is None:
+        out.cover(urls.download(name) for name in export.FILE_NAMES)
+        made = parallel.Job(partial(_write_downloads, out, dossier), fork=True)
 
     def emit(rel: str, text: str | None, front: dict[str, Any] | None) -> None:
         if text is None:
@@ -138,9 +142,11 @@ def generate(
             with contextlib.suppress(Exception):
                 made.result()
         raise
+    if made is not None:
+        out.merge(*made.result())
     files = {
         **rendered.pages,
-        **(made.result() if made is not None else exports or {}),
+        **(exports or {}),
         **assets(),
         **schemas(),
         CHECK_SCRIPT: check_script((), live=live),
@@ -155,6 +161,19 @@ def generate(
         cache.stamp(out.stamps)
         pagecache.save(project, engine, context, cache)
     return written
+
+
+def _write_downloads(
+    out: generated.Writer, dossier: Dossier
+) -> tuple[list[str], list[str], int, dict[str, generated.Stamp]]:
+    """Write the downloads through ``out`` (a forked copy of the build's writer), a piece at a
+    time; what it wrote, for :meth:`generated.Writer.merge`."""
+    changed, unchanged = len(out.changed), out.unchanged
+    rels = []
+    for name, parts in export.file_parts(dossier).items():
+        rels.append(urls.download(name))
+        out.add_parts(rels[-1], (part.encode("utf-8") for part in parts))
+    return rels, out.changed[changed:], out.unchanged - unchanged, {rel: out.stamps[rel] for rel in rels}
 
 
 def _generate_in_memory(

@@ -10,11 +10,12 @@ file here can be regenerated.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -249,6 +250,51 @@ class Writer:
                 self._flush()
             return
         self._put(rel, target, data)
+
+    def cover(self, rels: Iterable[str]) -> None:
+        """Grow the manifest to cover ``rels`` now, so that :meth:`add_parts` can write them from
+        another process (which must not write the manifest itself)."""
+        wanted = set(rels)
+        for rel in wanted:
+            self.target(rel)
+        new = wanted - self.listed
+        if new:
+            self.listed |= new
+            _write_manifest(self.folder, self.listed)
+
+    def add_parts(self, rel: str, parts: Iterable[bytes]) -> None:
+        """Write ``rel`` from ``parts`` as they come (a file too large to hold whole), unless it
+        holds these bytes already; its path must be covered (see :meth:`cover`)."""
+        if rel not in self.listed:
+            raise GeneratedFolderError(f"internal error: {rel} is not in the manifest yet")
+        target = self.target(rel)
+        self.files.add(rel)
+        fs.make_dirs(self.root, target.parent)
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            with tmp.open("wb") as out:
+                for data in parts:
+                    out.write(data)
+            if os.path.lexists(target) and filecmp.cmp(tmp, target, shallow=False):
+                tmp.unlink()
+                self.unchanged += 1
+            else:
+                tmp.replace(target)
+                self.changed.append(rel)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        self._stamp(rel, target)
+
+    def merge(
+        self, files: Iterable[str], changed: Iterable[str], unchanged: int, stamps: Mapping[str, Stamp]
+    ) -> None:
+        """Take in what a copy of this writer wrote in another process (see :meth:`cover`)."""
+        self.files.update(files)
+        self.changed.extend(changed)
+        self.unchanged += unchanged
+        self.stamps.update(stamps)
 
     def _put(self, rel: str, target: Path, data: bytes) -> None:
         try:

@@ -25,7 +25,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -433,7 +433,25 @@ def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
     }
     # No cache, no harm: the next build renders every page again.
     with contextlib.suppress(OSError, fs.UnsafePath):
-        atomic.write_text(_file(project, engine), json.dumps(payload, ensure_ascii=False), root=project.root)
+        atomic.write_parts(_file(project, engine), _json_parts(payload), root=project.root)
+
+
+def _json_parts(payload: dict[str, Any], batch: int = 2000) -> Iterator[bytes]:
+    """``json.dumps(payload)`` in pieces, each mapping inside it ``batch`` entries at a time: the
+    whole text at 50,000 facts (their list items, mostly) would take a hundred megabytes."""
+    yield b"{"
+    for n, (key, value) in enumerate(payload.items()):
+        yield f"{', ' if n else ''}{json.dumps(key)}: ".encode()
+        if not isinstance(value, dict) or len(value) <= batch:
+            yield json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            continue
+        entries = list(value.items())
+        yield b"{"
+        for start in range(0, len(entries), batch):
+            piece = json.dumps(dict(entries[start : start + batch]), ensure_ascii=False)[1:-1]
+            yield f"{', ' if start else ''}{piece}".encode("utf-8", "surrogatepass")
+        yield b"}"
+    yield b"}"
 
 
 def context_key(engine: str, built: str, *shared: str) -> str:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, linkcheck, pagecache, render, search, site, urls
+from dossier import build, export, linkcheck, pagecache, render, search, site, urls
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -160,6 +160,14 @@ def test_incremental_generate_writes_what_a_clean_one_writes(
         build.generate(clean, current, built=BUILT, fresh=True)
         assert _files(project.generated_dir) == _files(clean.generated_dir)
         assert written.unchanged > 0
+
+
+def test_the_downloads_written_a_piece_at_a_time_are_the_downloads(dossier: Dossier) -> None:
+    """``dossier build`` writes the downloads from export.file_parts: the same bytes as files()."""
+    parts = export.file_parts(dossier)
+    assert {name: "".join(p) for name, p in parts.items()} == export.files(dossier)
+    big = dataclasses.replace(dossier, facts=dossier.facts * 400)  # several pieces each
+    assert {name: "".join(p) for name, p in export.file_parts(big).items()} == export.files(big)
 
 
 def test_a_renderer_upgrade_renders_every_page(

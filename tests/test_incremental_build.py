@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, export, linkcheck, pagecache, render, search, site, urls
+from dossier import build, export, generated, linkcheck, pagecache, render, search, site, urls
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -168,6 +168,25 @@ def test_the_downloads_written_a_piece_at_a_time_are_the_downloads(dossier: Doss
     assert {name: "".join(p) for name, p in parts.items()} == export.files(dossier)
     big = dataclasses.replace(dossier, facts=dossier.facts * 400)  # several pieces each
     assert {name: "".join(p) for name, p in export.file_parts(big).items()} == export.files(big)
+
+
+def test_downloads_are_rewritten_only_when_their_bytes_change(tmp_path: Path, dossier: Dossier) -> None:
+    """The worker writing the downloads leaves a file with the same bytes alone (the engine's
+    incremental build and Pagefind see no change), and replaces one that changed."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    json_file = project.generated_dir / urls.download("dossier.json")
+    before = _stamp(json_file)
+    written = build.generate(project, dossier, built=BUILT)
+    assert _stamp(json_file) == before and written.changed == ()
+    edited = dataclasses.replace(dossier, title="Another title")
+    written = build.generate(project, edited, built=BUILT)
+    assert urls.download("dossier.json") in written.changed
+    for name, text in export.files(edited).items():
+        assert (project.generated_dir / urls.download(name)).read_bytes() == text.encode("utf-8")
+    assert json.loads((project.generated_dir / generated.MANIFEST).read_text("utf-8"))["files"] == sorted(
+        _files(project.generated_dir).keys() - {generated.MANIFEST}
+    )
 
 
 def test_a_renderer_upgrade_renders_every_page(

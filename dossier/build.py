@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -44,6 +45,11 @@ def build(
     # from the stored values of the rest. It shares its cache files with ``dossier check``, which
     # stores no model values: after a check, the facts it judged are judged again here.
     result = check_cached(project)
+    # A one-off check freezes the heap it leaves (incremental.run: gc.freeze), cyclic garbage
+    # included; a build goes on to render and write, so that garbage is collected first: 0.2 s
+    # at 10,000 facts, and a seventh of the check's memory (150 MB at 50,000 facts).
+    gc.unfreeze()
+    gc.collect()
     if result.dossier is None:
         return result
     # 2-3. render pages in memory (unchanged ones from the cache), write what changed

@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from dossier.dates import FuzzyDate
 from dossier.escape import encodable, json_text
@@ -231,15 +231,33 @@ def csv_cell(value: Any) -> Any:
 
 
 def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
+    return "".join(_table_parts(header, rows))
+
+
+def _table_parts(header: list[str], rows: Iterable[list[Any]], size: int = 1 << 20) -> Iterator[str]:
+    """:func:`_table`'s text in pieces of about ``size`` characters."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(header)
-    writer.writerows([csv_cell(v) for v in row] for row in rows)
-    return out.getvalue()
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        if out.tell() >= size:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+T = TypeVar("T")
 
 
 def to_csv(dossier: Dossier) -> dict[str, str]:
     """One CSV table per noun, keyed by file name. Slug lists are space-separated."""
+    return _csv(dossier, _table)
+
+
+def _csv(dossier: Dossier, _table: Callable[[list[str], Iterable[list[Any]]], T]) -> dict[str, T]:
+    """:func:`to_csv`'s tables, each made by ``_table`` from its header and rows."""
     corroboration = {f.id: dossier.corroboration(f) for f in dossier.facts}
     return {
         "entities.csv": _table(
@@ -356,6 +374,16 @@ def files(dossier: Dossier) -> dict[str, str]:
         "dossier.json": to_json(dossier, data),
         "dossier.jsonl": to_jsonl(dossier, data),
         **to_csv(dossier),
+    }
+
+
+def file_parts(dossier: Dossier) -> dict[str, Iterator[str]]:
+    """:func:`files`, each file's text in pieces as it is made: at 50,000 facts the downloads
+    held whole take hundreds of megabytes."""
+    return {
+        "dossier.json": chunks(json_parts(dossier)),
+        "dossier.jsonl": chunks(jsonl_parts(dossier)),
+        **_csv(dossier, _table_parts),
     }
 
 

@@ -10,10 +10,12 @@ file here can be regenerated.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import re
-from collections.abc import Mapping
+import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -101,7 +103,7 @@ def verify_front_matter(files: Mapping[str, str | bytes], meta: Mapping[str, Map
         if got != want or (not want and body != text):
             raise FrontMatterError(
                 f"internal error: the front matter generated for {rel} reads back as {got!r:.200}, "
-                f"not {dict(want)!r:.200}; nothing was written. This is a bug in dossier: please "
+                f"not {dict(want)!r:.200}; it was not written, and the build stopped. This is a bug in dossier: please "
                 "report it with the fact, entity or seed this page is for."
             )
 
@@ -121,83 +123,226 @@ def write(
     (at 10,000 facts, reading back 13,000 unchanged pages was a third of a save's work). The
     folder is still searched for files the generator did not write.
 
-    Every path is checked before anything is written: with ``project_root``, ``folder`` and
-    each of its parents below it must be a real folder, not a link. The manifest first
-    grows to cover the new files (so a crash never orphans a file we created), then shrinks to
-    them once stale files are gone.
+    Every path is checked before anything is written (see :class:`Writer`, which writes files
+    as they come instead).
     """
-    try:
-        if project_root is not None:
-            fs.make_dirs(project_root, folder)  # never mkdir(parents=True): it follows links
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
-    except fs.UnsafePath as refused:
-        raise GeneratedFolderError(f"refusing to write into {folder}: {refused}") from None
-    root = folder.resolve()
-    owned = read_manifest(folder)
-    targets: dict[str, Path] = {}
-    folders: set[Path] = set()  # checked once each: 10,000 pages share a handful of folders
+    out = Writer(folder, project_root=project_root)
+    fresh = {}
     for rel, text in files.items():
-        if previous is not None and rel in owned and previous.get(rel) == text:
-            continue  # as written last time, through these same checks
-        target = root.joinpath(*check_path(rel).parts)
+        if previous is not None and rel in out.owned and previous.get(rel) == text:
+            out.keep(rel, checked=True)  # as written last time, through these same checks
+        else:
+            out.target(rel)
+            fresh[rel] = text
+    for rel, text in fresh.items():
+        out.add(rel, text)
+    return out.finish()
+
+
+Stamp = tuple[int, int, int]  # size, modification time (ns) and inode of a file as written
+
+
+class Writer:
+    """Make ``folder`` hold exactly the files added (or kept) among those the generator owns,
+    writing each as it comes, so that a build never holds every page at once.
+
+    Opening it refuses a folder that holds any file the generator did not write (a pull
+    request can commit files into the git-ignored folder; the engine would publish them), and
+    every path is checked as it comes: with ``project_root``, ``folder`` and each of its parents
+    below it must be a real folder, not a link, and no link anywhere below ``folder`` leads out.
+    The manifest grows to cover new files before they are created (in batches: a crash never
+    orphans a file we created), and shrinks to the files of this write in :meth:`finish`, once
+    stale files are gone. Each file written is stamped (:attr:`stamps`), so that a later build
+    can tell it is still as written without reading it (see :meth:`matches`).
+    """
+
+    BATCH = 2000  # new files held before the manifest grows to cover them
+
+    def __init__(self, folder: Path, *, project_root: Path | None = None) -> None:
+        try:
+            if project_root is not None:
+                fs.make_dirs(project_root, folder)  # never mkdir(parents=True): it follows links
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+        except fs.UnsafePath as refused:
+            raise GeneratedFolderError(f"refusing to write into {folder}: {refused}") from None
+        self.folder = folder
+        self.root = folder.resolve()
+        self.owned = read_manifest(folder)
+        foreign = _foreign(self.root, self.owned)
+        if foreign:
+            shown = ", ".join(f"{folder.name}/{rel}" for rel in foreign[:5])
+            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            raise GeneratedFolderError(
+                f"refusing to build: {shown}{more} in {folder} were not written by dossier, and the "
+                "site would publish them as they are (raw HTML and script included); delete them: "
+                "the generator owns that folder"
+            )
+        self.listed = set(self.owned)  # what the manifest on disk covers now
+        self.files: set[str] = set()  # every file of this write, added or kept
+        self.stamps: dict[str, Stamp] = {}
+        self.changed: list[str] = []
+        self.unchanged = 0
+        self._targets: dict[str, Path] = {}
+        self._folders: set[Path] = set()  # checked once each: 10,000 pages share a handful
+        self._safe: dict[str, str] = {}  # a folder's relative path -> its checked absolute path
+        self._pending: dict[str, bytes] = {}  # new files, until the manifest covers them
+
+    def target(self, rel: str) -> Path:
+        """Where ``rel`` goes, once its path and every folder on the way are known to be safe."""
+        found = self._targets.get(rel)
+        if found is not None:
+            return found
+        target = self.root.joinpath(*check_path(rel).parts)
         try:
             # No link in any folder below the root, nor as the file itself: nothing leads out.
-            if target.parent not in folders:
-                fs.check_inside(root, target.parent, want="dir")
-                folders.add(target.parent)
+            if target.parent not in self._folders:
+                fs.check_inside(self.root, target.parent, want="dir")
+                self._folders.add(target.parent)
             fs.check_inside(target.parent, target, want="file")
         except fs.UnsafePath as refused:
             raise GeneratedFolderError(f"refusing to write {rel!r}: {refused}") from None
-        if rel not in owned and target.exists():
-            raise GeneratedFolderError(
-                f"{folder / rel} exists but dossier did not write it; move it out of {folder} "
-                "(the generator owns that folder and replaces only its own files)"
-            )
-        targets[rel] = target
-    foreign = _foreign(root, owned | set(files))
-    if foreign:
-        shown = ", ".join(f"{folder.name}/{rel}" for rel in foreign[:5])
-        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
-        raise GeneratedFolderError(
-            f"refusing to build: {shown}{more} in {folder} were not written by dossier, and the site "
-            "would publish them as they are (raw HTML and script included); delete them: the "
-            "generator owns that folder"
-        )
-    stale_files: dict[str, Path] = {}
-    for rel in sorted(owned - set(files)):
-        # The manifest is only a file in the folder: an entry behind a link must not make the
-        # generator delete something elsewhere.
-        stale_files[rel] = root.joinpath(*check_path(rel).parts)
-        try:
-            fs.check_inside(root, stale_files[rel], want="file")
-        except fs.UnsafePath as refused:
-            raise GeneratedFolderError(f"refusing to remove {rel!r}: {refused}") from None
-    _write_manifest(folder, owned | set(files))
+        self._targets[rel] = target
+        return target
 
-    changed, unchanged = [], len(files) - len(targets)
-    for rel, text in files.items():
-        if rel not in targets:
-            continue
+    def matches(self, rel: str, stamp: object) -> bool:
+        """Whether ``rel`` is a file this generator wrote and is still as :attr:`stamps` had it
+        then: neither edited, replaced nor removed since (any of which changes the stamp)."""
+        if rel not in self.owned or not isinstance(stamp, (list, tuple)):
+            return False
+        # Called for every page of a build: plain strings, and each folder checked once, cost a
+        # fifth of what Path objects and a full check of each file's path do.
+        folder, _, name = rel.rpartition("/")
+        safe = self._safe.get(folder)
+        if safe is None:
+            try:
+                safe = self.target(f"{folder}/{name}" if folder else name).parent.as_posix()
+            except GeneratedFolderError:
+                return False
+            self._safe[folder] = safe
+        if not _PART.match(name):
+            return False
+        try:
+            st = os.lstat(f"{safe}/{name}")
+        except OSError:
+            return False
+        return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(stamp)
+
+    def keep(self, rel: str, *, checked: bool = False) -> None:
+        """Keep ``rel`` as it is on disk (``checked``: the caller knows its path is safe; else
+        it is checked like a written file's)."""
+        if rel not in self.owned:
+            raise GeneratedFolderError(f"internal error: {rel} was kept but never written")
+        if not checked:
+            self.target(rel)
+        self.files.add(rel)
+        self.unchanged += 1
+
+    def add(self, rel: str, text: str | bytes) -> None:
+        """Write ``rel`` (unless it holds these bytes already); a new file waits until the
+        manifest covers it."""
+        target = self.target(rel)
+        self.files.add(rel)
         data = text.encode("utf-8") if isinstance(text, str) else text
-        target = targets[rel]
+        if rel not in self.listed:
+            self._pending[rel] = data
+            if len(self._pending) >= self.BATCH:
+                self._flush()
+            return
+        self._put(rel, target, data)
+
+    def cover(self, rels: Iterable[str]) -> None:
+        """Grow the manifest to cover ``rels`` now, so that :meth:`add_parts` can write them from
+        another process (which must not write the manifest itself)."""
+        wanted = set(rels)
+        for rel in wanted:
+            self.target(rel)
+        new = wanted - self.listed
+        if new:
+            self.listed |= new
+            _write_manifest(self.folder, self.listed)
+
+    def add_parts(self, rel: str, parts: Iterable[bytes]) -> None:
+        """Write ``rel`` from ``parts`` as they come (a file too large to hold whole), unless it
+        holds these bytes already; its path must be covered (see :meth:`cover`)."""
+        if rel not in self.listed:
+            raise GeneratedFolderError(f"internal error: {rel} is not in the manifest yet")
+        target = self.target(rel)
+        self.files.add(rel)
+        fs.make_dirs(self.root, target.parent)
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            with tmp.open("wb") as out:
+                for data in parts:
+                    out.write(data)
+            if os.path.lexists(target) and filecmp.cmp(tmp, target, shallow=False):
+                tmp.unlink()
+                self.unchanged += 1
+            else:
+                tmp.replace(target)
+                self.changed.append(rel)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        self._stamp(rel, target)
+
+    def merge(
+        self, files: Iterable[str], changed: Iterable[str], unchanged: int, stamps: Mapping[str, Stamp]
+    ) -> None:
+        """Take in what a copy of this writer wrote in another process (see :meth:`cover`)."""
+        self.files.update(files)
+        self.changed.extend(changed)
+        self.unchanged += unchanged
+        self.stamps.update(stamps)
+
+    def _put(self, rel: str, target: Path, data: bytes) -> None:
         try:
             if target.read_bytes() == data:
-                unchanged += 1
-                continue
+                self.unchanged += 1
+                self._stamp(rel, target)
+                return
         except FileNotFoundError:
-            fs.make_dirs(root, target.parent)
+            fs.make_dirs(self.root, target.parent)
         _replace(target, data)
-        changed.append(rel)
+        self.changed.append(rel)
+        self._stamp(rel, target)
 
-    removed = []
-    for rel, stale in stale_files.items():
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
-            removed.append(rel)
-        prune(stale.parent, root)
-    _write_manifest(folder, set(files))
-    return Written(tuple(sorted(changed)), unchanged, tuple(removed))
+    def _stamp(self, rel: str, target: Path) -> None:
+        st = os.lstat(target)
+        self.stamps[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        self.listed |= self._pending.keys()
+        _write_manifest(self.folder, self.listed)
+        pending, self._pending = self._pending, {}
+        for rel, data in pending.items():
+            self._put(rel, self._targets[rel], data)
+
+    def finish(self) -> Written:
+        """Write what waits, remove the stale files (those the generator wrote before and not
+        now), and make the manifest list exactly this write's files."""
+        self._flush()
+        stale_files: dict[str, Path] = {}
+        for rel in sorted(self.owned - self.files):
+            # The manifest is only a file in the folder: an entry behind a link must not make the
+            # generator delete something elsewhere.
+            stale_files[rel] = self.root.joinpath(*check_path(rel).parts)
+            try:
+                fs.check_inside(self.root, stale_files[rel], want="file")
+            except fs.UnsafePath as refused:
+                raise GeneratedFolderError(f"refusing to remove {rel!r}: {refused}") from None
+        removed = []
+        for rel, stale in stale_files.items():
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+                removed.append(rel)
+            prune(stale.parent, self.root)
+        if self.files != self.listed:
+            _write_manifest(self.folder, self.files)
+        return Written(tuple(sorted(self.changed)), self.unchanged, tuple(removed))
 
 
 def replace(folder: Path, rel: str, text: str, *, project_root: Path) -> bool:
@@ -216,7 +361,7 @@ def replace(folder: Path, rel: str, text: str, *, project_root: Path) -> bool:
 
 
 def _foreign(root: Path, ours: set[str]) -> list[str]:
-    """Files below ``root`` that the generator neither wrote nor is about to write.
+    """Files below ``root`` that the generator did not write (its manifest does not list them).
 
     A pull request can commit files into the git-ignored ``docs/generated/``; the engine would
     publish them beside the generated pages, so they are refused, not left in place. The walk

@@ -3,11 +3,14 @@
 Each page is keyed by a digest of everything its template reads (its *inputs*, listed by hand in
 :func:`fact_inputs`, :func:`entity_inputs` and :func:`seed_inputs`), of the engine it is written
 for, the build date, and the renderer itself (every source file and template of the package). A
-page whose key is in the cache is not rendered again; its stored text is used as it is.
+page whose key is in the cache is not rendered again: ``serve`` keeps its text in memory; a
+build keeps only the stamp (size, modification time, inode) of the file it wrote the page to,
+and leaves a page whose file is still as stamped where it is, neither rendered, held in memory
+nor written again. A page file deleted or edited by hand is rendered and written again.
 
 The cache is only ever a speed-up. It lives in ``.dossier-cache/pages-ENGINE.json`` (never
 committed); a missing, corrupt, foreign or hostile file is ignored, and an entry is used only when
-its key matches, so at worst a page is rendered again. Cached text is page text the renderer wrote
+its key matches, so at worst a page is rendered again. A cached page is what the renderer wrote
 for exactly these inputs: ``tests/test_incremental_build.py`` renders random edits both ways and
 requires the same bytes. A template that starts to read something new must add it to the inputs
 here (that test is what notices).
@@ -22,7 +25,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -35,7 +38,7 @@ from dossier.project import Project
 # Fields that say where a record sits in its file, never printed on a page: left out of the key,
 # so a fact inserted above another does not make every later page look changed.
 _POSITION_FIELDS = frozenset({"line", "body_line", "path"})
-_FORMAT = 2  # bump when the cache file's layout changes
+_FORMAT = 3  # bump when the cache file's layout changes
 
 
 def record(value: Any) -> tuple[Any, ...]:
@@ -170,52 +173,103 @@ def seed_inputs(v: Any, seed: Seed) -> list[Any]:
     ]
 
 
-def touched(before: Dossier, after: Dossier) -> set[str] | None:
+# A fact as :func:`touched` needs it: a digest of its record and "last changed" date, the facts it
+# contradicts, the seeds it cites, the entities whose pages list it.
+Reach = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Outline:
+    """What :func:`touched` needs of a round's dossier, small enough to store between builds:
+    ``head``, a digest of all but the facts (and of ``shared``: the context every page shares);
+    each fact's reach, by id, in file order."""
+
+    head: str
+    facts: dict[str, Reach]
+
+
+def outline(d: Dossier, history: Mapping[str, Any] | None = None, shared: str = "") -> Outline:
+    """The outline of ``d``, rendered with ``history`` ("last changed") in context ``shared``."""
+    head = digest(shared, d.title, d.summary, [record(e) for e in d.entities], [record(s) for s in d.seeds])
+    changes = history or {}
+    return Outline(
+        head,
+        {
+            f.id: (
+                digest(record(f), changes.get(f.id)),
+                tuple(f.contradicts),
+                tuple(sorted(_seeds_of(f))),
+                tuple(sorted(_entities_of(f))),
+            )
+            for f in d.facts
+        },
+    )
+
+
+def touched(before: Outline, after: Outline) -> set[str] | None:
     """The pages whose inputs an edit from ``before`` to ``after`` may have changed, by owner
     (``fact:ID``, ``entity:ID``, ``seed:ID``); every other page's inputs are what they were, so
-    ``serve`` reuses its key without computing them. None when this cannot tell: an edit to an
-    entity, a seed, the title or the order of facts (then every page's inputs are computed).
+    their last keys are reused without computing them. None when this cannot tell: an edit to
+    an entity, a seed, the title, the shared context or the order of facts (then every page's
+    inputs are computed).
 
     What a fact can reach, by the inputs above: its own page and its opponents' (both ways); the
     entity pages that list it (about or attributed) and those that draw one of these entities in
     their neighbourhood (its node shows its number of facts), i.e. every entity of every fact
     about one of them; and the seed pages it cites (their marks). Taken from both versions of
     the fact, so a removed link is followed as well as an added one. A superset is harmless (a
-    page rendered again is the same page); ``tests/test_incremental_build.py`` renders random
-    edits both ways to catch a missing path.
+    page rendered again is the same page); ``tests/test_incremental_build.py`` and
+    ``tests/test_incremental_serve.py`` render random edits both ways to catch a missing path.
     """
-    if (before.title, before.summary) != (after.title, after.summary):
+    if before.head != after.head:
         return None
-    if len(before.entities) != len(after.entities) or len(before.seeds) != len(after.seeds):
-        return None
-    if any(record(a) != record(b) for a, b in zip(before.entities, after.entities, strict=True)):
-        return None
-    if any(record(a) != record(b) for a, b in zip(before.seeds, after.seeds, strict=True)):
-        return None
-    old, new = before.fact, after.fact
-    changed = {
-        i for i in old.keys() | new.keys() if i not in old or i not in new or record(old[i]) != record(new[i])
-    }
-    if [f.id for f in before.facts if f.id in new] != [f.id for f in after.facts if f.id in old]:
+    old, new = before.facts, after.facts
+    changed = {i for i in old.keys() | new.keys() if i not in old or i not in new or old[i][0] != new[i][0]}
+    if not changed:
+        return set()
+    if [i for i in old if i in new] != [i for i in new if i in old]:
         return None  # facts moved: lists in file order (an entity's facts of one day) may change
     found: set[str] = set()
-    for d in (before, after):
+    for facts in (old, new):
         against: dict[str, list[str]] = {}
-        for f in d.facts:
-            for o in f.contradicts:
-                against.setdefault(o, []).append(f.id)
+        about: dict[str, list[str]] = {}  # model.Dossier.facts_about, by id
+        for fact_id, (_, contradicts, _, entities) in facts.items():
+            for o in contradicts:
+                against.setdefault(o, []).append(fact_id)
+            for e in entities:
+                about.setdefault(e, []).append(fact_id)
         for fact_id in changed:
-            fact = d.fact.get(fact_id)
+            fact = facts.get(fact_id)
             if fact is None:
                 continue
-            found.add(f"fact:{fact.id}")
-            found.update(f"fact:{o}" for o in (*fact.contradicts, *against.get(fact.id, ())))
-            found.update(f"seed:{s}" for s in _seeds_of(fact))
-            for entity_id in _entities_of(fact):
+            found.add(f"fact:{fact_id}")
+            found.update(f"fact:{o}" for o in (*fact[1], *against.get(fact_id, ())))
+            found.update(f"seed:{s}" for s in fact[2])
+            for entity_id in fact[3]:
                 found.add(f"entity:{entity_id}")
-                for other in d.facts_about.get(entity_id, ()):
-                    found.update(f"entity:{e}" for e in _entities_of(other))
+                for other in about.get(entity_id, ()):
+                    found.update(f"entity:{e}" for e in facts[other][3])
     return found
+
+
+def _outline_of(data: Any) -> Outline | None:
+    """An outline as :func:`save` stored it, or None for anything else."""
+    if not isinstance(data, dict) or not isinstance(data.get("head"), str):
+        return None
+    facts = data.get("facts")
+    if not isinstance(facts, dict):
+        return None
+    found: dict[str, Reach] = {}
+    for fact_id, reach in facts.items():
+        if not (
+            isinstance(reach, list)
+            and len(reach) == 4
+            and isinstance(reach[0], str)
+            and all(isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in reach[1:])
+        ):
+            return None
+        found[fact_id] = (reach[0], tuple(reach[1]), tuple(reach[2]), tuple(reach[3]))
+    return Outline(data["head"], found)
 
 
 def _entities_of(fact: Fact) -> set[str]:
@@ -235,17 +289,23 @@ def _seeds_of(fact: Fact) -> set[str]:
 
 @dataclasses.dataclass
 class PageCache:
-    """Rendered pages by key. ``entries[key] = {path: [text, front matter]}``: one key may stand
-    for several pages (a hub entity's split list).
+    """Rendered pages by key: ``entries[key] = {path: value}``; one key may stand for several
+    pages (a hub entity's split list).
+
+    In memory (``serve``; ``present`` None) the value is the page itself, ``[text, front
+    matter]``. On disk (``dossier build``) it is only the stamp of the file the page was written
+    to (see :class:`dossier.generated.Writer`): a page is reused when ``present(path, stamp)``
+    says its file is still as written, and is then neither rendered, held nor written again.
 
     Kept in memory (``serve``) it also remembers, for the next round, each page's key by its
     owner (``fact:ID``, ``entity:ID``, ``seed:ID``; see :func:`touched`), the list items rendered
     (``items``: the text of a fact's line on the timeline, say, and its word count), and what
-    the last round rendered (``previous``: the dossier, the history and the shared context).
+    the last round rendered (``previous``: its outline). On disk, these come from the last
+    build too.
     """
 
-    entries: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
-    used: dict[str, dict[str, list[Any]]] = dataclasses.field(default_factory=dict)
+    entries: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    used: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     reused: set[str] = dataclasses.field(default_factory=set)  # pages taken from the cache
     hits: int = 0
     misses: int = 0
@@ -253,8 +313,9 @@ class PageCache:
     known: dict[str, str] = dataclasses.field(default_factory=dict)  # owner -> key, last round
     items: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
     items_used: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
-    previous: tuple[Any, Any, str] | None = None
+    previous: Outline | None = None
     skipped: int = 0  # pages whose inputs were not computed: no edit could have changed them
+    present: Callable[[str, Any], bool] | None = None  # on disk: is this file still as stamped?
 
     def item(self, key: str) -> tuple[str, int] | None:
         """A list item rendered before under ``key`` (its text and words), kept for next round."""
@@ -266,9 +327,11 @@ class PageCache:
     def put_item(self, key: str, text: str, words: int) -> None:
         self.items_used[key] = (text, words)
 
-    def get(self, key: str) -> dict[str, list[Any]] | None:
+    def get(self, key: str) -> dict[str, Any] | None:
         found = self.entries.get(key)
-        if found is None:
+        if found is None or (
+            self.present is not None and not all(self.present(rel, v) for rel, v in found.items())
+        ):
             self.misses += 1
             return None
         self.hits += 1
@@ -276,8 +339,15 @@ class PageCache:
         self.reused.update(found)
         return found
 
-    def put(self, key: str, pages: dict[str, list[Any]]) -> None:
+    def put(self, key: str, pages: dict[str, Any]) -> None:
         self.used[key] = pages
+
+    def stamp(self, stamps: Mapping[str, Any]) -> None:
+        """On disk: record the stamps of the files this round wrote for the pages it rendered."""
+        for pages in self.used.values():
+            for rel in pages:
+                if pages[rel] is None:
+                    pages[rel] = stamps.get(rel)
 
     def next_round(self) -> None:
         """Before another render with this cache kept in memory (``serve``): what the last render
@@ -299,31 +369,42 @@ def _file(project: Project, engine: str) -> Any:
 def _valid(entry: Any) -> bool:
     return isinstance(entry, dict) and all(
         isinstance(rel, str)
-        and isinstance(page, list)
-        and len(page) == 2
-        and isinstance(page[0], str)
-        and isinstance(page[1], dict)
-        for rel, page in entry.items()
+        and isinstance(stamp, list)
+        and len(stamp) == 3
+        and all(type(n) is int for n in stamp)
+        for rel, stamp in entry.items()
     )
 
 
-def load(project: Project, engine: str, context: str) -> PageCache:
-    """The stored pages for ``context`` (engine, build date, renderer), or an empty cache.
+def load(
+    project: Project, engine: str, context: str, present: Callable[[str, Any], bool] | None = None
+) -> PageCache:
+    """The stored page stamps for ``context`` (engine, build date, renderer), or an empty cache;
+    ``present`` tells whether a page's file is still as stamped (see :class:`PageCache`).
 
     Anything unexpected in the file (a link, bad JSON, another version) means an empty cache.
     """
     try:
         data = json.loads(fs.read_text(_file(project, engine), root=project.root))
     except (OSError, ValueError, UnicodeDecodeError, fs.UnsafePath):
-        return PageCache()
+        return PageCache(present=present)
     if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("context") != context:
-        return PageCache()
+        return PageCache(present=present)
     entries = data.get("pages")
     if not isinstance(entries, dict):
-        return PageCache()
+        return PageCache(present=present)
     items = data.get("items")
+    keys = data.get("keys")
+    previous = _outline_of(data.get("outline"))
     return PageCache(
         {k: e for k, e in entries.items() if isinstance(k, str) and _valid(e)},
+        present=present,
+        # The last build's page keys by owner, and its outline: with them, the pages an edit
+        # cannot reach keep their keys, their inputs not even computed (see touched).
+        known={k: v for k, v in keys.items() if isinstance(v, str)}
+        if isinstance(keys, dict) and previous is not None
+        else {},
+        previous=previous,
         items={
             k: (i[0], i[1])
             for k, i in (items.items() if isinstance(items, dict) else ())
@@ -337,12 +418,40 @@ def load(project: Project, engine: str, context: str) -> PageCache:
 
 
 def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
-    """Store the pages and list items used by this render (and only those: a removed fact's
-    page is dropped)."""
-    payload = {"format": _FORMAT, "context": context, "pages": pages.used, "items": pages.items_used}
+    """Store the page stamps and list items used by this render (and only those: a removed
+    fact's page is dropped); a page with no stamp is left out."""
+    used = {key: found for key, found in pages.used.items() if all(v is not None for v in found.values())}
+    payload = {
+        "format": _FORMAT,
+        "context": context,
+        "pages": used,
+        "items": pages.items_used,
+        "keys": pages.keys,
+        "outline": None
+        if pages.previous is None
+        else {"head": pages.previous.head, "facts": pages.previous.facts},
+    }
     # No cache, no harm: the next build renders every page again.
     with contextlib.suppress(OSError, fs.UnsafePath):
-        atomic.write_text(_file(project, engine), json.dumps(payload, ensure_ascii=False), root=project.root)
+        atomic.write_parts(_file(project, engine), _json_parts(payload), root=project.root)
+
+
+def _json_parts(payload: dict[str, Any], batch: int = 2000) -> Iterator[bytes]:
+    """``json.dumps(payload)`` in pieces, each mapping inside it ``batch`` entries at a time: the
+    whole text at 50,000 facts (their list items, mostly) would take a hundred megabytes."""
+    yield b"{"
+    for n, (key, value) in enumerate(payload.items()):
+        yield f"{', ' if n else ''}{json.dumps(key)}: ".encode()
+        if not isinstance(value, dict) or len(value) <= batch:
+            yield json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            continue
+        entries = list(value.items())
+        yield b"{"
+        for start in range(0, len(entries), batch):
+            piece = json.dumps(dict(entries[start : start + batch]), ensure_ascii=False)[1:-1]
+            yield f"{', ' if start else ''}{piece}".encode("utf-8", "surrogatepass")
+        yield b"}"
+    yield b"}"
 
 
 def context_key(engine: str, built: str, *shared: str) -> str:

@@ -1017,6 +1017,7 @@ def render_site(
     history: Mapping[str, Change] | None = None,
     site_url: str = "",
     cache: pagecache.PageCache | None = None,
+    emit: Emit | None = None,
 ) -> Rendered:
     """Every generated page and its front matter.
 
@@ -1027,11 +1028,13 @@ def render_site(
     Templates render the bodies; the front matter is data, emitted by
     :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
     entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.pagecache`).
+
+    ``emit``: called with each fact, entity and seed page (its path, text and front matter) as
+    soon as it is rendered, or with None for both when the cache says its file on disk is still
+    as written; those pages are then not in the result, so that they are never all held at once.
     """
-    bodies, meta = _bodies(dossier, built, engine, history, site_url, cache)
-    pages = {
-        rel: escape.front_matter(meta[rel]) + body if rel in meta else body for rel, body in bodies.items()
-    }
+    bodies, meta = _bodies(dossier, built, engine, history, site_url, cache, emit)
+    pages = {rel: _page(body, meta.get(rel)) for rel, body in bodies.items()}
     return Rendered(pages, meta)
 
 
@@ -1045,6 +1048,16 @@ def fact_body(view: View, fact: Fact) -> tuple[str, str, dict[str, Any]]:
         .render(v=view, at=urls.Place.of(path, view.engine), fact=fact)
     )
     return path, body, _title(fact.statement, "")  # the browser tab and search: the whole statement
+
+
+# Where render_site sends each fact, entity and seed page: path, text and front matter (None
+# and None: the page's file is as the cache says it was written).
+Emit = Callable[[str, str | None, dict[str, Any] | None], None]
+
+
+def _page(body: str, front: dict[str, Any] | None) -> str:
+    """A page's text: its front matter (if any), then its body."""
+    return body if front is None else escape.front_matter(front) + body
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -1068,7 +1081,10 @@ def _bodies(
     history: Mapping[str, Change] | None,
     site_url: str,
     cache: pagecache.PageCache | None = None,
+    emit: Emit | None = None,
 ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    if cache is not None and cache.present is not None and emit is None:
+        raise ValueError("a page cache on disk holds no pages: render_site needs emit")
     env = environment()
     view = View(dossier, built, engine, history, site_url)
     # What every page depends on besides its own inputs: the engine, the build date, the site's
@@ -1077,10 +1093,9 @@ def _bodies(
     # serve: the pages an edit since the last round may have changed; every other page keeps its
     # last key, its inputs not even computed (None: compute every page's, see pagecache.touched).
     stale: set[str] | None = None
-    if cache is not None and cache.previous is not None:
-        before, before_history, before_context = cache.previous
-        if before_history is history and before_context == context:
-            stale = pagecache.touched(before, dossier)
+    now = pagecache.outline(dossier, history, context) if cache is not None else None
+    if cache is not None and cache.previous is not None and now is not None:
+        stale = pagecache.touched(cache.previous, now)
 
     def key_of(owner: str, inputs: Callable[[], list[Any]]) -> str:
         """The cache key of the page(s) of ``owner`` (``fact:ID``...): a digest of its inputs."""
@@ -1104,22 +1119,30 @@ def _bodies(
         return key_of(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed))
 
     def reuse(owner: str, inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
-        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``."""
-        if cache is None:
-            make()
-            return
-        key = key_of(owner, inputs)
-        hit = cache.get(key)
+        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``;
+        with ``emit``, hand the pages over instead of keeping them."""
+        key = key_of(owner, inputs) if cache is not None else ""
+        hit = cache.get(key) if cache is not None else None
         if hit is not None:
-            for rel, (text, front) in hit.items():
-                pages[rel], meta[rel] = text, front
+            for rel, page in hit.items():
+                if emit is not None and cache is not None and cache.present is not None:
+                    emit(rel, None, None)  # on disk as written: neither rendered nor held
+                else:
+                    pages[rel], meta[rel] = page
             return
         count = len(pages)
         make()
         # The pages make() added are the last ones in the dict (it only adds): taking them from
         # its end costs what they cost, where comparing key sets grew with every page before.
-        added = reversed(list(islice(reversed(pages.keys()), len(pages) - count)))
-        cache.put(key, {rel: [pages[rel], meta[rel]] for rel in added})
+        added = list(reversed(list(islice(reversed(pages.keys()), len(pages) - count))))
+        if cache is not None:
+            # On disk, the stamp of each page's file comes once it is written (PageCache.stamp).
+            stored = cache.present is not None
+            cache.put(key, {rel: None if stored else [pages[rel], meta[rel]] for rel in added})
+        if emit is not None:
+            for rel in added:
+                front = meta.pop(rel, None)
+                emit(rel, _page(pages.pop(rel), front), front)
 
     def place(path: str) -> urls.Place:
         return urls.Place.of(path, engine)
@@ -1187,7 +1210,7 @@ def _bodies(
                 texts[id(x)] = Markup(item(x))  # noqa: S704 - template output, escaped inside
                 weights[id(x)] = tokens(texts[id(x)])
                 if key and cache is not None:
-                    cache.put_item(key, str(texts[id(x)]), weights[id(x)])
+                    cache.put_item(key, texts[id(x)], weights[id(x)])  # not str(): a copy
             else:
                 texts[id(x)] = Markup(kept[0])  # noqa: S704 - this macro's output, kept
                 weights[id(x)] = kept[1]
@@ -1213,13 +1236,23 @@ def _bodies(
                 next=nav[i + 1] if i + 1 < len(nav) else None,
             )
 
+    def listed(*args: Any, **kwargs: Any) -> None:
+        """A list page (and its parts): with ``emit``, handed over as soon as it is made, so a
+        build never holds every list at once."""
+        count = len(pages)
+        listing(*args, **kwargs)
+        if emit is not None:
+            for rel in list(islice(pages.keys(), count, None)):
+                front = meta.pop(rel, None)
+                emit(rel, _page(pages.pop(rel), front), front)
+
     facts = view.sorted_facts
 
     def on_timeline(fact: Fact) -> FuzzyDate | None:
         when = view.when(fact)
         return when.date if when else None
 
-    listing(
+    listed(
         "timeline.md.j2",
         urls.TIMELINE,
         view.timeline_facts,
@@ -1229,7 +1262,7 @@ def _bodies(
     )
     pages[urls.FACETS_FACTS] = facets.facts(view)
     pages[urls.FACETS_ENTITIES] = facets.entities(view)
-    listing(
+    listed(
         "facts.md.j2",
         urls.FACTS,
         sorted(facts, key=lambda f: STATUSES.index(f.status)),  # stable: each status in date order
@@ -1238,14 +1271,14 @@ def _bodies(
         item_key=fact_key,
     )
     entities = [e for _, _, group in view.entities_by_type() for e in group]
-    listing(
+    listed(
         "entities.md.j2",
         urls.ENTITIES,
         entities,
         [lambda e: (e.type, TYPE_HEADINGS[e.type]), lambda e: _letter(e.name)],
         "Entities",
     )
-    listing(
+    listed(
         "sources.md.j2",
         urls.SOURCES,
         view.outlets(),
@@ -1256,7 +1289,7 @@ def _bodies(
         item_key=lambda o: "+".join([o[0], *(seed_key(s) for s in o[1])]),
     )
     disputes = view.disputes()
-    listing(
+    listed(
         "disputes.md.j2",
         urls.DISPUTES,
         disputes,
@@ -1307,5 +1340,5 @@ def _bodies(
     for seed in dossier.seeds:
         reuse(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed), partial(seed_pages, seed))
     if cache is not None:
-        cache.previous = (dossier, history, context)
+        cache.previous = now
     return pages, meta

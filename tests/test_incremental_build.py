@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier import build, linkcheck, pagecache, search, site
+from dossier import build, export, generated, linkcheck, pagecache, render, search, site, urls
 from dossier.check import check
 from dossier.model import Dossier
 from dossier.project import Project
@@ -57,6 +58,7 @@ def edit(draw: st.DrawFn, d: Dossier) -> Dossier:
                 "attributed",
                 "about",
                 "fact-date",
+                "remove-entity",
             ]
         )
     )
@@ -103,6 +105,13 @@ def edit(draw: st.DrawFn, d: Dossier) -> Dossier:
     elif kind == "fact-date":
         other = facts[draw(st.integers(0, len(facts) - 1))]
         facts[i] = dataclasses.replace(fact, date=other.date, date_inferred=other.date_inferred)
+    elif kind == "remove-entity":  # one no fact or seed names, if there is one
+        named = {s.outlet for s in seeds} | {
+            e for f in facts for e in (*f.about, *(a for c in f.sources for a in c.attributed_to))
+        }
+        free = [j for j, e in enumerate(entities) if e.id not in named]
+        if free:
+            del entities[draw(st.sampled_from(free))]
     return Dossier(d.title, d.summary, tuple(entities), tuple(facts), tuple(seeds))
 
 
@@ -125,6 +134,77 @@ def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject
         assert cached.meta == fresh.meta
         cache = warm
     assert cache.hits > 0, "an edit of one record left no page to reuse"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_incremental_generate_writes_what_a_clean_one_writes(
+    dossier: Dossier, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """``dossier build``'s generate step after one to three random edits, each on what the
+    last left (the page cache's stamps, keys and outline on disk), leaves docs/generated/
+    exactly as a clean one does, byte for byte; and pages no edit reached are not rendered."""
+    tmp = tmp_path_factory.mktemp("generate")
+    project = _project(tmp)
+    build.generate(project, dossier, built=BUILT)
+    current = dossier
+    for n in range(data.draw(st.integers(1, 3))):
+        current = data.draw(edit(current))
+        written = build.generate(project, current, built=BUILT)
+        (tmp / f"clean{n}").mkdir()
+        clean = _project(tmp / f"clean{n}")
+        build.generate(clean, current, built=BUILT, fresh=True)
+        assert _files(project.generated_dir) == _files(clean.generated_dir)
+        assert written.unchanged > 0
+
+
+def test_the_downloads_written_a_piece_at_a_time_are_the_downloads(dossier: Dossier) -> None:
+    """``dossier build`` writes the downloads from export.file_parts: the same bytes as files()."""
+    parts = export.file_parts(dossier)
+    assert {name: "".join(p) for name, p in parts.items()} == export.files(dossier)
+    # Each table in pieces of about 200 characters: many pieces each.
+    tables = export._csv(dossier, lambda header, rows: list(export._table_parts(header, rows, size=200)))
+    assert all(len(pieces) > 1 for pieces in tables.values() if len("".join(pieces)) > 400)
+    assert max(len(pieces) for pieces in tables.values()) > 2
+    assert {name: "".join(pieces) for name, pieces in tables.items()} == export.to_csv(dossier)
+
+
+def test_downloads_are_rewritten_only_when_their_bytes_change(tmp_path: Path, dossier: Dossier) -> None:
+    """The worker writing the downloads leaves a file with the same bytes alone (the engine's
+    incremental build and Pagefind see no change), and replaces one that changed."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    json_file = project.generated_dir / urls.download("dossier.json")
+    before = _stamp(json_file)
+    written = build.generate(project, dossier, built=BUILT)
+    assert _stamp(json_file) == before and written.changed == ()
+    edited = dataclasses.replace(dossier, title="Another title")
+    written = build.generate(project, edited, built=BUILT)
+    assert urls.download("dossier.json") in written.changed
+    for name, text in export.files(edited).items():
+        assert (project.generated_dir / urls.download(name)).read_bytes() == text.encode("utf-8")
+    assert json.loads((project.generated_dir / generated.MANIFEST).read_text("utf-8"))["files"] == sorted(
+        _files(project.generated_dir).keys() - {generated.MANIFEST}
+    )
+
+
+def test_a_renderer_upgrade_renders_every_page(
+    tmp_path: Path, dossier: Dossier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages kept on disk were written by this renderer: another one renders them all again."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    monkeypatch.setattr(pagecache, "renderer_version", lambda: "upgraded")
+    monkeypatch.setattr(render, "_title", lambda base, part: {"title": f"New: {base}{part}"})
+    build.generate(project, dossier, built=BUILT)
+    (tmp_path / "clean").mkdir()
+    clean = _project(tmp_path / "clean")
+    build.generate(clean, dossier, built=BUILT, fresh=True)
+    assert _files(project.generated_dir) == _files(clean.generated_dir)
 
 
 def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
@@ -166,18 +246,34 @@ def test_generate_uses_and_refills_the_cache(tmp_path: Path, dossier: Dossier) -
     assert {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")} == before
 
 
-def test_forged_cache_is_not_used(tmp_path: Path, dossier: Dossier) -> None:
-    """A cache committed by someone else (all keys right, text forged) is ignored: its identity
-    file is not the one this folder made, so the stored context never matches."""
-    project = _project(tmp_path)
-    build.generate(project, dossier, built=BUILT)
+def _stamp(path: Path) -> list[int]:
+    st = path.lstat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _forge(project: Project) -> None:
+    """Put FORGED into every generated page the cache knows, and give the cache their new
+    stamps: what a committed docs/generated/ and cache, made to match, would bring."""
     path = project.cache_dir / "pages-mkdocs.json"
     stored = json.loads(path.read_text("utf-8"))
     for entry in stored["pages"].values():
-        for page in entry.values():
-            page[0] = page[0].replace("# ", "# FORGED <script>alert(1)</script> ", 1)
-    # As a checkout would bring it: the same bytes, but the identity file made anew.
+        for rel in entry:
+            page = project.generated_dir / rel
+            page.write_text(
+                page.read_text("utf-8").replace("# ", "# FORGED <script>alert(1)</script> ", 1), "utf-8"
+            )
+            entry[rel] = _stamp(page)
     path.write_text(json.dumps(stored), "utf-8")
+
+
+def test_forged_cache_is_not_used(tmp_path: Path, dossier: Dossier) -> None:
+    """A cache committed by someone else (all keys right, every stamp matching the forged
+    pages beside it) is ignored: its identity file is not the one this folder made, so the
+    stored context never matches."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    _forge(project)
+    # As a checkout would bring it: the same bytes, but the identity file made anew.
     identity = project.cache_dir / "identity"
     text = identity.read_text("utf-8")
     identity.unlink()
@@ -185,6 +281,33 @@ def test_forged_cache_is_not_used(tmp_path: Path, dossier: Dossier) -> None:
     build.generate(project, dossier, built=BUILT)
     pages = "".join(p.read_text("utf-8") for p in project.generated_dir.rglob("*.md"))
     assert "FORGED" not in pages
+
+
+def test_a_page_edited_or_deleted_by_hand_is_written_again(tmp_path: Path, dossier: Dossier) -> None:
+    """The cache keeps a page's file only while it is as the last build wrote it: a page
+    edited, replaced or deleted in docs/generated/ is rendered and written again."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    fresh = {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")}
+    fact, entity, seed = (
+        project.generated_dir / urls.fact(dossier.facts[0].id),
+        project.generated_dir / urls.entity(dossier.entities[0].id),
+        project.generated_dir / urls.seed(dossier.seeds[0].id),
+    )
+    before = fact.lstat()
+    fact.write_bytes(fresh[fact].replace(b"# ", b"# EDITED ", 1))
+    os.utime(fact, ns=(before.st_atime_ns, before.st_mtime_ns))  # even with the old time
+    entity.unlink()
+    seed.write_bytes(fresh[seed][:-1] + b"!")  # the same size, a new time
+    written = build.generate(project, dossier, built=BUILT)
+    assert {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")} == fresh
+    assert set(written.changed) == {
+        urls.fact(dossier.facts[0].id),
+        urls.entity(dossier.entities[0].id),
+        urls.seed(dossier.seeds[0].id),
+    }
+    # Nothing else was even rendered: a build with nothing edited writes nothing.
+    assert build.generate(project, dossier, built=BUILT).changed == ()
 
 
 @pytest.mark.parametrize(

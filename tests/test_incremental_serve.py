@@ -100,7 +100,7 @@ def test_a_statement_edit_computes_few_pages_inputs(split_dossier: Dossier) -> N
     cache.next_round()
     kept = render_site(edited, built=BUILT, cache=cache, history=history)
     pages = len(split_dossier.facts) + len(split_dossier.entities) + len(split_dossier.seeds)
-    touched = pagecache.touched(split_dossier, edited)
+    touched = pagecache.touched(pagecache.outline(split_dossier, history), pagecache.outline(edited, history))
     assert touched is not None and "fact:" + fact.id in touched
     assert cache.skipped == pages - len(touched)
     assert cache.skipped >= len(split_dossier.facts) - 5

@@ -70,7 +70,7 @@ class Engine:
         quiet: bool = False,
         incremental: bool = True,
         title: str | None = None,
-        alongside: Callable[[], object] | None = None,
+        alongside: Callable[[bool], object] | None = None,
     ) -> str:
         """Build ``site/``, strictly: any warning (a broken link, say) fails it, and then every
         internal link and anchor of the written HTML is checked (see dossier.linkcheck).
@@ -83,7 +83,8 @@ class Engine:
         pages it rebuilt. Returns ``"incremental"`` or ``"full"``.
         ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
         ``alongside``: more work on the written site (the search index), run in a thread while
-        the links are checked (both only read the HTML; the second core is otherwise idle); its
+        the links are checked (both only read the HTML; the second core is otherwise idle), given
+        whether the build was incremental (else ``site/`` was written from nothing); its
         exception, if any, is raised once the links have passed.
         """
         check_layout(project)
@@ -120,7 +121,7 @@ class Engine:
         # The pages whose sources changed since the last good build (Zensical rewrites every file,
         # so the HTML's own times say nothing), or every page after a full build.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            beside = pool.submit(alongside) if alongside is not None else None
+            beside = pool.submit(alongside, dirty) if alongside is not None else None
             problems = linkcheck.broken(
                 project.site_dir, changed_pages(project, last_started) if dirty else None
             )

@@ -24,6 +24,15 @@ folder (``pagefind/``, ``pagefind-2/``, … and ``pagefind-de-2/`` for a languag
 browser loads the first shard of a language and merges the others into it (Pagefind's
 ``mergeIndex``: one WebAssembly module, results ranked together). Dealing the pages round-robin
 keeps every shard a sample of the whole site, so their word statistics, and scores, agree.
+
+Pagefind cannot update an index (its issue 71). After an incremental build, the pages whose
+article (what Pagefind reads) changed since the last full index, and new pages, are indexed into
+delta bundles (``pagefind-delta/``, ``pagefind-de-delta/``) listed after the full index's, and the
+full index's fragment ids of changed and removed pages go to ``pagefind-superseded.json`` (named in
+the manifest), which the browser drops from every result list. The cache folder keeps what that
+needs: each page's digest and fragment ids, and the full index's bundles as hard links (Zensical
+empties ``site/`` on every build). A build from clean, or a delta past :data:`DELTA_BYTES`,
+indexes every page again.
 """
 
 from __future__ import annotations
@@ -156,7 +165,7 @@ def index(project: Project, engine: str, incremental: bool = False) -> None:
         bundles, superseded = _index_delta(project, engine, site_lang, pages, base, changed)
         state = {**base, "seen": pages}
     else:
-        bundles, ids = _index_all(project, engine, site_lang, pages)
+        bundles, ids = _index_all(project, engine)
         state = _state(project.site_dir, site_lang, bundles, pages, ids)
         _keep(project, bundles)
     names = [f"{name}/" for name in bundles]
@@ -169,17 +178,16 @@ def index(project: Project, engine: str, incremental: bool = False) -> None:
     _write_state(project, state)
 
 
-def _index_all(
-    project: Project, engine: str, site_lang: str, pages: dict[str, Page]
-) -> tuple[list[str], dict[str, list[str]]]:
+def _index_all(project: Project, engine: str) -> tuple[list[str], dict[str, list[str]]]:
     """Every page into fresh bundles: their names, and each page's fragment ids in them."""
     _clear_bundles(project.site_dir)
-    sizes = {path: page[1] or 1 for path, page in pages.items()}
-    bundles = _index_shards(project, engine, BUNDLE, sizes)
-    for lang, names in sorted(_foreign(pages, site_lang).items()):
-        bundles += _index_shards(
-            project, engine, f"{BUNDLE}-{lang}", {n: sizes[n] for n in names}, "--force-language", lang
-        )
+    site_lang, foreign = languages(project.site_dir)
+    bundles = _index_shards(project, engine, BUNDLE, html_pages(project.site_dir))
+    for lang, pages in sorted(foreign.items()):
+        if lang == site_lang or lang not in OWN_BUNDLE:
+            continue
+        sizes = {page: size for page in pages if (size := _size(project.site_dir / page))}
+        bundles += _index_shards(project, engine, f"{BUNDLE}-{lang}", sizes, "--force-language", lang)
     return bundles, fragment_ids(project.site_dir, bundles)
 
 

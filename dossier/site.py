@@ -102,8 +102,9 @@ class Engine:
             and project.site_dir.is_dir()
         )
         _forget_stamp(project)  # until this build succeeds, site/ is nobody's to build on
+        removed = []
         if dirty:
-            remove_stale(project)
+            removed = remove_stale(project)
         else:
             clear_site(project)
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
@@ -119,11 +120,13 @@ class Engine:
         if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
         # The pages whose sources changed since the last good build (Zensical rewrites every file,
-        # so the HTML's own times say nothing), or every page after a full build.
+        # so the HTML's own times say nothing), or every page after a full build, or where a file
+        # the last build wrote is gone (a removed fact's page): any page may have linked to it.
+        gone = any(not (project.site_dir / rel).is_file() for rel in removed)
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             beside = pool.submit(alongside, dirty) if alongside is not None else None
             problems = linkcheck.broken(
-                project.site_dir, changed_pages(project, last_started) if dirty else None
+                project.site_dir, changed_pages(project, last_started) if dirty and not gone else None
             )
             failed = beside.exception() if beside is not None else None  # waits for it
         if problems:

@@ -213,6 +213,12 @@ class Site:
                 self._pages[page] = None
         return self._pages[page]
 
+    def checked(self, page: str) -> None:
+        """The page's own links are checked: keep only its ids, which links to it may name
+        (a site's links outweigh its ids several times over)."""
+        if found := self._pages.get(page):
+            self._pages[page] = Links(ids=found.ids)
+
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` is a regular file (not a link) below the root; asked once per file."""
         found = self._files.get(rel)
@@ -251,4 +257,5 @@ def broken(root: Path, pages: Iterable[str] | None = None) -> list[str]:
                 linked = site.links(file)
                 if linked is not None and unquote(fragment) not in linked.ids and fragment not in linked.ids:
                     found.append(f"{name}: {href} (no #{fragment} in {file})")
+        site.checked(name)
     return found

@@ -384,8 +384,7 @@ def _keep(project: Project, bundles: list[str]) -> None:
     kept = project.cache_dir / _KEPT
     try:
         cache.make_folder(project)
-        fs.check_target(kept)
-        if kept.is_dir():
+        if fs.check_inside(project.root, kept, want="dir"):  # a link there is refused, not followed
             shutil.rmtree(kept)
         for name in bundles:
             shutil.copytree(project.site_dir / name, kept / name, symlinks=True, copy_function=_link)

@@ -164,3 +164,19 @@ def test_search_after_each_incremental_build_is_the_clean_builds(steps: list[tup
                 assert inc.name == "inc-0" or REMOVED not in found, (inc.name, query, found)
             assert GERMAN_SEED in _found(page, inc_url, "Lieferung")  # stemmed as German
             assert not problems, problems
+
+
+def test_the_full_index_is_kept_again_by_the_next_full_index(tmp_path: Path) -> None:
+    """The cache folder keeps the last full index's bundles (hard links: Zensical empties site/),
+    replaced by each full index, whose files are Pagefind's new ones."""
+    project = Project(tmp_path)
+    for build_number in range(2):
+        entry = project.site_dir / "pagefind" / "pagefind-entry.json"
+        if entry.parent.exists():
+            shutil.rmtree(entry.parent)
+        entry.parent.mkdir(parents=True)
+        entry.write_text(f'{{"build": {build_number}}}', "utf-8")
+        search._keep(project, ["pagefind"])
+        kept = project.cache_dir / "search-bundles" / "pagefind" / "pagefind-entry.json"
+        assert kept.read_text("utf-8") == f'{{"build": {build_number}}}'
+        assert kept.stat().st_ino == entry.stat().st_ino  # a link, no second copy

@@ -12,10 +12,12 @@ rebuilt pages), reading each target page it needs once.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -84,10 +86,11 @@ def parse_reference(text: str) -> Links:
 # are skipped whole (they may hold "<a" that is not a tag). Text never holds a raw "<" that starts
 # a tag name: the engines escape it. 13,000 pages of MkDocs output (half a gigabyte) take 40 s
 # of html.parser and a few seconds of this.
+# Possessive quantifiers (*+, ++): an attribute list is read once, never backtracked into.
 _TOKEN = re.compile(
     r"<!--.*?-->"
-    r"|<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>.*?</\1\s*>"
-    r"|<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"|<(script|style)\b((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>.*?</\1\s*>"
+    r"|<([a-zA-Z][^\s/>]*+)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>",
     re.S | re.I,
 )
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -100,41 +103,86 @@ def parse(text: str) -> Links:
     """The ids and links of one HTML page (what :func:`parse_reference` finds, faster)."""
     found = Links()
     for m in _TOKEN.finditer(text):
-        tag, attrs = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        if not tag:
+        raw_tag, raw_attrs, tag, attrs = m.groups()
+        if raw_tag:
+            tag, attrs = raw_tag, raw_attrs
+        elif not tag:
             continue  # a comment
         tag = tag.lower()
-        if tag not in _WANTED and "id" not in attrs.lower():
-            continue  # most tags (div, span, svg paths) carry neither a link nor an id
+        # Most tags (div, span, svg paths) carry neither a link nor an id: "id" in any case is
+        # looked for without lowering a copy of the attributes (an SVG path's are long).
+        if tag not in _WANTED and not ("id" in attrs or "ID" in attrs or "Id" in attrs or "iD" in attrs):
+            continue
         values: dict[str, str | None] = {}
         for a in _ATTR.finditer(attrs or ""):
-            name = a.group(1).lower()
+            name, double, single, bare = a.groups()
+            name = name.lower()
             if name in values:
                 continue  # the first of a repeated attribute counts, as in html.parser
-            raw = (
-                a.group(2) if a.group(2) is not None else a.group(3) if a.group(3) is not None else a.group(4)
-            )
+            raw = double if double is not None else single if single is not None else bare
             values[name] = None if raw is None else html.unescape(raw)
         _collect(found, tag, values)
     return found
 
 
+# A URL of printable ASCII without a colon or a space: no scheme, and nothing urlsplit would strip
+# or remove, so splitting it at "#" and "?" is what urlsplit does (the links the engines write).
+_PLAIN = re.compile(r"[!-9;-~]*")
+
+
 def is_external(url: str) -> bool:
     """A URL with a scheme (``https:``, ``mailto:``, ``data:``) or a host: not ours to check."""
-    return bool(urlsplit(url).scheme) or url.startswith("//")
+    if _PLAIN.fullmatch(url):
+        return url.startswith("//")
+    try:
+        return bool(urlsplit(url).scheme) or url.startswith("//")
+    except ValueError:  # "https://[x": a host this cannot read, and no file of the site
+        return True
 
 
 def target(page: str, href: str) -> tuple[str, str]:
     """The file a relative link from ``page`` leads to (a folder's index.html) and its fragment."""
-    parts = urlsplit(href)
-    path = unquote(parts.path)
+    if _PLAIN.fullmatch(href):
+        path, _, fragment = href.partition("#")
+        path = path.partition("?")[0]
+    else:
+        parts = urlsplit(href)
+        path, fragment = parts.path, parts.fragment
+    path = unquote(path) if "%" in path else path
+    if not path:
+        return page, fragment
     # A site-absolute path ("/generated/", which the engines write on 404.html) starts at the root.
-    base = "" if path.startswith("/") else posixpath.dirname(page)
-    joined = posixpath.normpath(posixpath.join(base, path.lstrip("/"))) if path else page
+    if path.startswith("/"):
+        return _resolve("", path.lstrip("/")), fragment
+    # A link that climbs to the root first ("../../x/", most links of a page) leads to the same
+    # file from every page as deep: resolved once for them all.
+    ups = 0
+    while path.startswith("../", 3 * ups):
+        ups += 1
+    base, depth = _folder(page)
+    if path.startswith("/", 3 * ups):  # "..//x": as normpath reads it, from the page's folder
+        return _resolve(base, path), fragment
+    if ups >= depth:
+        return _resolve("", "../" * (ups - depth) + path[3 * ups :] or "./"), fragment
+    # Likewise a link that climbs part of the way ("../../entities/x/" from every fact page).
+    return _resolve(base.rsplit("/", ups)[0] if ups else base, path[3 * ups :] or "./"), fragment
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _folder(page: str) -> tuple[str, int]:
+    """The folder of a page below the site root, and how many folders deep it is."""
+    base = posixpath.dirname(page)
+    return base, base.count("/") + 1 if base else 0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(base: str, path: str) -> str:
+    """``path`` (not empty) from the folder ``base``, as a file below the site root."""
+    joined = posixpath.normpath(posixpath.join(base, path))
     if path.endswith("/") or not posixpath.splitext(joined)[1]:
         joined = posixpath.join(joined, "index.html")
     # normpath leaves no "./" but ".." where the link climbs out of the site: kept, so it fails.
-    return joined if joined != "." else "index.html", parts.fragment
+    return joined if joined != "." else "index.html"
 
 
 class Site:
@@ -143,6 +191,7 @@ class Site:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._pages: dict[str, Links | None] = {}
+        self._files: dict[str, bool] = {}
 
     def pages(self) -> list[str]:
         """Every HTML page, as a path below the root (links are not followed). A folder that
@@ -158,16 +207,32 @@ class Site:
     def links(self, page: str) -> Links | None:
         """The page's links and ids; None when it is not a regular file below the root."""
         if page not in self._pages:
-            path = self.root / page
-            if ".." in page.split("/") or path.is_symlink() or not path.is_file():
-                self._pages[page] = None
+            if self.exists(page):
+                self._pages[page] = parse((self.root / page).read_text("utf-8", errors="replace"))
             else:
-                self._pages[page] = parse(path.read_text("utf-8", errors="replace"))
+                self._pages[page] = None
         return self._pages[page]
 
+    def checked(self, page: str) -> None:
+        """The page's own links are checked: keep only its ids, which links to it may name
+        (a site's links outweigh its ids several times over)."""
+        if found := self._pages.get(page):
+            self._pages[page] = Links(ids=found.ids)
+
     def exists(self, rel: str) -> bool:
-        path = self.root / rel
-        return ".." not in rel.split("/") and path.is_file() and not path.is_symlink()
+        """Whether ``rel`` is a regular file (not a link) below the root; asked once per file."""
+        found = self._files.get(rel)
+        if found is None:
+            found = ".." not in rel.split("/") and _regular(f"{self.root}/{rel}")
+            self._files[rel] = found
+        return found
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False
 
 
 def broken(root: Path, pages: Iterable[str] | None = None) -> list[str]:
@@ -192,4 +257,5 @@ def broken(root: Path, pages: Iterable[str] | None = None) -> list[str]:
                 linked = site.links(file)
                 if linked is not None and unquote(fragment) not in linked.ids and fragment not in linked.ids:
                     found.append(f"{name}: {href} (no #{fragment} in {file})")
+        site.checked(name)
     return found

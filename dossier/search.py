@@ -24,11 +24,22 @@ folder (``pagefind/``, ``pagefind-2/``, … and ``pagefind-de-2/`` for a languag
 browser loads the first shard of a language and merges the others into it (Pagefind's
 ``mergeIndex``: one WebAssembly module, results ranked together). Dealing the pages round-robin
 keeps every shard a sample of the whole site, so their word statistics, and scores, agree.
+
+Pagefind cannot update an index (its issue 71). After an incremental build, the pages whose
+article (what Pagefind reads) changed since the last full index, and new pages, are indexed into
+delta bundles (``pagefind-delta/``, ``pagefind-de-delta/``) listed after the full index's, and the
+full index's fragment ids of changed and removed pages go to ``pagefind-superseded.json`` (named in
+the manifest), which the browser drops from every result list. The cache folder keeps what that
+needs: each page's digest and fragment ids, and the full index's bundles as hard links (Zensical
+empties ``site/`` on every build). A build from clean, or a delta past :data:`DELTA_BYTES`,
+indexes every page again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -38,9 +49,12 @@ import stat
 import subprocess
 import sys
 import tempfile
+import zlib
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
-from dossier import fs, urls
+from dossier import atomic, cache, fs, urls
 from dossier.project import Project
 from dossier.site import SiteError
 
@@ -111,14 +125,61 @@ OWN_BUNDLE = frozenset(
 )
 
 
+# An incremental build's index: the pages whose indexed text changed since the last full index
+# go into delta bundles (pagefind-delta/, pagefind-de-delta/) beside the old ones, and the old
+# copies of those pages and of removed pages are listed by fragment id in SUPERSEDED, which the
+# browser drops from every search. Past DELTA_BYTES of changed HTML, the whole site is indexed
+# again (a delta's word statistics are its own, and its pages were indexed twice).
+DELTA = "delta"
+DELTA_BYTES = SHARD_BYTES // 5
+SUPERSEDED = "pagefind-superseded.json"  # below site/: fragment ids the browser drops
+_STATE = "search-index.json"  # in the cache folder: the last full index and the pages' digests
+_STATE_VERSION = 1
+_KEPT = "search-bundles"  # in the cache folder: the last full index's bundles (see _keep)
+_ARTICLE = re.compile(rb"<article\b[^>]*\bmd-content__inner\b")
+
+# A page as the index sees it: modification time (ns), size, digest of the indexed part, and
+# the language of a seed page's text ("" for any other page).
+Page = tuple[int, int, str, str]
+
+
 def available() -> bool:
     return importlib.util.find_spec("pagefind_bin") is not None
 
 
-def index(project: Project, engine: str) -> None:
-    """Index ``site/`` (just written by ``engine``) into Pagefind bundles; SiteError on failure."""
+def index(project: Project, engine: str, incremental: bool = False) -> None:
+    """Index ``site/`` (just written by ``engine``) into Pagefind bundles; SiteError on failure.
+
+    ``incremental``: the engine built on the last build's ``site/``. Then, when the pages whose
+    indexed text changed since the last full index are few, only those are indexed, into delta
+    bundles (see the module's docstring); otherwise (and after a build from clean) every page is."""
     if not available():
         raise SiteError("pagefind-bin is not installed (pip install -e .): the site would have no search")
+    superseded: list[str] | None = None  # None: a full index, which supersedes nothing
+    last = _read_state(project)
+    _forget_state(project)  # until this index is written, no later build may build on the last
+    site_lang, pages = scan(project.site_dir, last.get("seen", {}))
+    base = _usable_base(project, last, site_lang) if incremental else None
+    changed = _delta(pages, base) if base is not None else None
+    if base is not None and changed is not None:
+        bundles, superseded = _index_delta(project, engine, site_lang, pages, base, changed)
+        state = {**base, "seen": pages}
+    else:
+        bundles, ids = _index_all(project, engine)
+        state = _state(project.site_dir, site_lang, bundles, pages, ids)
+        _keep(project, bundles)
+    names = [f"{name}/" for name in bundles]
+    if superseded is None:
+        _remove(project.site_dir / SUPERSEDED)
+    else:  # listed in the manifest: the browser fetches it only then
+        _write_json(project.site_dir / SUPERSEDED, superseded)
+        names.append(SUPERSEDED)
+    _write_json(project.site_dir / MANIFEST, names)
+    _write_state(project, state)
+
+
+def _index_all(project: Project, engine: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Every page into fresh bundles: their names, and each page's fragment ids in them."""
     _clear_bundles(project.site_dir)
     site_lang, foreign = languages(project.site_dir)
     bundles = _index_shards(project, engine, BUNDLE, html_pages(project.site_dir))
@@ -127,9 +188,269 @@ def index(project: Project, engine: str) -> None:
             continue
         sizes = {page: size for page in pages if (size := _size(project.site_dir / page))}
         bundles += _index_shards(project, engine, f"{BUNDLE}-{lang}", sizes, "--force-language", lang)
-    manifest = project.site_dir / MANIFEST
-    fs.check_target(manifest)
-    manifest.write_text(json.dumps([f"{name}/" for name in bundles]) + "\n", "utf-8")
+    return bundles, fragment_ids(project.site_dir, bundles)
+
+
+def _index_delta(
+    project: Project,
+    engine: str,
+    site_lang: str,
+    pages: dict[str, Page],
+    base: dict[str, Any],
+    changed: list[str],
+) -> tuple[list[str], list[str]]:
+    """The pages in ``changed`` into delta bundles beside the last full index's: the bundle names
+    (the base's, then the deltas), and the base's fragment ids the browser must drop (the
+    changed and the removed pages' old copies)."""
+    _clear_bundles(project.site_dir, deltas_only=True)
+    bundles = list(base["bundles"])
+    delta = []
+    if changed:
+        _pagefind(project, engine, changed, "--output-subdir", f"{BUNDLE}-{DELTA}")
+        delta.append(f"{BUNDLE}-{DELTA}")
+    for lang, names in sorted(_foreign({n: pages[n] for n in changed}, site_lang).items()):
+        _pagefind(
+            project, engine, names, "--output-subdir", f"{BUNDLE}-{lang}-{DELTA}", "--force-language", lang
+        )
+        delta.append(f"{BUNDLE}-{lang}-{DELTA}")
+    old = {path for path in base["pages"] if path not in pages} | set(changed)
+    stale = {i for path in old if path in base["pages"] for i in base["pages"][path][1]}
+    # A changed page whose indexed text is the same after all (only an excluded element
+    # changed) gets the same fragment id in the delta: then the two copies are one.
+    fresh = {i for ids in fragment_ids(project.site_dir, delta).values() for i in ids}
+    return bundles + delta, sorted(stale - fresh)
+
+
+def _delta(pages: dict[str, Page], base: dict[str, Any]) -> list[str] | None:
+    """The pages whose indexed text differs from the base's (or that are new), if few enough
+    to index apart (:data:`DELTA_BYTES`); None when the whole site must be indexed again."""
+    known = base["pages"]
+    changed = sorted(path for path, page in pages.items() if path not in known or known[path][0] != page[2])
+    if sum(pages[path][1] for path in changed) > DELTA_BYTES:
+        return None
+    return changed
+
+
+def scan(site_dir: Path, seen: dict[str, Any]) -> tuple[str, dict[str, Page]]:
+    """The site's ``<html lang>`` and every HTML page below ``site/`` (regular files, never
+    through a link; the bundles' folders are skipped) with what the index depends on.
+
+    A page's digest covers its article, the part Pagefind indexes (see :data:`ROOT_SELECTOR`):
+    the navigation beside it may change on every page (Zensical rewrites every file) without
+    changing a word of the index. A page whose time and size are as in ``seen`` is not read."""
+    site_lang = "en"
+    with contextlib.suppress(OSError, fs.UnsafePath):
+        if found := _HTML_LANG.search(fs.read_bytes(site_dir / "index.html", root=site_dir)):
+            site_lang = found.group(1).decode("ascii").split("-")[0].lower()
+    seeds = urls.url(urls.docs_path(urls.SOURCES))
+    pages: dict[str, Page] = {}
+    for top, dirs, files in os.walk(site_dir):
+        if top == str(site_dir):
+            dirs[:] = [d for d in dirs if not _BUNDLE_NAME.fullmatch(d)]
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            path = Path(top) / name
+            rel = path.relative_to(site_dir).as_posix()
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            old = seen.get(rel)
+            if isinstance(old, list) and old[:2] == [st.st_mtime_ns, st.st_size] and len(old) == 4:
+                pages[rel] = (st.st_mtime_ns, st.st_size, str(old[2]), str(old[3]))
+                continue
+            try:
+                html = fs.read_bytes(path)  # the page itself is checked: the walk never entered a link
+            except (OSError, fs.UnsafePath):
+                continue  # Pagefind reports what it cannot read
+            lang = ""
+            if rel.startswith(seeds) and (found := _SEED_LANGUAGE.search(html)):
+                lang = found.group(1).decode("ascii")
+            pages[rel] = (st.st_mtime_ns, st.st_size, _digest(html), lang)
+    return site_lang, pages
+
+
+def _digest(html: bytes) -> str:
+    """A digest of the part of a page Pagefind indexes: from its article to the last
+    ``</article>`` (the whole page where it has none)."""
+    start = found.start() if (found := _ARTICLE.search(html)) else 0
+    end = html.rfind(b"</article>")
+    return hashlib.blake2b(html[start : end if end > start else None], digest_size=16).hexdigest()
+
+
+def _foreign(pages: dict[str, Page], site_lang: str) -> dict[str, list[str]]:
+    """The seed pages of each language with a bundle of its own (:data:`OWN_BUNDLE`)."""
+    found: dict[str, list[str]] = {}
+    for path, page in sorted(pages.items()):
+        if page[3] and page[3] != site_lang and page[3] in OWN_BUNDLE:
+            found.setdefault(page[3], []).append(path)
+    return found
+
+
+_FRAGMENT_URL = re.compile(rb'"url":("(?:[^"\\]|\\.)*")')
+
+
+def fragment_ids(site_dir: Path, bundles: list[str]) -> dict[str, list[str]]:
+    """The fragment ids (what Pagefind's search results call ``id``) of each page, by path below
+    ``site/``, in the given bundles. A fragment is gzipped JSON whose first key is the URL."""
+    found: dict[str, list[str]] = {}
+    for bundle in bundles:
+        folder = site_dir / bundle / "fragment"
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name) if folder.is_dir() else []:
+            if not entry.name.endswith(".pf_fragment") or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
+                    fs.read_bytes(Path(entry.path)), 4096
+                )
+                url = json.loads(m.group(1)) if (m := _FRAGMENT_URL.search(head)) else None
+            except (OSError, fs.UnsafePath, zlib.error, ValueError):
+                continue
+            if isinstance(url, str) and url.startswith("/"):
+                page = unquote(url[1:]) + ("index.html" if url.endswith("/") else "")
+                found.setdefault(page, []).append(entry.name.removesuffix(".pf_fragment"))
+    return found
+
+
+def _key() -> str:
+    """What an index depends on besides the pages: Pagefind's version and this module's options."""
+    try:
+        version = importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return json.dumps([_STATE_VERSION, version, ROOT_SELECTOR, EXCLUDE_SELECTORS, sorted(OWN_BUNDLE)])
+
+
+def _entry_digest(site_dir: Path, bundle: str) -> str | None:
+    try:
+        return hashlib.blake2b(
+            fs.read_bytes(site_dir / bundle / "pagefind-entry.json", root=site_dir)
+        ).hexdigest()
+    except (OSError, fs.UnsafePath):
+        return None
+
+
+def _state(
+    site_dir: Path, site_lang: str, bundles: list[str], pages: dict[str, Page], ids: dict[str, list[str]]
+) -> dict[str, Any]:
+    """What the next build needs to index only what changed since this full index."""
+    return {
+        "key": _key(),
+        "site_lang": site_lang,
+        "bundles": bundles,
+        "entries": {name: _entry_digest(site_dir, name) for name in bundles},
+        "pages": {path: [page[2], sorted(ids.get(path, []))] for path, page in pages.items()},
+        # Every fragment is a page's: else an old copy might be left in the index, unlisted.
+        "complete": set(ids) <= set(pages),
+        "seen": pages,
+    }
+
+
+def _usable_base(project: Project, last: dict[str, Any], site_lang: str) -> dict[str, Any] | None:
+    """The last full index, if its bundles are in ``site/`` as it wrote them (put back from the
+    cache folder where the engine removed them: Zensical empties ``site/``), with this Pagefind,
+    these options and this site language; else None."""
+    site_dir = project.site_dir
+    try:
+        _restore(project, last["bundles"], last["entries"])
+        if (
+            last.get("key") != _key()
+            or last.get("site_lang") != site_lang
+            or last.get("complete") is not True
+        ):
+            return None
+        bundles, entries, pages = last["bundles"], last["entries"], last["pages"]
+        if not bundles or any(
+            entries[name] is None or _entry_digest(site_dir, name) != entries[name] for name in bundles
+        ):
+            return None
+        if not all(
+            isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], list)
+            for v in pages.values()
+        ):
+            return None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return {key: last[key] for key in ("key", "site_lang", "bundles", "entries", "pages", "complete")}
+
+
+def _keep(project: Project, bundles: list[str]) -> None:
+    """Keep a copy of a full index's bundles in the cache folder (hard links: no bytes copied),
+    for :func:`_restore`. Pagefind writes new files, never into old ones, so the links stay
+    the bundles as written. Where the copy cannot be made, the next index is a full one."""
+    kept = project.cache_dir / _KEPT
+    try:
+        cache.make_folder(project)
+        if fs.check_inside(project.root, kept, want="dir"):  # a link there is refused, not followed
+            shutil.rmtree(kept)
+        for name in bundles:
+            shutil.copytree(project.site_dir / name, kept / name, symlinks=True, copy_function=_link)
+    except (OSError, fs.UnsafePath, shutil.Error):
+        with contextlib.suppress(OSError):
+            shutil.rmtree(kept)
+
+
+def _restore(project: Project, bundles: list[str], entries: dict[str, str | None]) -> None:
+    """Put back the kept bundles that are not in ``site/`` as the last full index wrote them."""
+    kept = project.cache_dir / _KEPT
+    for name in bundles:
+        if (
+            _entry_digest(project.site_dir, name) == entries[name]
+            or _entry_digest(kept, name) != entries[name]
+        ):
+            continue
+        with contextlib.suppress(OSError, fs.UnsafePath, shutil.Error):
+            fs.check_inside(project.root, kept / name, want="dir")
+            target = project.site_dir / name
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            elif target.is_dir():
+                shutil.rmtree(target)
+            shutil.copytree(kept / name, target, symlinks=True, copy_function=_link)
+
+
+def _link(source: str, target: str) -> None:
+    """Hard-link a file, or copy it where a link cannot be made (another file system)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _read_state(project: Project) -> dict[str, Any]:
+    try:
+        stored = json.loads(fs.read_bytes(project.cache_dir / _STATE, root=project.root))
+    except (OSError, fs.UnsafePath, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) and isinstance(stored.get("seen", {}), dict) else {}
+
+
+def _forget_state(project: Project) -> None:
+    _remove(project.cache_dir / _STATE)
+
+
+def _write_state(project: Project, state: dict[str, Any]) -> None:
+    """Store the index's state; a cache folder that cannot be written means full indexes."""
+    with contextlib.suppress(OSError, fs.UnsafePath):
+        cache.make_folder(project)
+        atomic.write_text(
+            project.cache_dir / _STATE, json.dumps(state, separators=(",", ":")), root=project.root
+        )
+
+
+def _write_json(path: Path, value: object) -> None:
+    fs.check_target(path)
+    path.write_text(json.dumps(value) + "\n", "utf-8")
+
+
+def _remove(path: Path) -> None:
+    """Remove a file (or a link, never followed) if there is one."""
+    with contextlib.suppress(FileNotFoundError):
+        if path.is_symlink() or not path.is_dir():
+            path.unlink()
 
 
 def html_pages(site_dir: Path) -> dict[str, int]:
@@ -173,17 +494,17 @@ def _index_shards(project: Project, engine: str, bundle: str, sizes: dict[str, i
 
 
 # The folders Pagefind writes: pagefind, pagefind-2, …, pagefind-de, pagefind-de-2, … (see index).
-_BUNDLE_NAME = re.compile(rf"{BUNDLE}(-[a-z]{{2,3}})?(-[0-9]+)?")
+_BUNDLE_NAME = re.compile(rf"{BUNDLE}(-[a-z]{{2,3}})?(-[0-9]+|-{DELTA})?")
 
 
-def _clear_bundles(site_dir: Path) -> None:
+def _clear_bundles(site_dir: Path, *, deltas_only: bool = False) -> None:
     """Remove the last build's bundles. An incremental build keeps ``site/``, and Pagefind only
     adds files: a removed page's fragment would stay downloadable beside the new index. Only a
     folder named as a bundle and holding Pagefind's entry file is one: a page of the dossier's
     own called ``pagefind-notes`` stays. A link there is removed, never followed (rmtree does not
     follow links inside)."""
     for path in sorted(site_dir.glob(f"{BUNDLE}*")):
-        if not _BUNDLE_NAME.fullmatch(path.name):
+        if not _BUNDLE_NAME.fullmatch(path.name) or (deltas_only and not path.name.endswith(f"-{DELTA}")):
             continue
         if path.is_symlink() or not path.is_dir():
             path.unlink()

@@ -76,7 +76,7 @@ class Engine:
         quiet: bool = False,
         incremental: bool = True,
         title: str | None = None,
-        alongside: Callable[[], object] | None = None,
+        alongside: Callable[[bool], object] | None = None,
     ) -> str:
         """Build ``site/``, strictly: any warning (a broken link, say) fails it, and then every
         internal link and anchor of the written HTML is checked (see dossier.linkcheck).
@@ -89,7 +89,8 @@ class Engine:
         pages it rebuilt. Returns ``"incremental"`` or ``"full"``.
         ``title``: the dossier's title, for the site's header (see :func:`title_env`); None reads it.
         ``alongside``: more work on the written site (the search index), run in a thread while
-        the links are checked (both only read the HTML; the second core is otherwise idle); its
+        the links are checked (both only read the HTML; the second core is otherwise idle), given
+        whether the build was incremental (else ``site/`` was written from nothing); its
         exception, if any, is raised once the links have passed.
         """
         check_layout(project)
@@ -107,8 +108,9 @@ class Engine:
             and project.site_dir.is_dir()
         )
         _forget_stamp(project)  # until this build succeeds, site/ is nobody's to build on
+        removed = []
         if dirty:
-            remove_stale(project)
+            removed = remove_stale(project)
         else:
             clear_site(project)
         where = (self.site_dir_flag, str(project.site_dir)) if self.site_dir_flag else ()
@@ -124,11 +126,13 @@ class Engine:
         if subprocess.run(cmd, cwd=project.root, env=env, check=False).returncode != 0:
             raise SiteError(f"{self.name} build --strict failed (see its messages above)")
         # The pages whose sources changed since the last good build (Zensical rewrites every file,
-        # so the HTML's own times say nothing), or every page after a full build.
+        # so the HTML's own times say nothing), or every page after a full build, or where a file
+        # the last build wrote is gone (a removed fact's page): any page may have linked to it.
+        gone = any(not (project.site_dir / rel).is_file() for rel in removed)
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            beside = pool.submit(alongside) if alongside is not None else None
+            beside = pool.submit(alongside, dirty) if alongside is not None else None
             problems = linkcheck.broken(
-                project.site_dir, changed_pages(project, last_started) if dirty else None
+                project.site_dir, changed_pages(project, last_started) if dirty and not gone else None
             )
             failed = beside.exception() if beside is not None else None  # waits for it
         if problems:

@@ -31,7 +31,7 @@ def test_the_build_writes_the_search_index(project: Project) -> None:
     assert linkcheck.broken(project.site_dir) == []
 
 
-def _fail() -> None:
+def _fail(_incremental: bool) -> None:
     raise site.SiteError("pagefind failed to index the mkdocs site")
 
 

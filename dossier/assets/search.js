@@ -130,13 +130,23 @@
   // and a bundle merged into another would be searched with the other's stemmer. A large site's
   // bundle comes in shards (pagefind/, pagefind-2/, …; pagefind-de-2/ …: see dossier/search.py):
   // the first of a language loads, the others merge into it, sharing its WebAssembly.
-  const BUNDLE_NAME = /^pagefind(-[a-z]{2})?(-[0-9]+)?\/$/;
+  // After an incremental build, the pages that changed since the last full index are in delta
+  // bundles (pagefind-delta/, pagefind-de-delta/), and their old copies, and removed pages, are
+  // listed by fragment id in pagefind-superseded.json (named in the manifest): dropped from
+  // every search.
+  const BUNDLE_NAME = /^pagefind(-[a-z]{2})?(-[0-9]+|-delta)?\/$/;
+  let superseded = new Set();
+  const json = (name) =>
+    fetch(new URL(name, root)).then((response) => {
+      if (!response.ok) throw new Error("no search index: run `dossier build`");
+      return response.json();
+    });
   function load() {
     if (!bundles) {
-      bundles = fetch(new URL("pagefind-bundles.json", root))
-        .then((response) => {
-          if (!response.ok) throw new Error("no search index: run `dossier build`");
-          return response.json();
+      bundles = json("pagefind-bundles.json")
+        .then(async (names) => {
+          if (names.includes("pagefind-superseded.json")) superseded = new Set(await json("pagefind-superseded.json"));
+          return names;
         })
         .then((names) => {
           const languages = new Map();
@@ -181,7 +191,10 @@
     try {
       const instances = await load();
       const searches = await Promise.all(instances.map((pagefind) => pagefind.search(term)));
-      const hits = searches.flatMap((search) => search.results).sort((a, b) => b.score - a.score);
+      const hits = searches
+        .flatMap((search) => search.results)
+        .filter((hit) => !superseded.has(hit.id))
+        .sort((a, b) => b.score - a.score);
       found = [];
       const seen = new Set();
       // Each result's data is a fragment fetched on demand: fetch only what is shown. A seed page

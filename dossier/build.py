@@ -256,8 +256,11 @@ _CHECK_JS = """\
     var box = document.createElement("div");
     box.className = "dossier-check-errors";
     box.setAttribute("role", "alert");
+    // Fixed at the window's top, over the page, not in its flow: a page reloaded by a save keeps
+    // its scroll position, and a box pushed in above the content would be scrolled out of sight.
     box.style.cssText = "background:#b00020;color:#fff;padding:.8rem 1rem;font-size:.8rem;" +
-      "position:relative;z-index:10;";
+      "position:fixed;top:0;left:0;right:0;z-index:1000;max-height:50vh;overflow:auto;" +
+      "box-shadow:0 2px 6px rgba(0,0,0,.4);";
     var head = document.createElement("strong");
     head.textContent = "dossier check failed: this preview shows the last good build. " +
       "Fix these and save:";

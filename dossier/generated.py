@@ -139,7 +139,10 @@ def write(
     return out.finish()
 
 
-Stamp = tuple[int, int, int]  # size, modification time (ns) and inode of a file as written
+# Size, modification time, inode and change time (ns) of a file as written. The change time is
+# the kernel's: restoring a file's modification time after overwriting it in place (os.utime)
+# sets it to now, so no edit keeps a stamp.
+Stamp = tuple[int, int, int, int]
 
 
 class Writer:
@@ -226,7 +229,9 @@ class Writer:
             st = os.lstat(f"{safe}/{name}")
         except OSError:
             return False
-        return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(stamp)
+        return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) == tuple(
+            stamp
+        )
 
     def keep(self, rel: str, *, checked: bool = False) -> None:
         """Keep ``rel`` as it is on disk (``checked``: the caller knows its path is safe; else
@@ -310,7 +315,7 @@ class Writer:
 
     def _stamp(self, rel: str, target: Path) -> None:
         st = os.lstat(target)
-        self.stamps[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        self.stamps[rel] = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
     def _flush(self) -> None:
         if not self._pending:

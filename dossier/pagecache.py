@@ -4,7 +4,7 @@ Each page is keyed by a digest of everything its template reads (its *inputs*, l
 :func:`fact_inputs`, :func:`entity_inputs` and :func:`seed_inputs`), of the engine it is written
 for, the build date, and the renderer itself (every source file and template of the package). A
 page whose key is in the cache is not rendered again: ``serve`` keeps its text in memory; a
-build keeps only the stamp (size, modification time, inode) of the file it wrote the page to,
+build keeps only the stamp (size, modification and change time, inode) of the file it wrote the page to,
 and leaves a page whose file is still as stamped where it is, neither rendered, held in memory
 nor written again. A page file deleted or edited by hand is rendered and written again.
 
@@ -370,7 +370,7 @@ def _valid(entry: Any) -> bool:
     return isinstance(entry, dict) and all(
         isinstance(rel, str)
         and isinstance(stamp, list)
-        and len(stamp) == 3
+        and len(stamp) == 4
         and all(type(n) is int for n in stamp)
         for rel, stamp in entry.items()
     )

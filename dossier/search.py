@@ -134,7 +134,7 @@ DELTA = "delta"
 DELTA_BYTES = SHARD_BYTES // 5
 SUPERSEDED = "pagefind-superseded.json"  # below site/: fragment ids the browser drops
 _STATE = "search-index.json"  # in the cache folder: the last full index and the pages' digests
-_STATE_VERSION = 1
+_STATE_VERSION = 2  # 2: bundles stamped file by file (_bundle_stamp), the state names its cache folder
 _KEPT = "search-bundles"  # in the cache folder: the last full index's bundles (see _keep)
 _ARTICLE = re.compile(rb"<article\b[^>]*\bmd-content__inner\b")
 
@@ -324,13 +324,38 @@ def _key() -> str:
     return json.dumps([_STATE_VERSION, version, ROOT_SELECTOR, EXCLUDE_SELECTORS, sorted(OWN_BUNDLE)])
 
 
-def _entry_digest(site_dir: Path, bundle: str) -> str | None:
-    try:
-        return hashlib.blake2b(
-            fs.read_bytes(site_dir / bundle / "pagefind-entry.json", root=site_dir)
-        ).hexdigest()
-    except (OSError, fs.UnsafePath):
+def _bundle_stamp(folder: Path, bundle: str) -> str | None:
+    """A digest of every file of a bundle as it is on disk: path, device, inode, size and
+    modification time; None when it is not a plain folder of regular files (a link anywhere).
+
+    A bundle is used again only while every file of it is the very file the full index wrote (or
+    its hard link in the cache folder: the same inode). A file that arrived by a checkout, a copy
+    or any rewrite has another inode, so a bundle committed to the repository, in site/ or in the
+    cache folder, is never built on: the next index is a full one. Stat calls only: no bundle is
+    read again (its fragments are public and could be forged with the right names and bytes)."""
+    if not _BUNDLE_NAME.fullmatch(bundle):
         return None
+    digest = hashlib.blake2b()
+    root = folder / bundle
+    try:
+        if not fs.check_inside(folder, root, want="dir"):
+            return None
+        for top, dirs, files in os.walk(root):  # never into a link (followlinks is off)
+            dirs.sort()
+            for name in [*sorted(dirs), *sorted(files)]:
+                path = Path(top, name)
+                st = path.lstat()
+                if name in dirs:
+                    if not stat.S_ISDIR(st.st_mode):
+                        return None  # a link to a folder
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    return None
+                rel = path.relative_to(root).as_posix()
+                digest.update(f"{rel}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    except (OSError, fs.UnsafePath, UnicodeEncodeError):
+        return None
+    return digest.hexdigest()
 
 
 def _state(
@@ -341,7 +366,7 @@ def _state(
         "key": _key(),
         "site_lang": site_lang,
         "bundles": bundles,
-        "entries": {name: _entry_digest(site_dir, name) for name in bundles},
+        "entries": {name: _bundle_stamp(site_dir, name) for name in bundles},
         "pages": {path: [page[2], sorted(ids.get(path, []))] for path, page in pages.items()},
         # Every fragment is a page's: else an old copy might be left in the index, unlisted.
         "complete": set(ids) <= set(pages),
@@ -355,7 +380,6 @@ def _usable_base(project: Project, last: dict[str, Any], site_lang: str) -> dict
     these options and this site language; else None."""
     site_dir = project.site_dir
     try:
-        _restore(project, last["bundles"], last["entries"])
         if (
             last.get("key") != _key()
             or last.get("site_lang") != site_lang
@@ -363,8 +387,17 @@ def _usable_base(project: Project, last: dict[str, Any], site_lang: str) -> dict
         ):
             return None
         bundles, entries, pages = last["bundles"], last["entries"], last["pages"]
-        if not bundles or any(
-            entries[name] is None or _entry_digest(site_dir, name) != entries[name] for name in bundles
+        # Names as a full index writes them, never a delta's, nor "" or "." (site/ itself).
+        if not isinstance(bundles, list) or not bundles or not isinstance(entries, dict):
+            return None
+        if not all(
+            isinstance(name, str) and _BUNDLE_NAME.fullmatch(name) and not name.endswith(f"-{DELTA}")
+            for name in bundles
+        ):
+            return None
+        _restore(project, bundles, entries)
+        if any(
+            entries.get(name) is None or _bundle_stamp(site_dir, name) != entries[name] for name in bundles
         ):
             return None
         if not all(
@@ -398,8 +431,9 @@ def _restore(project: Project, bundles: list[str], entries: dict[str, str | None
     kept = project.cache_dir / _KEPT
     for name in bundles:
         if (
-            _entry_digest(project.site_dir, name) == entries[name]
-            or _entry_digest(kept, name) != entries[name]
+            entries.get(name) is None
+            or _bundle_stamp(project.site_dir, name) == entries[name]
+            or _bundle_stamp(kept, name) != entries[name]  # only the very files the index wrote
         ):
             continue
         with contextlib.suppress(OSError, fs.UnsafePath, shutil.Error):
@@ -421,11 +455,16 @@ def _link(source: str, target: str) -> None:
 
 
 def _read_state(project: Project) -> dict[str, Any]:
+    """The last index's state, if this cache folder wrote it (see dossier.cache.identity: a
+    state file committed to the repository names another folder, and is ignored)."""
+    who = cache.identity(project)
     try:
         stored = json.loads(fs.read_bytes(project.cache_dir / _STATE, root=project.root))
     except (OSError, fs.UnsafePath, ValueError):
         return {}
-    return stored if isinstance(stored, dict) and isinstance(stored.get("seen", {}), dict) else {}
+    if not isinstance(stored, dict) or who is None or stored.get("who") != who:
+        return {}
+    return stored if isinstance(stored.get("seen", {}), dict) else {}
 
 
 def _forget_state(project: Project) -> None:
@@ -433,11 +472,17 @@ def _forget_state(project: Project) -> None:
 
 
 def _write_state(project: Project, state: dict[str, Any]) -> None:
-    """Store the index's state; a cache folder that cannot be written means full indexes."""
+    """Store the index's state, naming this cache folder (see :func:`_read_state`); a cache
+    folder that cannot be written means full indexes."""
     with contextlib.suppress(OSError, fs.UnsafePath):
         cache.make_folder(project)
+        who = cache.identity(project)
+        if who is None:
+            return
         atomic.write_text(
-            project.cache_dir / _STATE, json.dumps(state, separators=(",", ":")), root=project.root
+            project.cache_dir / _STATE,
+            json.dumps({**state, "who": who}, separators=(",", ":")),
+            root=project.root,
         )
 
 

@@ -49,6 +49,15 @@ def _open(page: Any, url: str) -> None:
     page.locator("h1").wait_for(timeout=WAIT_MS)
 
 
+def _in_view(page: Any, banner: Any) -> None:
+    """The banner is where the reader looks: within the window, at its top, also once the
+    browser has put back the scroll position of the page it reloaded."""
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)  # scroll restoration and anchoring come after the script ran
+    top, bottom = banner.evaluate("b => [b.getBoundingClientRect().top, b.getBoundingClientRect().bottom]")
+    assert top == 0 and bottom > 0, f"the banner is out of sight: top {top}, bottom {bottom}"
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_check_errors_show_in_the_open_page_and_clear(browser: Any, tmp_path: Path, engine: str) -> None:
     project = site_project(tmp_path / "project")
@@ -66,6 +75,7 @@ def test_check_errors_show_in_the_open_page_and_clear(browser: Any, tmp_path: Pa
         )
         banner = page.locator(".dossier-check-errors")
         banner.wait_for(timeout=WAIT_MS)  # no reload by the test: the page reloads by itself
+        _in_view(page, banner)
         shown = banner.inner_text()
         assert "data/facts.yaml:" in shown and "E203" in shown and "<i>nobody</i>" in shown, shown
         assert page.locator(".dossier-check-errors i").count() == 0, "a value became markup"
@@ -95,6 +105,7 @@ def test_a_served_page_reloads_itself_when_the_check_changes(browser: Any, tmp_p
         assert banner.count() == 0
         script.write_text(build.check_script([hostile], live=True), "utf-8")
         banner.wait_for(timeout=WAIT_MS)
+        _in_view(page, banner)
         assert "data/facts.yaml:7:3: E203" in banner.inner_text()
         assert page.locator(".dossier-check-errors i").count() == 0, "a value became markup"
         script.write_text(build.check_script((), live=True), "utf-8")

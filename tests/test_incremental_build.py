@@ -299,10 +299,19 @@ def test_a_page_edited_or_deleted_by_hand_is_written_again(tmp_path: Path, dossi
     os.utime(fact, ns=(before.st_atime_ns, before.st_mtime_ns))  # even with the old time
     entity.unlink()
     seed.write_bytes(fresh[seed][:-1] + b"!")  # the same size, a new time
+    # In place (the same inode), the same size, the old modification time put back: only the
+    # change time, which no one can set, tells.
+    other = project.generated_dir / urls.fact(dossier.facts[1].id)
+    was = other.lstat()
+    with other.open("r+b") as out:
+        out.write(b"PWNED")
+    os.utime(other, ns=(was.st_atime_ns, was.st_mtime_ns))
+    assert (other.lstat().st_ino, other.lstat().st_size) == (was.st_ino, was.st_size)
     written = build.generate(project, dossier, built=BUILT)
     assert {p: p.read_bytes() for p in project.generated_dir.rglob("*.md")} == fresh
     assert set(written.changed) == {
         urls.fact(dossier.facts[0].id),
+        urls.fact(dossier.facts[1].id),
         urls.entity(dossier.entities[0].id),
         urls.seed(dossier.seeds[0].id),
     }

@@ -180,3 +180,87 @@ def test_the_full_index_is_kept_again_by_the_next_full_index(tmp_path: Path) -> 
         kept = project.cache_dir / "search-bundles" / "pagefind" / "pagefind-entry.json"
         assert kept.read_text("utf-8") == f'{{"build": {build_number}}}'
         assert kept.stat().st_ino == entry.stat().st_ino  # a link, no second copy
+
+
+# --- a search cache that did not grow here --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small dossier built once (MkDocs), its full index kept in the cache folder."""
+    project = site_project(tmp_path_factory.mktemp("search-hostile") / "project")
+    _build(project, "mkdocs")
+    return project
+
+
+def _copy(project: Path, tmp_path: Path) -> Project:
+    """A copy of the built dossier in which the cache folder is the copy's own (a new identity),
+    its search state re-stamped as if this folder had written it."""
+    target = tmp_path / "p"
+    shutil.copytree(project, target, symlinks=True, copy_function=shutil.copy2)
+    shutil.rmtree(target / ".dossier-cache")
+    copy = Project(target)
+    search.index(copy, "mkdocs")  # a full index: this folder's own state and kept bundles
+    return copy
+
+
+def _state(project: Project) -> dict[str, Any]:
+    return dict(json.loads((project.cache_dir / "search-index.json").read_text("utf-8")))
+
+
+def _home_marked(project: Project) -> bool:
+    return "SITE-REPLACED" in (project.site_dir / "index.html").read_text("utf-8")
+
+
+def test_a_state_naming_site_itself_as_a_bundle_never_replaces_the_site(
+    indexed: Path, tmp_path: Path
+) -> None:
+    """A bundle named "" or "." would be site/ itself: restoring it would empty site/ and put the
+    cache folder's files in its place. Even a state with this folder's own identity (an attacker
+    cannot know it) is refused, and the index is built in full."""
+    project = _copy(indexed, tmp_path)
+    evil = project.cache_dir / "search-bundles"
+    shutil.rmtree(evil)
+    shutil.copytree(project.site_dir, evil)
+    (evil / "index.html").write_text("<h1>SITE-REPLACED</h1>", "utf-8")
+    (evil / "pagefind-entry.json").write_text("{}", "utf-8")
+    for name in ("", "."):
+        state = _state(project)
+        state["bundles"], state["entries"] = (
+            [name],
+            {name: search._bundle_stamp(project.cache_dir, "search-bundles")},
+        )
+        (project.cache_dir / "search-index.json").write_text(json.dumps(state), "utf-8")
+        search.index(project, "mkdocs", incremental=True)
+        assert not _home_marked(project)
+        assert not (project.site_dir / search.SUPERSEDED).exists()  # a full index, not a delta
+
+
+def test_kept_bundles_that_were_replaced_are_never_put_back(indexed: Path, tmp_path: Path) -> None:
+    """Kept bundles replaced by other files of the same names (as a checkout of a branch that
+    committed them does), and a site/ without its bundles (as after a Zensical build): the
+    replaced files are not restored; the next index is a full one of the pages as they are."""
+    project = _copy(indexed, tmp_path)
+    kept = project.cache_dir / "search-bundles" / "pagefind"
+    fragments = sorted((kept / "fragment").iterdir())
+    assert fragments
+    for fragment in fragments:  # the same names, bytes of the attacker's choosing: new files
+        data = fragment.read_bytes()
+        fragment.unlink()
+        fragment.write_bytes(data)
+    replaced = {f.name: f.stat().st_ino for f in fragments}
+    shutil.rmtree(project.site_dir / "pagefind")
+    search.index(project, "mkdocs", incremental=True)
+    assert not (project.site_dir / search.SUPERSEDED).exists()  # a full index, not a delta
+    rebuilt = {f.name: f.stat().st_ino for f in (project.site_dir / "pagefind" / "fragment").iterdir()}
+    assert not replaced.items() & rebuilt.items()
+
+
+def test_a_state_file_from_another_folder_is_ignored(indexed: Path, tmp_path: Path) -> None:
+    """A state file that names another cache folder (a committed one, or a copy) is not built on."""
+    project = _copy(indexed, tmp_path)
+    state = _state(project)
+    assert state["who"]
+    state["who"] = "0:0:0"
+    (project.cache_dir / "search-index.json").write_text(json.dumps(state), "utf-8")
+    assert search._read_state(project) == {}

@@ -643,11 +643,15 @@ def _guard_dev_server() -> None:
 def _quiet_dirty_warning() -> None:
     """Drop MkDocs' warning that a dirty build may leave stale navigation: --strict would count
     it as a failure. dossier removes stale output itself and checks the written links
-    (:meth:`Engine.build`); every other warning still fails the build."""
+    (:meth:`Engine.build`); every other warning still fails the build. Its note that site/ "contains
+    stale files. Use --clean" goes too: it reads as advice to give up the incremental build, and
+    dossier has just removed the stale pages (see remove_stale)."""
     import logging
 
     def keep(record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")
+        return not str(record.msg).startswith(
+            ("A 'dirty' build is being performed", "The directory contains stale files")
+        )
 
     logging.getLogger("mkdocs.commands.build").addFilter(keep)
 

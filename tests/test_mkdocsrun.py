@@ -173,3 +173,18 @@ def test_a_broken_anchor_in_a_hand_written_page_fails_dossier_build(
     assert "does not contain an anchor '#no-such-anchor'" in done.stderr
     assert "mkdocs build --strict failed" in done.stderr
     assert site._read_stamp(Project(project))[0] is None  # site/ is nobody's to build on
+
+
+def test_an_incremental_build_does_not_advise_clean(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """MkDocs' dirty build says "The directory contains stale files. Use --clean to remove them.",
+    which reads as advice to give up the incremental build; dossier removes the stale pages
+    itself, so the line is dropped (and nothing else MkDocs says)."""
+    project = Project(site_project(tmp_path / "project"))
+    assert build.build(project).errors == 0
+    capfd.readouterr()
+    assert build.build(project).errors == 0  # incremental: site/ holds the last build's pages
+    said = capfd.readouterr().err
+    assert "incremental mkdocs build" in said
+    assert "stale files" not in said and "--clean" not in said, said

@@ -301,6 +301,7 @@ class Site:
         self.root = root
         self._pages: dict[str, Links | None] = {}
         self._files: dict[str, bool] = {}
+        self.unreadable: list[str] = []  # pages that could not be read (site/ changed meanwhile)
 
     def pages(self) -> list[str]:
         """Every HTML page, as a path below the root (links are not followed). A folder that
@@ -314,12 +315,17 @@ class Site:
         return sorted(found)
 
     def links(self, page: str) -> Links | None:
-        """The page's links and ids; None when it is not a regular file below the root."""
+        """The page's links and ids; None when it is not a regular file below the root, or could
+        not be read (removed or replaced since it was found: a problem, kept in ``unreadable``)."""
         if page not in self._pages:
+            self._pages[page] = None
             if self.exists(page):
-                self._pages[page] = parse((self.root / page).read_text("utf-8", errors="replace"))
-            else:
-                self._pages[page] = None
+                try:
+                    text = (self.root / page).read_text("utf-8", errors="replace")
+                except OSError as err:
+                    self.unreadable.append(f"{page}: cannot be read ({err.strerror or err})")
+                else:
+                    self._pages[page] = parse(text)
         return self._pages[page]
 
     def checked(self, page: str) -> None:
@@ -348,7 +354,8 @@ def broken(root: Path, pages: Iterable[str] | None = None) -> list[str]:
     """``page: href (why)`` for every internal link or load that leads nowhere.
 
     ``pages`` limits the check to the links *from* those pages (paths below ``root``); None checks
-    every page. A link that leaves the site folder (``../../x``) counts as broken.
+    every page. A link that leaves the site folder (``../../x``) counts as broken, and so does a
+    page that was found but could not be read (``page: cannot be read (why)``).
     """
     site = Site(root)
     found = []
@@ -367,4 +374,4 @@ def broken(root: Path, pages: Iterable[str] | None = None) -> list[str]:
                 if linked is not None and unquote(fragment) not in linked.ids and fragment not in linked.ids:
                     found.append(f"{name}: {href} (no #{fragment} in {file})")
         site.checked(name)
-    return found
+    return found + site.unreadable

@@ -125,6 +125,19 @@ def test_comments_and_end_tags_end_where_html_ends_them(tmp_path: Path, page: st
     assert _broken(tmp_path, page) == ["index.html: missing.html (no missing.html)"]
 
 
+def test_a_page_that_cannot_be_read_is_a_problem_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page found, then removed before it is read (site/ changed during the check)."""
+    (tmp_path / "index.html").write_text('<a href="gone-target.html#x">x</a>', "utf-8")
+    monkeypatch.setattr(linkcheck, "_regular", lambda path: True)  # as if each had just vanished
+    found = linkcheck.broken(tmp_path, ["index.html", "gone.html"])
+    assert sorted(found) == [
+        "gone-target.html: cannot be read (No such file or directory)",
+        "gone.html: cannot be read (No such file or directory)",
+    ]
+
+
 @pytest.mark.parametrize(
     "page",
     [

@@ -46,10 +46,10 @@ class Links:
     loads: list[str] = field(default_factory=list)
 
 
-# Elements whose content is text up to their end tag, never markup (HTML's raw text and RCDATA):
-# an "id" or "<a" written inside is no element. (Inside <svg> or <math> the HTML rules differ: see
-# docs/security.md.)
-RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+# Elements whose content is text up to their end tag, never markup (HTML's raw text and RCDATA,
+# and <noscript> where scripts run): an "id" or "<a" written inside is no element. (Inside <svg>
+# or <math>, and <noscript> without scripts, it may be markup: :func:`parse` reads both ways.)
+RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript")
 _SPACE = "\t\n\f\r "
 
 
@@ -58,6 +58,8 @@ class _Parser(HTMLParser):
 
     html.parser (3.11) knows only script and style as raw text and closes them only at
     ``</script>``: here every element of :data:`RAW_TEXT` is raw text, closed as HTML closes it.
+    It reads raw text one way only: :func:`parse` finds more links in a ``<noscript>``, and in
+    raw text after an ``<svg>`` or ``<math>`` (see its ``both_ways``).
     """
 
     def __init__(self) -> None:
@@ -176,15 +178,21 @@ def _script_end(text: str, pos: int) -> int:
 _WANTED = {"a", "area", "template"} | {t for t, _ in LOADS} | set(RAW_TEXT)
 
 
-def parse(text: str) -> Links:
+def parse(text: str, both_ways: bool = True) -> Links:
     """The ids and links of one HTML page (what :func:`parse_reference` finds, faster).
 
     One pass from left to right, never back: each "<" starts a tag, an end tag, a comment or a
     bogus comment ("<!x", "<?x", "</ x": to the next ">"), and the content of a raw-text element
     is skipped to its end tag, found by one search (none: it runs to the end of the page).
+
+    ``both_ways``: where a browser may read a raw-text element's content as markup instead (a
+    ``<noscript>`` without scripts; ``<title>``, ``<style>``, ``<script>``… after an ``<svg>`` or
+    ``<math>``, in foreign content), the links of that reading count too, found by a second
+    pass over that content alone, never a third: a link either reading shows is checked.
     """
     found = Links()
     templates = 0
+    foreign = False  # after an <svg> or <math>: raw text may be markup
     pos = 0
     size = len(text)
     while m := _NEXT.match(text, pos):
@@ -208,6 +216,7 @@ def parse(text: str) -> Links:
             if tag == "template" and templates:
                 templates -= 1
             continue
+        foreign = foreign or tag in ("svg", "math")
         # Most tags (div, span, svg paths) carry neither a link nor an id: "id" in any case is
         # looked for without lowering a copy of the attributes (an SVG path's are long).
         if tag in _WANTED or "id" in attrs or "ID" in attrs or "Id" in attrs or "iD" in attrs:
@@ -228,6 +237,10 @@ def parse(text: str) -> Links:
                 else:
                     close_m = _RAW_END[tag].search(text, pos)
                     close = -1 if close_m is None else close_m.start()
+                if both_ways and (foreign or tag == "noscript"):
+                    markup = parse(text[pos : close if close >= 0 else size], both_ways=False)
+                    found.links += markup.links
+                    found.loads += markup.loads
                 if close < 0:
                     break  # never closed: its text runs to the end of the page
                 pos = close  # the end tag itself is read as one

@@ -35,7 +35,8 @@ def test_unclosed_raw_text_and_comments_take_linear_time() -> None:
     probe = textwrap.dedent(
         """
         from dossier import linkcheck
-        for opener in ("<style>", "<script>", "<title>", "<textarea>", "<!--", "<a title='", "<p "):
+        openers = ("<style>", "<script>", "<title>", "<textarea>", "<!--", "<a title='", "<p ")
+        for opener in (*openers, "<noscript>", "<svg><title>", "<svg><script><!--<script>"):
             page = "<div>" + opener * 200_000 + "</div><a href='after.html'>x</a>"
             found = linkcheck.parse(page)
             assert found.links in ([], ["after.html"]), (opener, found)
@@ -53,7 +54,10 @@ def test_unclosed_raw_text_and_comments_take_linear_time() -> None:
 def test_an_unclosed_raw_text_element_swallows_the_rest_of_the_page() -> None:
     for tag in linkcheck.RAW_TEXT:
         page = f'<{tag}><a href="inside.html" id="no">'
-        assert linkcheck.parse(page) == linkcheck.parse_reference(page) == linkcheck.Links(), tag
+        assert linkcheck.parse_reference(page) == linkcheck.Links(), tag
+        # Without scripts, a <noscript> holds markup: its links count (its ids do not).
+        links = ["inside.html"] if tag == "noscript" else []
+        assert linkcheck.parse(page) == linkcheck.Links(links=links), tag
 
 
 @pytest.mark.parametrize("tag", linkcheck.RAW_TEXT)
@@ -156,3 +160,19 @@ def test_a_script_or_style_ends_where_html_ends_it(tmp_path: Path, page: str) ->
 def test_a_double_escaped_script_hides_its_text(tmp_path: Path) -> None:
     page = '<script><!--<script></script><a href="in-script.html">--></script><a href="index.html">'
     assert _broken(tmp_path, page) == []
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # In an <svg>, <title> is markup: "</svg>" ends the svg and the link is the page's.
+        '<svg><title></svg><a href="missing.html">x</a></title>',
+        # <p> leaves the svg: <style> is raw text again and "<!--" in it no comment.
+        '<svg><p><style><!--</style><a href="missing.html">x</a><!-- -->',
+        # Where scripts run, <noscript> is raw text; where they do not, markup.
+        '<noscript><!--</noscript><a href="missing.html">x</a><!-- -->',
+        '<noscript><a href="missing.html">x</a></noscript>',
+    ],
+)
+def test_raw_text_a_browser_may_read_as_markup_is_read_both_ways(tmp_path: Path, page: str) -> None:
+    assert _broken(tmp_path, page) == ["index.html: missing.html (no missing.html)"]

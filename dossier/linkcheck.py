@@ -86,7 +86,7 @@ class _Parser(HTMLParser):
 
     def set_cdata_mode(self, elem: str, *, escapable: bool = False) -> None:
         super().set_cdata_mode(elem)  # escapable (newer Pythons): whether "&amp;" is decoded there
-        self.interesting = re.compile(rf"</{elem}(?=[{_SPACE}/>])", re.I)
+        self.interesting = re.compile(rf"</{elem}(?=[{_SPACE}/>])", re.I | re.A)
 
     def parse_endtag(self, i: int) -> int:
         cdata = self.cdata_elem

@@ -452,6 +452,18 @@ def test_a_site_that_arrived_by_copy_is_rebuilt_from_nothing(tmp_path: Path) -> 
         '<A HREF=\'y/#q\' NAME=n>b</A><img src=i.png alt="a > b"><a href="1" href="2">',
         '<svg><a xlink:href="../g/">n</a></svg><p id="&amp;x">&lt;a href="fake/"&gt;</p>',
         '<style>a[href="s"]{}</style><link rel=stylesheet href="c.css"><a>no href</a><a href>empty</a>',
+        # What a security review crafted (tests/test_linkcheck_hostile.py): raw text that never
+        # closes, or closes at an end tag with attributes; quotes in unquoted values; <area>;
+        # ids in <template>, <textarea> and <title>; end tags and bogus comments holding "<!--".
+        "<div>" + "<style>" * 50 + '</div><a href="swallowed.html">',
+        '<script></script x><a href="missing.html">x</a><style>p{}</style/><a href=s2>',
+        '<title>t</TITLE\n><a href="m3.html"><textarea><a href=no></textarea\tx=">"><xmp><p id=no></xmp>',
+        """<div><a title=it's href="missing-quote.html">q</a></div><p class=a"b id=c'd x=1=2>""",
+        '<map><area href="missing.html" alt=""><area href="#top" name=no></map><a href= >e</a>',
+        '<template><p id="t"><template/><p id=u></template></template><p id="v"><a href="#t">',
+        '<textarea><p id="x"></textarea><p id=y><title><a name=z></title><iframe src=f><a href=no></iframe>',
+        '</p title="<!--"><a href="e1.html">x</a><!x <!-- ><a href="b1.html"> --><?x <!-- ><a href=b2>-->',
+        '<script></scripts><a href="in-script.html"></script><a/href=after.html/>',
     ],
 )
 def test_fast_parser_agrees_with_html_parser(text: str) -> None:

@@ -134,15 +134,7 @@ def generate(
         out.add(rel, text)
 
     try:
-        rendered = render.render_site(
-            dossier,
-            built=built,
-            engine=engine,
-            history=history.for_project(project, dossier.facts) if changes is None else changes,
-            site_url=site.project_site_url(project),
-            cache=cache,
-            emit=emit,
-        )
+        rendered = _render(project, dossier, built, engine, cache, changes, emit)
         generated.verify_front_matter(rendered.pages, rendered.meta)
     except BaseException:
         if made is not None:  # reap the worker; its result no longer matters
@@ -168,6 +160,28 @@ def generate(
         cache.stamp(out.stamps)
         pagecache.save(project, engine, context, cache)
     return written
+
+
+def _render(
+    project: Project,
+    dossier: Dossier,
+    built: str,
+    engine: str,
+    cache: pagecache.PageCache,
+    changes: Mapping[str, history.Change] | None,
+    emit: render.Emit | None = None,
+) -> render.Rendered:
+    """The site's pages for ``engine`` (see :func:`dossier.render.render_site`); "last changed"
+    from ``changes`` when the caller has them, else from one ``git blame`` now."""
+    return render.render_site(
+        dossier,
+        built=built,
+        engine=engine,
+        history=history.for_project(project, dossier.facts) if changes is None else changes,
+        site_url=site.project_site_url(project),
+        cache=cache,
+        emit=emit,
+    )
 
 
 def _write_downloads(
@@ -196,14 +210,7 @@ def _generate_in_memory(
 ) -> generated.Written:
     """:func:`generate` with the page cache in memory (``serve``): every page is held, and the
     files are written once all of them are verified."""
-    rendered = render.render_site(
-        dossier,
-        built=built,
-        engine=engine,
-        history=history.for_project(project, dossier.facts) if changes is None else changes,
-        site_url=site.project_site_url(project),
-        cache=cache,
-    )
+    rendered = _render(project, dossier, built, engine, cache, changes)
     files: dict[str, str | bytes] = {
         **rendered.pages,
         **(downloads(dossier) if exports is None else exports),

@@ -143,13 +143,7 @@ def generate(
         raise
     if made is not None:
         out.merge(*made.result())
-    files = {
-        **rendered.pages,
-        **(exports or {}),
-        **assets(),
-        **schemas(),
-        CHECK_SCRIPT: check_script((), live=live),
-    }
+    files = {**rendered.pages, **(exports or {}), **_tool_files(live)}
     del rendered
     for rel, text in files.items():
         out.add(rel, text)
@@ -184,6 +178,12 @@ def _render(
     )
 
 
+def _tool_files(live: bool) -> dict[str, str]:
+    """What every generate writes that belongs to the tool, not the dossier: the site's assets,
+    the JSON Schemas and the check-status script (``live`` under serve)."""
+    return {**assets(), **schemas(), CHECK_SCRIPT: check_script((), live=live)}
+
+
 def _write_downloads(
     out: generated.Writer, dossier: Dossier
 ) -> tuple[list[str], list[str], int, dict[str, generated.Stamp]]:
@@ -214,9 +214,7 @@ def _generate_in_memory(
     files: dict[str, str | bytes] = {
         **rendered.pages,
         **(downloads(dossier) if exports is None else exports),
-        **assets(),
-        **schemas(),
-        CHECK_SCRIPT: check_script((), live=live),
+        **_tool_files(live),
     }
     # A page from the cache was verified when it was rendered, before the cache kept it.
     generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)

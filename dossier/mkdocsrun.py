@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -57,23 +58,32 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def shares(count: int, parts: int) -> list[range]:
-    """``range(count)`` dealt into ``parts`` shares (none empty): every ``parts``-th page, so each
-    share gets its part of every kind of page (pages of one folder cost alike, and some folders,
-    the long lists', cost far more than others)."""
-    parts = max(1, min(parts, count))
-    return [range(i, count, parts) for i in range(parts)]
+def shares(todo: Sequence[int], parts: int) -> list[Sequence[int]]:
+    """``todo`` dealt into ``parts`` shares (none empty): every ``parts``-th page, so each share
+    gets its part of every kind of page (pages of one folder cost alike, and some folders, the
+    long lists', cost far more than others)."""
+    parts = max(1, min(parts, len(todo)))
+    return [todo[i::parts] for i in range(parts)]
 
 
 def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False) -> None:
     """MkDocs' ``build``, with the pages rendered in worker processes (see the module's doc)."""
     from mkdocs.commands import build as mkdocs_build
 
-    if serve_url or dirty or not _inert(config):
+    if not _inert(config) or (dirty and not serve_url):
         assert _original is not None
         _original(config, serve_url=serve_url, dirty=dirty)
         return
-    _build(config, mkdocs_build, workers())
+    # The development server's later builds run in one of its threads, beside the threads that
+    # serve and watch: forking then could copy a lock another thread holds. Its first build runs
+    # before those start.
+    parts = workers() if threading.active_count() == 1 else 1
+    _build(config, mkdocs_build, parts, serve_url=serve_url, dirty=dirty)
+
+
+# Called by a build through :func:`_build` with what it built from (config, files, navigation,
+# theme environment and the pages' files): ``serve`` rebuilds single pages from these.
+built: Callable[[MkDocsConfig, Files, Navigation, Any, Sequence[File]], None] | None = None
 
 
 def _inert(config: MkDocsConfig) -> bool:
@@ -91,67 +101,97 @@ _original: Callable[..., None] | None = None  # MkDocs' own build, set by instal
 
 
 def install() -> None:
-    """Make MkDocs' CLI run :func:`build`."""
+    """Make MkDocs' CLI (``build`` and ``serve``) run :func:`build`."""
     global _original
     from mkdocs.commands import build as mkdocs_build
+    from mkdocs.commands import serve as mkdocs_serve
 
     if _original is None:
         _original = mkdocs_build.build
     mkdocs_build.build = build
+    mkdocs_serve.build = build  # type: ignore[attr-defined]  # serve imported it by name
 
 
-def _build(config: MkDocsConfig, mb: Any, parts: int) -> None:
-    """``mkdocs.commands.build.build`` for a clean build without plugins, step for step, but for
-    the rendering of the pages (``mb`` is that module)."""
+def _build(
+    config: MkDocsConfig, mb: Any, parts: int, *, serve_url: str | None = None, dirty: bool = False
+) -> None:
+    """``mkdocs.commands.build.build`` without plugins, step for step, but for the rendering of
+    the pages (``mb`` is that module). ``serve_url`` and ``dirty`` as there: a build for the
+    development server (drafts included), and one that renders only the pages whose Markdown is
+    newer than their HTML."""
+    from urllib.parse import urljoin
+
     from mkdocs import utils
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
-    from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
     counter = utils.CountHandler()
     counter.setLevel(logging.WARNING)
     if config.strict:
         logging.getLogger("mkdocs").addHandler(counter)
+    inclusion = InclusionLevel.is_in_serve if serve_url else InclusionLevel.is_included
     try:
         start = time.monotonic()
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        log.info("Cleaning site directory")
-        utils.clean_directory(config.site_dir)
-        log.info(f"Building documentation to directory: {config.site_dir}")
+        if not dirty:
+            log.info("Cleaning site directory")
+            utils.clean_directory(config.site_dir)
+        else:  # MkDocs' own words (which dossier.site's filter drops)
+            log.warning(
+                "A 'dirty' build is being performed, this will likely lead to inaccurate navigation and other"
+                " links within your site. This option is designed for site development purposes only."
+            )
+        if not serve_url:
+            log.info(f"Building documentation to directory: {config.site_dir}")
         files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
-        nav = get_navigation(files, config)
+        nav = mb.get_navigation(files, config)  # through the module: serve's hook sees it
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        excluded = []
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+                if serve_url and file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                    excluded.append(urljoin(serve_url, file.url))
                 Page(None, file, config)
+        if excluded:
+            log.info(
+                "The following pages are being built only for the preview "
+                "but will be excluded from `mkdocs build` per `draft_docs` config:\n  - "
+                + "\n  - ".join(excluded)
+            )
+        # The pages to render: all, or (dirty) those whose Markdown is newer than their HTML.
+        todo = [i for i, file in enumerate(doc_files) if not dirty or file.is_modified()]
         # The navigation's pages first: every page shows their titles (and Material their
         # metadata), which come from their Markdown. They stay in memory; they are few.
         in_nav = {id(page.file) for page in nav.pages}
-        for file in doc_files:
+        for i in todo:
+            file = doc_files[i]
             if id(file) in in_nav:
                 assert file.page is not None
                 mb._populate_page(file.page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
-        files.copy_static_files(inclusion=InclusionLevel.is_included)
+        files.copy_static_files(dirty=dirty, inclusion=inclusion)
         for template in config.theme.static_templates:
             mb._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             mb._build_extra_template(template, files, config, nav)
 
-        log.debug(f"Rendering {len(doc_files)} pages in {parts} processes")
+        cut = shares(todo, parts)
+        log.debug(f"Rendering {len(todo)} pages in {len(cut)} processes")
 
-        def work(share: range) -> list[PageAnchors]:
+        def work(share: Sequence[int]) -> list[PageAnchors]:
             return _render(share, config, files, doc_files, nav, env, in_nav, mb)
 
-        found = _run(work, shares(len(doc_files), parts), counter)
+        found = _run(work, cut, counter)
         _validate_anchors(config, files, doc_files, found)
+        if built is not None:
+            built(config, files, nav, env, doc_files)
         config.plugins.on_post_build(config=config)
         if counts := counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
@@ -168,7 +208,7 @@ def _build(config: MkDocsConfig, mb: Any, parts: int) -> None:
 
 
 def _render(
-    share: range,
+    share: Sequence[int],
     config: MkDocsConfig,
     files: Files,
     doc_files: Sequence[File],
@@ -188,7 +228,8 @@ def _render(
         assert page is not None
         if id(file) not in in_nav:
             mb._populate_page(page, config, files)
-        mb._build_page(page, config, doc_files, nav, env)
+        excluded = file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+        mb._build_page(page, config, doc_files, nav, env, excluded=excluded)
         ids = page.present_anchor_ids
         links = {to.src_uri: dict(a) for to, a in (page.links_to_anchors or {}).items()}
         found.append((file.src_uri, json.dumps(None if ids is None else sorted(ids)), links))
@@ -199,7 +240,9 @@ def _render(
     return found
 
 
-def _run(work: Callable[[range], list[PageAnchors]], parts: list[range], counter: Any) -> list[PageAnchors]:
+def _run(
+    work: Callable[[Sequence[int]], list[PageAnchors]], parts: list[Sequence[int]], counter: Any
+) -> list[PageAnchors]:
     """``work(share)`` for every share: here when there is one, else in a forked process
     each. A worker's warnings are counted into ``counter``; a worker that fails (its own error
     already logged) or dies raises Abort."""
@@ -242,7 +285,9 @@ def _run(work: Callable[[range], list[PageAnchors]], parts: list[range], counter
     return found
 
 
-def _worker(work: Callable[[range], list[PageAnchors]], share: range, write: int, counter: Any) -> None:
+def _worker(
+    work: Callable[[Sequence[int]], list[PageAnchors]], share: Sequence[int], write: int, counter: Any
+) -> None:
     """A forked worker: render ``share``, send back (warning counts, anchors), and exit.
     ``counter`` is this process's copy of the parent's: it starts from nothing here."""
     code = 1

@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dossier import atomic, escape, fs, generated, ids, linkcheck, pagecache, urls, yamlload
+from dossier import atomic, escape, fs, generated, ids, linkcheck, mkdocsrun, pagecache, urls, yamlload
 from dossier.project import Project
 
 
@@ -784,8 +784,14 @@ def _rebuild_only_what_changed() -> None:
             last.update(env=env, doc_files=doc_files)
         return build_page(page, config, doc_files, nav, env, *args, **kw)
 
+    def built(config: Any, files: Any, nav: Any, env: Any, doc_files: Any) -> None:
+        last.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files)
+
+    # MkDocs' own build (with plugins on) is seen through these two; dossier.mkdocsrun's, whose
+    # pages may be rendered in other processes, says what it built from when done.
     mkbuild.get_navigation = navigation  # type: ignore[attr-defined]
     mkbuild._build_page = page
+    mkdocsrun.built = built
 
     def source(path: str) -> Any:
         """The last build's file (MkDocs' File) for ``path``; None: not below docs/, or unknown."""
@@ -961,6 +967,9 @@ if __name__ == "__main__":  # ``python -m dossier.site serve|build …``: what :
         if os.environ.get(TRACE):
             _trace_dev_server()
         _rebuild_only_what_changed()  # after the trace: its builder runs inside the trace's
+        # The first build renders its pages on every core, one page in memory at a time; every
+        # build drops each page's Markdown and HTML once written (see dossier.mkdocsrun).
+        mkdocsrun.install()
     from mkdocs.__main__ import cli
 
     cli(prog_name="mkdocs")

@@ -116,9 +116,10 @@ def test_the_pages_are_rendered_by_workers(generated: Path, tmp_path: Path) -> N
 
 def test_shares_cover_every_page_once() -> None:
     for count in (0, 1, 2, 5, 17):
+        todo = list(range(3, 3 + 2 * count, 2))  # a dirty build's: some pages, not all
         for parts in (1, 2, 3, 8):
-            cut = mkdocsrun.shares(count, parts)
-            assert sorted(i for share in cut for i in share) == list(range(count))
+            cut = mkdocsrun.shares(todo, parts)
+            assert sorted(i for share in cut for i in share) == todo
             assert all(len(share) > 0 for share in cut) or count == 0
 
 
@@ -188,3 +189,52 @@ def test_an_incremental_build_does_not_advise_clean(
     said = capfd.readouterr().err
     assert "incremental mkdocs build" in said
     assert "stale files" not in said and "--clean" not in said, said
+
+
+# Two builds as MkDocs' development server runs them (``serve --dirty``): the first into an empty
+# folder, then, after a page's Markdown changed, a dirty one. ``MODULE`` is MkDocs' build, or
+# this module's, which ``dossier serve``'s server runs (dossier.site installs it).
+_SERVE_BUILDS = """
+import logging, os, sys, time
+from pathlib import Path
+from mkdocs.commands import build as mb
+from mkdocs.config import load_config
+from dossier import mkdocsrun
+mkdocsrun.install()
+run = mkdocsrun.build if sys.argv[1] == "ours" else mkdocsrun._original
+logging.getLogger("mkdocs").setLevel(logging.DEBUG)
+logging.getLogger("mkdocs").addHandler(logging.StreamHandler())
+site_dir, page = sys.argv[2], Path(sys.argv[3])
+def config():
+    c = load_config(config_file="mkdocs.yml", site_dir=site_dir)
+    c.site_url = "http://127.0.0.1:8000/"
+    return c
+run(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+page.write_text(page.read_text("utf-8").replace("Iran", "Iran EDITED", 1), "utf-8")
+later = time.time() + 5  # newer than its HTML, whatever the file system's clock resolution
+os.utime(page, (later, later))
+run(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_serve_builds_are_mkdocs_own_byte_for_byte(generated: Path, tmp_path: Path, workers: int) -> None:
+    """``dossier serve``'s first build (every page, on every core) and a dirty rebuild after an
+    edit (the edited page only) write what MkDocs' own builds for its server write."""
+    written = {}
+    for who in ("mkdocs", "ours"):
+        project = _copy(generated, tmp_path / who)
+        page = project / "docs" / "generated" / "facts" / "russia-delivers-s-300.md"
+        assert "Iran" in page.read_text("utf-8")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, mkdocsrun.WORKERS: str(workers)}
+        cmd = [sys.executable, "-c", _SERVE_BUILDS, who, str(tmp_path / f"site-{who}"), str(page)]
+        done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        written[who] = _files(tmp_path / f"site-{who}")
+        if who == "ours":  # all pages on every core, then the one edited, in this process
+            assert f"Rendering 37 pages in {workers} processes" in done.stderr
+            assert "Rendering 1 pages in 1 processes" in done.stderr
+    ours, own = written["ours"], written["mkdocs"]
+    assert b"Iran EDITED" in ours["generated/facts/russia-delivers-s-300/index.html"]
+    assert sorted(ours) == sorted(own)
+    assert [name for name in ours if ours[name] != own[name]] == []

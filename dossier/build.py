@@ -15,7 +15,20 @@ from functools import partial
 from importlib import resources
 from typing import Any
 
-from dossier import escape, export, generated, history, pagecache, parallel, render, search, seeds, site, urls
+from dossier import (
+    escape,
+    export,
+    fs,
+    generated,
+    history,
+    pagecache,
+    parallel,
+    render,
+    search,
+    seeds,
+    site,
+    urls,
+)
 from dossier.check import CheckResult, check_cached
 from dossier.diagnostics import Diagnostic, Severity
 from dossier.incremental import Memory
@@ -86,45 +99,46 @@ def generate(
     fresh: bool = False,
     cache: pagecache.PageCache | None = None,
     changes: Mapping[str, history.Change] | None = None,
-    exports: Mapping[str, str] | None = None,
-    on_disk: dict[str, str | bytes] | None = None,
+    downloads_last: bool = False,
     live: bool = False,
 ) -> generated.Written:
     """Render, prove every page's front matter reads back as meant, then write what changed.
 
     Fact, entity and seed pages whose inputs did not change since the last build come from the
-    page cache (see dossier.pagecache): ``cache`` when given (``serve`` keeps it in memory, with
-    every page), else the one in the project's cache folder, which is then updated: it holds no
-    page, only the stamp of each page's file, and a page whose file is still as written is
-    left alone; every other page is verified and written as soon as it is rendered, so that a
-    build never holds every page at once. ``fresh`` renders every page (and refills the cache).
-    ``changes``: when each fact last changed, if the caller knows (``serve`` blames once, not on
-    every save); else one ``git blame`` now. ``exports``: the
-    download files to write, if the caller has them (see :class:`Regenerator`); else made now.
-    ``on_disk``: what the last call wrote (``serve`` keeps it; see :func:`generated.write`),
-    updated to what this one wrote. ``live``: the check-status script watches for the next
-    check's result (``serve``; see check_script).
+    page cache (see dossier.pagecache), which holds no page, only the stamp of each page's file:
+    a page whose file is still as written is left alone; every other page is verified and
+    written as soon as it is rendered, so that a build never holds every page at once. The cache
+    is ``cache`` when given (``serve`` keeps it in memory between saves), else the one in the
+    project's cache folder, which is then updated. ``fresh`` renders every page (and refills
+    the cache). ``changes``: when each fact last changed, if the caller knows (``serve`` blames
+    once, not on every save); else one ``git blame`` now. ``downloads_last``: the download files
+    (JSON, JSON Lines, CSV of the whole dossier) are written after every page, not beside them
+    (``serve``: the engine starts on the pages a second sooner), when they are on disk already.
+    ``live``: the check-status script watches for the next check's result (``serve``; see
+    check_script).
     """
     built = built or build_date()
-    if cache is not None:
-        cache.next_round()
-        return _generate_in_memory(project, dossier, built, engine, cache, changes, exports, on_disk, live)
     out = generated.Writer(project.generated_dir, project_root=project.root)
     who = pagecache.identity(project)
     context = f"{pagecache.context_key(engine, built)}:{who}"
-    cache = (
-        pagecache.load(project, engine, context, out.matches)
-        if who and not fresh
-        else pagecache.PageCache(present=out.matches)
-    )
+    stored = cache is None and bool(who)
+    if cache is not None:
+        cache.next_round()
+        cache.present = out.matches  # this round's writer knows the files as they are now
+    elif stored and not fresh:
+        cache = pagecache.load(project, engine, context, out.matches)
+    else:
+        cache = pagecache.PageCache(present=out.matches)
 
     # The downloads (the whole dossier as JSON, JSON Lines and CSV: a second and a half of CPU at
-    # 10,000 facts) are made and written on the second core meanwhile, from the parent's memory
-    # as it is, a piece at a time; the manifest covers them first.
-    made = None
-    if exports is None:
-        out.cover(urls.download(name) for name in export.FILE_NAMES)
-        made = parallel.Job(partial(_write_downloads, out, dossier), fork=True)
+    # 10,000 facts) are made and written a piece at a time: on the second core while the pages
+    # are rendered, from the parent's memory as it is, or (``downloads_last``) after the pages.
+    rels = [urls.download(name) for name in export.FILE_NAMES]
+    last = downloads_last and all(rel in out.owned for rel in rels)
+    out.cover(rels)
+    made = None if last else parallel.Job(partial(_write_downloads, out, dossier), fork=True)
+    for rel in rels if last else ():
+        out.later(rel)
 
     def emit(rel: str, text: str | None, front: dict[str, Any] | None) -> None:
         if text is None:
@@ -143,15 +157,18 @@ def generate(
         raise
     if made is not None:
         out.merge(*made.result())
-    files = {**rendered.pages, **(exports or {}), **_tool_files(live)}
+    files = {**rendered.pages, **_tool_files(live)}
     del rendered
     for rel, text in files.items():
         out.add(rel, text)
     for rel, data in originals(project, dossier).items():
         out.add(rel, data)
     written = out.finish()
-    if who:
-        cache.stamp(out.stamps)
+    if last:
+        _write_downloads(out, dossier)
+        written = generated.Written(tuple(sorted(out.changed)), out.unchanged, written.removed)
+    cache.stamp(out.stamps)
+    if stored:
         pagecache.save(project, engine, context, cache)
     return written
 
@@ -195,37 +212,6 @@ def _write_downloads(
         rels.append(urls.download(name))
         out.add_parts(rels[-1], (part.encode("utf-8") for part in parts))
     return rels, out.changed[changed:], out.unchanged - unchanged, {rel: out.stamps[rel] for rel in rels}
-
-
-def _generate_in_memory(
-    project: Project,
-    dossier: Dossier,
-    built: str,
-    engine: str,
-    cache: pagecache.PageCache,
-    changes: Mapping[str, history.Change] | None,
-    exports: Mapping[str, str] | None,
-    on_disk: dict[str, str | bytes] | None,
-    live: bool,
-) -> generated.Written:
-    """:func:`generate` with the page cache in memory (``serve``): every page is held, and the
-    files are written once all of them are verified."""
-    rendered = _render(project, dossier, built, engine, cache, changes)
-    files: dict[str, str | bytes] = {
-        **rendered.pages,
-        **(downloads(dossier) if exports is None else exports),
-        **_tool_files(live),
-    }
-    # A page from the cache was verified when it was rendered, before the cache kept it.
-    generated.verify_front_matter({k: v for k, v in files.items() if k not in cache.reused}, rendered.meta)
-    files.update(originals(project, dossier))
-    if on_disk is None:
-        return generated.write(project.generated_dir, files, project_root=project.root)
-    kept = dict(on_disk)
-    on_disk.clear()  # until the write succeeds, nothing is known to be on disk
-    written = generated.write(project.generated_dir, files, project_root=project.root, previous=kept)
-    on_disk.update(files)
-    return written
 
 
 # Written by every build with no finding in it; ``serve`` rewrites it with the check's errors,
@@ -307,11 +293,12 @@ class Regenerator:
     The check is incremental (:func:`dossier.check.check_cached` with one Memory kept across
     saves): a save re-judges only the entries it changed, and ``model`` can replace it.
 
-    The page cache remembers an outline of the last round's dossier, so the inputs of a page no
-    edit could reach are not even computed (dossier.pagecache.touched). The downloads (JSON, JSON Lines,
-    CSV of the whole dossier: a second at 10,000 facts) are written after the pages, so the
-    engine rebuilds the edited page without waiting for them; until they land, a moment later,
-    the preview offers the last round's."""
+    The page cache holds, as a build's does, only the stamp of each page's file, never its text,
+    and an outline of the last round's dossier, so the inputs of a page no edit could reach are
+    not even computed (dossier.pagecache.touched). The downloads (JSON, JSON Lines, CSV of the
+    whole dossier: a second at 10,000 facts) are written after the pages, so the engine
+    rebuilds the edited page without waiting for them; until they land, a moment later, the
+    preview offers the last round's."""
 
     def __init__(
         self, project: Project, engine: str, model: Callable[[Project], CheckResult] | None = None
@@ -325,15 +312,14 @@ class Regenerator:
         # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
-        self.exports: dict[str, str] | None = None  # the download files on disk
-        self.on_disk: dict[str, str | bytes] = {}  # every file the last round wrote, as written
-        self.dossier: Dossier | None = None  # the last round's, whose pages are on disk
+        # The last round's dossier, whose pages are on disk. Its unchanged facts are the very
+        # objects of the next round's (the incremental check keeps them), so it costs little.
+        self.dossier: Dossier | None = None
 
     def __call__(self) -> CheckResult:
         result = self.model(self.project)
         site.trace("regenerate: checked")
         if result.dossier is None:
-            self.on_disk.pop(CHECK_SCRIPT, None)  # it shows the errors now
             show_check_errors(self.project, result)
             return result
         if self.changes is None:
@@ -341,33 +327,20 @@ class Regenerator:
         try:
             if self.dossier is not None and site.engine(self.engine).rebuilds_written:
                 self._edited_first(self.dossier, result.dossier)
-                self.dossier = None  # until this round's pages are all written
-            first = self.exports is None  # then there are none on disk to keep showing
-            kept = downloads(result.dossier) if self.exports is None else self.exports
+            self.dossier = None  # until this round's pages are all written
             generate(
                 self.project,
                 result.dossier,
                 engine=self.engine,
                 cache=self.cache,
                 changes=self.changes,
-                exports=kept,
-                on_disk=self.on_disk,
+                downloads_last=True,
                 live=True,
             )
-            site.trace("regenerate: pages written")
-            fresh = kept if first else downloads(result.dossier)
-            for rel, text in fresh.items():
-                if kept.get(rel) != text:
-                    self.on_disk.pop(rel, None)
-                    generated.replace(self.project.generated_dir, rel, text, project_root=self.project.root)
-                    self.on_disk[rel] = text
-            self.exports = fresh
             self.dossier = result.dossier
-            site.trace("regenerate: downloads written")
+            site.trace("regenerate: pages and downloads written")
         except BaseException:
             self.cache = pagecache.PageCache()  # it may hold pages that were never verified
-            self.exports = None  # and the downloads on disk may be either round's
-            self.on_disk = {}
             raise
         return result
 
@@ -386,15 +359,18 @@ class Regenerator:
         view = render.View(
             after, build_date(), self.engine, self.changes, site.project_site_url(self.project)
         )
+        folder = self.project.generated_dir
         for fact in edited:
             path, body, front = render.fact_body(view, fact)
             text = escape.front_matter(front) + body
-            if path not in self.on_disk or self.on_disk[path] == text:
+            try:
+                same = fs.read_bytes(folder / path, root=self.project.root) == text.encode("utf-8")
+            except (OSError, fs.UnsafePath):
+                continue  # not there to replace: the round writes it (or says why not)
+            if same:
                 continue
             generated.verify_front_matter({path: text}, {path: front})
-            del self.on_disk[path]  # until the write succeeds
-            if generated.replace(self.project.generated_dir, path, text, project_root=self.project.root):
-                self.on_disk[path] = text
+            generated.replace(folder, path, text, project_root=self.project.root)
         site.trace("regenerate: edited facts' pages written")
 
 

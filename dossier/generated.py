@@ -243,6 +243,14 @@ class Writer:
         self.files.add(rel)
         self.unchanged += 1
 
+    def later(self, rel: str) -> None:
+        """``rel``, a file written before, will be written again once :meth:`finish` is done (by
+        :meth:`add_parts`): not stale now."""
+        if rel not in self.owned:
+            raise GeneratedFolderError(f"internal error: {rel} was kept but never written")
+        self.target(rel)
+        self.files.add(rel)
+
     def add(self, rel: str, text: str | bytes) -> None:
         """Write ``rel`` (unless it holds these bytes already); a new file waits until the
         manifest covers it."""

@@ -9,7 +9,8 @@ size from benchmarks/synth.py) to a temporary folder, starts
 live reload fires when the rebuilt page is ready, so this is the delay a writer sees. Target:
 <= 2 s.
 
-Each run also prints where the time went: serve runs with DOSSIER_SERVE_TRACE set, which makes it
+At the end it prints the peak memory of the largest process (serve, the engine's server, its
+page workers). Each run also prints where the time went: serve runs with DOSSIER_SERVE_TRACE set, which makes it
 (and the engine's development server, for MkDocs) print a timestamped line at each step of a save
 (see dossier.site.trace); the steps are shown in seconds after the save.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -175,6 +177,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
+        # The largest resident set of any one process waited for: serve, its engine's server and
+        # the server's page workers (each waits for its own children, so their peaks reach here).
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"{args.engine}: peak memory of one process (serve, engine, workers): {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from markupsafe import Markup
 
@@ -183,7 +183,10 @@ def url(docs_relative: str) -> str:
     return f"{stem}/"
 
 
-@cache
+# Bounded: raw-HTML links start from each page's own folder, so the pairs grow with pages times
+# links (a million at 50,000 facts, 150 MB held for good); the pairs that repeat (a folder of
+# pages to the pages they list) stay.
+@lru_cache(maxsize=1 << 15)
 def _relative(target: str, start_folder: str) -> str:
     """``target`` relative to ``start_folder``; both are clean paths below one root (no ``..``).
 

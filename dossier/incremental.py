@@ -611,10 +611,16 @@ def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inp
         result = full_check(project, build=build)
     else:
         result, parts = done
-        if "models" in parts:
-            models = parts.pop("models")
-            cache.write_parts(project, version, {"models": models}, cache.MODELS)
-        cache.write_parts(project, version, parts)
+        fresh = parts.pop("models", None)
+        models = models if fresh is None else fresh
+        # A long-running caller (``serve``) keeps the parts in memory and writes them with its
+        # first check only: writing them on every save would hold their whole encoding at once
+        # (100 MB at 50,000 facts, the top of a save's memory) for a later command's sake, which
+        # re-judges whatever changed since (the parts are keyed by content).
+        if memory is None or memory.parts is None:
+            if fresh is not None:
+                cache.write_parts(project, version, {"models": fresh}, cache.MODELS)
+            cache.write_parts(project, version, parts)
         if memory is not None:
             memory.version, memory.parts, memory.stored_models = version, parts, models
     cache.write(project, inputs.digest, result.diagnostics, result.acknowledged)

@@ -572,6 +572,16 @@ def test_serve_regenerates_without_a_full_check(tmp_path: Path, monkeypatch: pyt
         )
     assert full == [] and facts.exists()
     assert (root / "docs" / "generated").is_dir()
+    # serve wrote the cache files with its first check only: a later command's check, from the
+    # stale files, still gives what a cold check gives.
+    later = check_cached(project)
+    assert (later.diagnostics, later.acknowledged, later.dossier) == (
+        cold.diagnostics,
+        cold.acknowledged,
+        cold.dossier,
+    )
+    findings = check_cached(project, build=False)  # ``dossier check``'s way: findings only
+    assert (findings.diagnostics, findings.acknowledged) == (cold.diagnostics, cold.acknowledged)
 
 
 def test_model_values_live_apart_from_what_check_reads(

@@ -60,15 +60,18 @@ def _rounds(d: Dossier, data: st.DataObject, engine: str) -> None:
     history = _history(d)
     folder.render(d, cache, built=BUILT, engine=engine, history=history)
     current = d
+    hits = 0
     for _ in range(data.draw(st.integers(1, 4))):
         current = data.draw(edit(current))
         cache.next_round()
         kept = folder.render(current, cache, built=BUILT, engine=engine, history=history)
+        hits += cache.hits
         fresh = render_site(current, built=BUILT, engine=engine, history=history)
         assert kept.pages.keys() == fresh.pages.keys()
         for rel, text in fresh.pages.items():
             assert kept.pages[rel] == text, f"{rel} is stale"
         assert kept.meta == fresh.meta
+    assert hits > 0, "no round reused a page"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -188,6 +188,12 @@ def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject
     assert cache.hits > 0, "an edit of one record left no page to reuse"
 
 
+def test_a_page_cache_needs_emit(dossier: Dossier) -> None:
+    """The cache holds no page, only its file's stamp: a cached render hands its pages out."""
+    with pytest.raises(ValueError, match="needs emit"):
+        render_site(dossier, built=BUILT, cache=Generated().cache())
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

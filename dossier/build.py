@@ -308,7 +308,7 @@ class Regenerator:
         # The last check's parts and model values: a save re-checks only what it changed.
         self.memory = Memory()
         self.model = model or partial(check_cached, memory=self.memory)
-        self.cache = pagecache.PageCache()
+        self.cache = pagecache.PageCache(present=pagecache.unwritten)
         # "Last changed" as of the first build: a blame costs seconds at 10,000 facts and an edit
         # changes no commit, so the preview keeps the dates the last commit gave.
         self.changes: Mapping[str, history.Change] | None = None
@@ -340,7 +340,8 @@ class Regenerator:
             self.dossier = result.dossier
             site.trace("regenerate: pages and downloads written")
         except BaseException:
-            self.cache = pagecache.PageCache()  # it may hold pages that were never verified
+            # It may hold pages that were never verified.
+            self.cache = pagecache.PageCache(present=pagecache.unwritten)
             raise
         return result
 

@@ -113,28 +113,17 @@ def write(
     files: Mapping[str, str | bytes],
     *,
     project_root: Path | None = None,
-    previous: Mapping[str, str | bytes] | None = None,
 ) -> Written:
     """Make ``folder`` hold exactly ``files`` among the files the generator owns: text (written
     as UTF-8) or bytes (a kept capture, written as it is).
-
-    ``previous``: what this process last wrote there (``serve``, between saves). A file whose
-    text is the same is taken to be on disk as it was written: neither checked nor read back
-    (at 10,000 facts, reading back 13,000 unchanged pages was a third of a save's work). The
-    folder is still searched for files the generator did not write.
 
     Every path is checked before anything is written (see :class:`Writer`, which writes files
     as they come instead).
     """
     out = Writer(folder, project_root=project_root)
-    fresh = {}
+    for rel in files:
+        out.target(rel)
     for rel, text in files.items():
-        if previous is not None and rel in out.owned and previous.get(rel) == text:
-            out.keep(rel, checked=True)  # as written last time, through these same checks
-        else:
-            out.target(rel)
-            fresh[rel] = text
-    for rel, text in fresh.items():
         out.add(rel, text)
     return out.finish()
 
@@ -233,13 +222,11 @@ class Writer:
             stamp
         )
 
-    def keep(self, rel: str, *, checked: bool = False) -> None:
-        """Keep ``rel`` as it is on disk (``checked``: the caller knows its path is safe; else
-        it is checked like a written file's)."""
+    def keep(self, rel: str) -> None:
+        """Keep ``rel`` as it is on disk (its path is checked like a written file's)."""
         if rel not in self.owned:
             raise GeneratedFolderError(f"internal error: {rel} was kept but never written")
-        if not checked:
-            self.target(rel)
+        self.target(rel)
         self.files.add(rel)
         self.unchanged += 1
 

@@ -2,15 +2,16 @@
 
 Each page is keyed by a digest of everything its template reads (its *inputs*, listed by hand in
 :func:`fact_inputs`, :func:`entity_inputs` and :func:`seed_inputs`), of the engine it is written
-for, the build date, and the renderer itself (every source file and template of the package). A
-page whose key is in the cache is not rendered again: ``serve`` keeps its text in memory; a
-build keeps only the stamp (size, modification and change time, inode) of the file it wrote the page to,
-and leaves a page whose file is still as stamped where it is, neither rendered, held in memory
-nor written again. A page file deleted or edited by hand is rendered and written again.
+for, the build date, and the renderer itself (every source file and template of the package). The
+cache holds no page, only the stamp (size, modification and change time, inode) of the file in
+docs/generated/ the page was written to: a page whose key is in the cache and whose file is still
+as stamped is left where it is, neither rendered, held in memory nor written again. A page file
+deleted or edited by hand is rendered and written again.
 
-The cache is only ever a speed-up. It lives in ``.dossier-cache/pages-ENGINE.json`` (never
-committed); a missing, corrupt, foreign or hostile file is ignored, and an entry is used only when
-its key matches, so at worst a page is rendered again. A cached page is what the renderer wrote
+The cache is only ever a speed-up. ``serve`` keeps it in memory between saves; ``dossier build``
+keeps it in ``.dossier-cache/pages-ENGINE.json`` (never committed), where a missing, corrupt,
+foreign or hostile file is ignored. An entry is used only when its key matches and its files are
+as stamped, so at worst a page is rendered again. A cached page is what the renderer wrote
 for exactly these inputs: ``tests/test_incremental_build.py`` renders random edits both ways and
 requires the same bytes. A template that starts to read something new must add it to the inputs
 here (that test is what notices).
@@ -289,19 +290,18 @@ def _seeds_of(fact: Fact) -> set[str]:
 
 @dataclasses.dataclass
 class PageCache:
-    """Rendered pages by key: ``entries[key] = {path: value}``; one key may stand for several
-    pages (a hub entity's split list).
+    """Rendered pages by key, as the stamps of their files: ``entries[key] = {path: stamp}``, the
+    stamp of the file in docs/generated/ the page was written to (see
+    :class:`dossier.generated.Writer`; None until it is written, see :meth:`stamp`). One key may
+    stand for several pages (a hub entity's split list). A page is reused when ``present(path,
+    stamp)`` says its file is still as written, and is then neither rendered, held nor written
+    again. The cache holds no page text.
 
-    In memory (``serve``; ``present`` None) the value is the page itself, ``[text, front
-    matter]``. On disk (``dossier build``) it is only the stamp of the file the page was written
-    to (see :class:`dossier.generated.Writer`): a page is reused when ``present(path, stamp)``
-    says its file is still as written, and is then neither rendered, held nor written again.
-
-    Kept in memory (``serve``) it also remembers, for the next round, each page's key by its
-    owner (``fact:ID``, ``entity:ID``, ``seed:ID``; see :func:`touched`), the list items rendered
-    (``items``: the text of a fact's line on the timeline, say, and its word count), and what
-    the last round rendered (``previous``: its outline). On disk, these come from the last
-    build too.
+    It also remembers, for the next round, each page's key by its owner (``fact:ID``,
+    ``entity:ID``, ``seed:ID``; see :func:`touched`), the list items rendered (``items``: the
+    text of a fact's line on the timeline, say, and its word count), and what the last round
+    rendered (``previous``: its outline). ``serve`` keeps all this in memory between saves;
+    ``dossier build`` has it from the last build (:func:`load`, :func:`save`).
     """
 
     entries: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
@@ -315,7 +315,8 @@ class PageCache:
     items_used: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
     previous: Outline | None = None
     skipped: int = 0  # pages whose inputs were not computed: no edit could have changed them
-    present: Callable[[str, Any], bool] | None = None  # on disk: is this file still as stamped?
+    # Is this page's file still as stamped? (build.generate gives each round its Writer's.)
+    present: Callable[[str, Any], bool] = dataclasses.field(kw_only=True)
 
     def item(self, key: str) -> tuple[str, int] | None:
         """A list item rendered before under ``key`` (its text and words), kept for next round."""
@@ -329,9 +330,7 @@ class PageCache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         found = self.entries.get(key)
-        if found is None or (
-            self.present is not None and not all(self.present(rel, v) for rel, v in found.items())
-        ):
+        if found is None or not all(self.present(rel, stamp) for rel, stamp in found.items()):
             self.misses += 1
             return None
         self.hits += 1
@@ -339,11 +338,12 @@ class PageCache:
         self.reused.update(found)
         return found
 
-    def put(self, key: str, pages: dict[str, Any]) -> None:
-        self.used[key] = pages
+    def put(self, key: str, rels: Iterable[str]) -> None:
+        """The pages rendered under ``key``: their stamps come once they are written."""
+        self.used[key] = dict.fromkeys(rels)
 
     def stamp(self, stamps: Mapping[str, Any]) -> None:
-        """On disk: record the stamps of the files this round wrote for the pages it rendered."""
+        """Record the stamps of the files this round wrote for the pages it rendered."""
         for pages in self.used.values():
             for rel in pages:
                 if pages[rel] is None:
@@ -362,6 +362,12 @@ class PageCache:
         self.reused = set()
 
 
+def unwritten(rel: str, stamp: Any) -> bool:
+    """``present`` while no page file is known (``serve``'s cache before a round, which
+    build.generate gives the round's Writer): no page is on disk as stamped."""
+    return False
+
+
 def _file(project: Project, engine: str) -> Any:
     return project.cache_dir / f"pages-{engine}.json"
 
@@ -376,9 +382,7 @@ def _valid(entry: Any) -> bool:
     )
 
 
-def load(
-    project: Project, engine: str, context: str, present: Callable[[str, Any], bool] | None = None
-) -> PageCache:
+def load(project: Project, engine: str, context: str, present: Callable[[str, Any], bool]) -> PageCache:
     """The stored page stamps for ``context`` (engine, build date, renderer), or an empty cache;
     ``present`` tells whether a page's file is still as stamped (see :class:`PageCache`).
 

@@ -1026,12 +1026,14 @@ def render_site(
     ``history`` is when each fact last changed (:func:`dossier.history.for_project`; None: not
     known), ``site_url`` the published site's address (permalinks are paths without it).
     Templates render the bodies; the front matter is data, emitted by
-    :func:`dossier.escape.front_matter` so that no value can break it. With ``cache``, a fact,
-    entity or seed page whose inputs are unchanged is taken from it (see :mod:`dossier.pagecache`).
+    :func:`dossier.escape.front_matter` so that no value can break it.
 
-    ``emit``: called with each fact, entity and seed page (its path, text and front matter) as
-    soon as it is rendered, or with None for both when the cache says its file on disk is still
-    as written; those pages are then not in the result, so that they are never all held at once.
+    ``emit``: called with each fact, entity, seed and list page (its path, text and front matter)
+    as soon as it is rendered; those pages are then not in the result, so that they are never all
+    held at once. With ``cache`` (which needs ``emit``: it holds no page, only the stamp of each
+    page's file), a fact, entity or seed page whose inputs are unchanged and whose file is still
+    as written is not rendered: ``emit`` gets None for its text and front matter (see
+    :mod:`dossier.pagecache`).
     """
     bodies, meta = _bodies(dossier, built, engine, history, site_url, cache, emit)
     pages = {rel: _page(body, meta.get(rel)) for rel, body in bodies.items()}
@@ -1083,8 +1085,8 @@ def _bodies(
     cache: pagecache.PageCache | None = None,
     emit: Emit | None = None,
 ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
-    if cache is not None and cache.present is not None and emit is None:
-        raise ValueError("a page cache on disk holds no pages: render_site needs emit")
+    if cache is not None and emit is None:
+        raise ValueError("a page cache holds no pages, only their files' stamps: render_site needs emit")
     env = environment()
     view = View(dossier, built, engine, history, site_url)
     # What every page depends on besides its own inputs: the engine, the build date, the site's
@@ -1119,26 +1121,23 @@ def _bodies(
         return key_of(f"seed:{seed.id}", partial(pagecache.seed_inputs, view, seed))
 
     def reuse(owner: str, inputs: Callable[[], list[Any]], make: Callable[[], None]) -> None:
-        """Run ``make`` (which renders pages) unless the cache holds its pages for ``inputs``;
-        with ``emit``, hand the pages over instead of keeping them."""
-        key = key_of(owner, inputs) if cache is not None else ""
-        hit = cache.get(key) if cache is not None else None
-        if hit is not None:
-            for rel, page in hit.items():
-                if emit is not None and cache is not None and cache.present is not None:
+        """Run ``make`` (which renders pages) unless the cache says its pages for ``inputs`` are
+        on disk as written; with ``emit``, hand the pages over instead of keeping them."""
+        key = ""
+        if cache is not None and emit is not None:  # emit is never None with a cache (above)
+            key = key_of(owner, inputs)
+            hit = cache.get(key)
+            if hit is not None:
+                for rel in hit:
                     emit(rel, None, None)  # on disk as written: neither rendered nor held
-                else:
-                    pages[rel], meta[rel] = page
-            return
+                return
         count = len(pages)
         make()
         # The pages make() added are the last ones in the dict (it only adds): taking them from
         # its end costs what they cost, where comparing key sets grew with every page before.
         added = list(reversed(list(islice(reversed(pages.keys()), len(pages) - count))))
         if cache is not None:
-            # On disk, the stamp of each page's file comes once it is written (PageCache.stamp).
-            stored = cache.present is not None
-            cache.put(key, {rel: None if stored else [pages[rel], meta[rel]] for rel in added})
+            cache.put(key, added)  # the stamp of each page's file comes once written (PageCache.stamp)
         if emit is not None:
             for rel in added:
                 front = meta.pop(rel, None)

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,18 +116,69 @@ def edit(draw: st.DrawFn, d: Dossier) -> Dossier:
     return Dossier(d.title, d.summary, tuple(entities), tuple(facts), tuple(seeds))
 
 
+class Generated:
+    """docs/generated/ as ``build.generate`` leaves it, played in memory: each page's text (front
+    matter and body) and front matter as last written, and its stamp (a number, new at every
+    write). ``present`` is what the page cache asks of a page's file (``Writer.matches``).
+
+    :meth:`render` is one round of ``build.generate`` with a page cache: the pages render_site
+    hands out are written, those it says are on disk as stamped are taken as they are held, the
+    cache gets the new stamps, and a page the round did not make is gone. It returns every page
+    of the round as it now is on disk, to compare with a render_site without a cache.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        self.stamps: dict[str, int] = {}
+        self.writes = 0
+
+    def present(self, rel: str, stamp: object) -> bool:
+        return rel in self.pages and self.stamps.get(rel) == stamp
+
+    def cache(self, entries: dict[str, dict[str, Any]] | None = None) -> pagecache.PageCache:
+        """A page cache on this folder, holding ``entries`` (a last render's ``used``)."""
+        return pagecache.PageCache(dict(entries or {}), present=self.present)
+
+    def render(self, d: Dossier, cache: pagecache.PageCache, **options: Any) -> render.Rendered:
+        made: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        kept: set[str] = set()
+
+        def emit(rel: str, text: str | None, front: dict[str, Any] | None) -> None:
+            assert rel not in made, f"{rel} handed out twice"
+            if text is None:
+                assert rel in self.pages, f"{rel} kept but never written"
+                made[rel] = self.pages[rel]
+                kept.add(rel)
+                return
+            self.writes += 1
+            self.stamps[rel] = self.writes
+            made[rel] = (text, front)
+
+        rendered = render_site(d, cache=cache, emit=emit, **options)
+        assert not made.keys() & rendered.pages.keys()
+        assert kept == cache.reused, "a page taken from the cache was not handed out as kept"
+        cache.stamp(self.stamps)
+        self.pages = made
+        self.stamps = {rel: self.stamps[rel] for rel in made}
+        return render.Rendered(
+            {**{rel: text for rel, (text, _) in made.items()}, **rendered.pages},
+            {**{rel: front for rel, (_, front) in made.items() if front is not None}, **rendered.meta},
+        )
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), engine=st.sampled_from(["mkdocs", "zensical"]))
 def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject, engine: str) -> None:
     """After one to three random edits, pages taken from the cache are the pages a fresh render
     writes, byte for byte, with the same front matter; and unchanged pages do come from it."""
-    cache = pagecache.PageCache()
-    render_site(dossier, built=BUILT, engine=engine, cache=cache)
+    folder = Generated()
+    cache = folder.cache()
+    folder.render(dossier, cache, built=BUILT, engine=engine)
     current = dossier
     for _ in range(data.draw(st.integers(1, 3))):
         current = data.draw(edit(current))
-        warm = pagecache.PageCache(dict(cache.used))
-        cached = render_site(current, built=BUILT, engine=engine, cache=warm)
+        warm = folder.cache(cache.used)  # as a build loads it: the stamps, no keys, no outline
+        cached = folder.render(current, warm, built=BUILT, engine=engine)
         fresh = render_site(current, built=BUILT, engine=engine)
         assert cached.pages.keys() == fresh.pages.keys()
         for rel, text in fresh.pages.items():
@@ -134,6 +186,12 @@ def test_cached_render_equals_fresh_render(dossier: Dossier, data: st.DataObject
         assert cached.meta == fresh.meta
         cache = warm
     assert cache.hits > 0, "an edit of one record left no page to reuse"
+
+
+def test_a_page_cache_needs_emit(dossier: Dossier) -> None:
+    """The cache holds no page, only its file's stamp: a cached render hands its pages out."""
+    with pytest.raises(ValueError, match="needs emit"):
+        render_site(dossier, built=BUILT, cache=Generated().cache())
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -209,8 +267,9 @@ def test_a_renderer_upgrade_renders_every_page(
 
 def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
     """A one-fact statement edit renders that fact, its entities and its seeds again, not the rest."""
-    cache = pagecache.PageCache()
-    render_site(dossier, built=BUILT, cache=cache)
+    folder = Generated()
+    cache = folder.cache()
+    folder.render(dossier, cache, built=BUILT)
     fact = dossier.facts[0]
     edited = Dossier(
         dossier.title,
@@ -219,8 +278,8 @@ def test_one_edit_renders_few_pages(dossier: Dossier) -> None:
         (dataclasses.replace(fact, statement="A new statement"), *dossier.facts[1:]),
         dossier.seeds,
     )
-    warm = pagecache.PageCache(dict(cache.used))
-    render_site(edited, built=BUILT, cache=warm)
+    warm = folder.cache(cache.used)
+    assert folder.render(edited, warm, built=BUILT).pages == render_site(edited, built=BUILT).pages
     touched = set(fact.about) | {e for c in fact.sources for e in c.attributed_to}
     seeds = {c.seed for c in fact.sources}
     opponents = {f.id for f in dossier.facts if fact.id in f.contradicts} | set(fact.contradicts)

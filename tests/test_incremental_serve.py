@@ -1,9 +1,11 @@
-"""``serve``'s rounds: the page cache kept in memory renders each edit as a fresh render would.
+"""``serve``'s rounds: the page cache kept between saves renders each edit as a fresh render would.
 
 Between two rounds ``serve`` computes the inputs only of the pages an edit may have changed
 (:func:`dossier.pagecache.touched`) and takes list items (a fact's line on the timeline, the facts
 index, a dispute) from the last round. Random edits, several rounds in a row, each compared with a
-render from nothing: a page or list item left stale by a missing dependency shows up here.
+render from nothing: a page or list item left stale by a missing dependency shows up here. The
+cache keeps stamps, as serve's does; the pages live in ``tests.test_incremental_build.Generated``,
+docs/generated/ played in memory.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dossier.project import Project
 from dossier.render import render_site
 from dossier.urls import ENGINES
 from tests.sitefixtures import SITE_FIXTURE, site_project, split_project
-from tests.test_incremental_build import edit
+from tests.test_incremental_build import Generated, edit
 
 BUILT = "2024-09-01"
 
@@ -53,19 +55,23 @@ def _history(d: Dossier) -> dict[str, Change]:
 
 
 def _rounds(d: Dossier, data: st.DataObject, engine: str) -> None:
-    cache = pagecache.PageCache()
+    folder = Generated()
+    cache = folder.cache()
     history = _history(d)
-    render_site(d, built=BUILT, engine=engine, cache=cache, history=history)
+    folder.render(d, cache, built=BUILT, engine=engine, history=history)
     current = d
+    hits = 0
     for _ in range(data.draw(st.integers(1, 4))):
         current = data.draw(edit(current))
         cache.next_round()
-        kept = render_site(current, built=BUILT, engine=engine, cache=cache, history=history)
+        kept = folder.render(current, cache, built=BUILT, engine=engine, history=history)
+        hits += cache.hits
         fresh = render_site(current, built=BUILT, engine=engine, history=history)
         assert kept.pages.keys() == fresh.pages.keys()
         for rel, text in fresh.pages.items():
             assert kept.pages[rel] == text, f"{rel} is stale"
         assert kept.meta == fresh.meta
+    assert hits > 0, "no round reused a page"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -86,9 +92,10 @@ def test_serve_rounds_equal_fresh_renders_of_split_lists(
 def test_a_statement_edit_computes_few_pages_inputs(split_dossier: Dossier) -> None:
     """One statement edited: the other facts' inputs are not even computed, and their lines in
     the lists come from the last round."""
-    cache = pagecache.PageCache()
+    folder = Generated()
+    cache = folder.cache()
     history = _history(split_dossier)
-    render_site(split_dossier, built=BUILT, cache=cache, history=history)
+    folder.render(split_dossier, cache, built=BUILT, history=history)
     fact = split_dossier.facts[5]
     edited = dataclasses.replace(
         split_dossier,
@@ -98,7 +105,7 @@ def test_a_statement_edit_computes_few_pages_inputs(split_dossier: Dossier) -> N
         ),
     )
     cache.next_round()
-    kept = render_site(edited, built=BUILT, cache=cache, history=history)
+    kept = folder.render(edited, cache, built=BUILT, history=history)
     pages = len(split_dossier.facts) + len(split_dossier.entities) + len(split_dossier.seeds)
     touched = pagecache.touched(pagecache.outline(split_dossier, history), pagecache.outline(edited, history))
     assert touched is not None and "fact:" + fact.id in touched
@@ -117,12 +124,13 @@ def test_an_edit_reaches_the_facts_that_contradict_it(split_dossier: Dossier) ->
     """A contradicts B (one way): B's new statement is shown on A's page, in the next round."""
     a, b = split_dossier.facts[3], split_dossier.facts[7]
     base = _replace_fact(split_dossier, a.id, contradicts=(b.id,))
-    cache = pagecache.PageCache()
+    folder = Generated()
+    cache = folder.cache()
     history = _history(base)
-    render_site(base, built=BUILT, cache=cache, history=history)
+    folder.render(base, cache, built=BUILT, history=history)
     edited = _replace_fact(base, b.id, statement="B says otherwise now")
     cache.next_round()
-    kept = render_site(edited, built=BUILT, cache=cache, history=history)
+    kept = folder.render(edited, cache, built=BUILT, history=history)
     assert "B says otherwise now" in kept.pages[f"facts/{a.id}.md"]
     assert kept.pages == render_site(edited, built=BUILT, history=history).pages
 

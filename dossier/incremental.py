@@ -33,7 +33,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field, fields, is_dataclass
+from dataclasses import astuple, dataclass, field, fields, is_dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -311,16 +311,28 @@ def _record(build: Callable[[], Any], base: int) -> Any:
 
 
 def _model(
-    record: Any, base: int, key: str, memo: dict[tuple[str, int], Any], used: dict[tuple[str, int], Any]
+    record: Any,
+    base: int,
+    key: str,
+    memo: dict[tuple[str, int], Any],
+    used: dict[tuple[str, int], Any],
+    by_name: dict[str, tuple[int, Any]],
 ) -> Any:
-    """The model value of a stored record, at line ``base``. ``memo`` holds the values decoded
-    earlier by the key their record is stored under (``serve`` keeps it between checks);
+    """The model value of a stored record, at line ``base``; None when neither it nor its value
+    is at hand. ``memo`` holds the values decoded earlier by the key their record is stored under
+    (``serve`` keeps it between checks), ``by_name`` the same by key alone, with their line base;
     ``used`` gets this one."""
     value = memo.get((key, base))
     if value is None:
-        args = list(record)
-        args[_LINE_FIELD[record[0]]] += base
-        value = _unplain(args)
+        if isinstance(record, list):
+            args = list(record)
+            args[_LINE_FIELD[record[0]]] += base
+            value = _unplain(args)
+        else:  # a record ``serve`` no longer keeps (see _run): its value, moved to ``base``
+            last = by_name.get(key)
+            if last is None:
+                return None
+            value = replace(last[1], line=last[1].line - last[0] + base)
     used[key, base] = value
     return value
 
@@ -627,6 +639,11 @@ def _run(project: Project, build: bool, memory: Memory | None, inputs: cache.Inp
                 cache.write_parts(project, version, {"models": fresh}, cache.MODELS)
             cache.write_parts(project, version, parts)
         if memory is not None:
+            if result.dossier is not None:
+                # Every fact's value is decoded and kept (memory.models), so its stored record is
+                # not kept too (a tenth of the memory at 50,000 facts): only its name, which says
+                # it was judged with a model; a fact that moves is its value with its line moved.
+                models = dict.fromkeys(models, 0)
             memory.version, memory.parts, memory.stored_models = version, parts, models
     cache.write(project, inputs.digest, result.diagnostics, result.acknowledged)
     if memory is not None:
@@ -648,6 +665,7 @@ def _parse_front(old: dict[str, Any], new: dict[str, Any], text: str) -> Parsed:
 def _build_model(checker: _Incremental, items: list[_Item], memory: Memory | None) -> Dossier | None:
     """The model from the stored entity and fact values; ``None`` if one is missing."""
     memo = memory.models if memory is not None else {}
+    by_name = {name: (base, value) for (name, base), value in memo.items()}
     used: dict[tuple[str, int], Any] = {}
     entities: list[Entity] = []
     facts: list[Fact] = []
@@ -658,9 +676,10 @@ def _build_model(checker: _Incremental, items: list[_Item], memory: Memory | Non
             key, record = checker.records.get(id(item), ("", None))
         if record is None:
             return None
-        (entities if item.chunk.section == "entities" else facts).append(
-            _model(record, item.chunk.line, key, memo, used)
-        )
+        value = _model(record, item.chunk.line, key, memo, used, by_name)
+        if value is None:
+            return None
+        (entities if item.chunk.section == "entities" else facts).append(value)
     if memory is not None:
         memory.models = used  # what this model is made of; the rest is gone
     return checker.build_model(tuple(entities), tuple(facts))

@@ -628,3 +628,39 @@ def test_an_edit_outside_the_facts_rejudges_the_facts_it_touches(
     parts, _ = _same(project, {})
     _apply(root, edit)
     assert _same(project, parts)[1]
+
+
+def test_serve_moves_facts_without_their_stored_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a check that built the model, serve's Memory keeps each fact's decoded value and not
+    its stored record; a save that moves facts (a line added inside the facts list, above them)
+    still gives a cold check's model, their lines moved, without the full check."""
+    from dossier import check as check_module
+
+    root = tmp_path / "p"
+    shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("base"))
+    project = Project(root)
+    memory = incremental.Memory()
+    first = check_cached(project, memory=memory)
+    assert first.dossier is not None and len(first.dossier.facts) > 3
+    assert memory.stored_models and set(memory.stored_models.values()) == {0}
+    facts = root / "data" / "facts.yaml"
+    lines = facts.read_text("utf-8").splitlines(keepends=True)
+    second = first.dossier.facts[1].line  # 1-based: its "  - id:" line
+    lines.insert(second - 2, "    # a note on the first fact\n")  # inside the first fact's item
+    facts.write_text("".join(lines), "utf-8")
+    full: list[object] = []
+    loaded = check_module.check_loaded
+
+    def spy(*args: object, **kwargs: object) -> CheckResult:
+        full.append(args)
+        return loaded(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_module, "check_loaded", spy)
+    moved = check_cached(project, memory=memory)
+    monkeypatch.setattr(check_module, "check_loaded", loaded)
+    assert full == [], "the full check ran"
+    cold = check(project)
+    assert moved.dossier is not None and moved.dossier == cold.dossier
+    assert [f.line for f in moved.dossier.facts[1:]] == [f.line + 1 for f in first.dossier.facts[1:]]

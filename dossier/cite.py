@@ -54,7 +54,7 @@ def citation(title: str, fact: Fact, change: Change | None, site_url: str = "") 
         "URL": permalink,
         "note": f"Fact {fact.id}",
     }
-    dated = change is not None and change.committed
+    dated = change is not None and change.committed and bool(change.date)
     if change is not None and dated:
         year, month, day = (int(part) for part in change.date.split("-"))
         item["issued"] = {"date-parts": [[year, month, day]]}

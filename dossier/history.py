@@ -69,7 +69,7 @@ def last_changed(root: Path, rel_path: str, text: bytes, facts: Iterable[Fact]) 
     lines = blame(root, rel_path, text)
     if lines is None:
         return None
-    return by_fact(lines, text.decode("utf-8", "replace").splitlines(), facts)
+    return by_fact(lines, text.decode("utf-8", "replace"), facts)
 
 
 class Blame:
@@ -173,28 +173,53 @@ def parse_porcelain(output: Iterable[bytes]) -> Blame:
     return found
 
 
-def ranges(lines: list[str], facts: Iterable[Fact]) -> dict[str, range]:
-    """Each fact's lines (1-based): from its own line to the next fact's, trailing blank lines off."""
+# What the YAML reader counts as a line break besides "\n" (a bare "\r", NEL, LS, PS), which git
+# does not: a fact's line is the reader's, its blame is git's.
+_OTHER_BREAKS = re.compile("\r(?!$)|[\x85\u2028\u2029]")
+
+
+def git_lines(text: str) -> tuple[list[str], list[int]]:
+    """The file's lines as git numbers them (cut at "\n" only), and for each line number the YAML
+    reader gives (from 1), git's: a comment holding a bare "\r" or a U+2028 must not move the
+    next facts' history onto their neighbours'."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the file's last "\n" ends its last line
+    to_git = [0]
+    for n, line in enumerate(lines, start=1):
+        to_git.extend([n] * (1 + len(_OTHER_BREAKS.findall(line))))
+    return lines, to_git
+
+
+def ranges(text: str, facts: Iterable[Fact]) -> dict[str, range]:
+    """Each fact's lines as git numbers them (from 1): from its own line to the next fact's,
+    trailing blank lines off."""
+    lines, to_git = git_lines(text)
+
+    def line_of(fact: Fact) -> int:
+        return to_git[fact.line] if fact.line < len(to_git) else len(lines) + 1
+
     ordered = sorted((f for f in facts if f.line > 0), key=lambda f: f.line)
     found: dict[str, range] = {}
     for i, fact in enumerate(ordered):
+        start = line_of(fact)
         if i + 1 < len(ordered):
-            end = ordered[i + 1].line
+            end = line_of(ordered[i + 1])
         else:  # the last fact ends where the next top-level key starts, or with the file
             end = next(
-                (n for n in range(fact.line + 1, len(lines) + 1) if _TOP_LEVEL_KEY.match(lines[n - 1])),
+                (n for n in range(start + 1, len(lines) + 1) if _TOP_LEVEL_KEY.match(lines[n - 1])),
                 len(lines) + 1,
             )
-        while end - 1 > fact.line and not lines[end - 2].strip():
+        while end - 1 > start and not lines[end - 2].strip():
             end -= 1
-        found[fact.id] = range(fact.line, end)
+        found[fact.id] = range(start, end)
     return found
 
 
-def by_fact(blamed: Blame, lines: list[str], facts: Iterable[Fact]) -> dict[str, Change]:
+def by_fact(blamed: Blame, text: str, facts: Iterable[Fact]) -> dict[str, Change]:
     """The newest commit among each fact's lines; :data:`NOT_COMMITTED` if any line is in none."""
     changes: dict[str, Change] = {}
-    for fact_id, span in ranges(lines, facts).items():
+    for fact_id, span in ranges(text, facts).items():
         newest: tuple[int, str] | None = None
         for n in span:
             commit, when = blamed.get(n, (_UNCOMMITTED, 0))
@@ -206,7 +231,10 @@ def by_fact(blamed: Blame, lines: list[str], facts: Iterable[Fact]) -> dict[str,
         if newest is None:
             changes[fact_id] = NOT_COMMITTED
         else:
-            day = dt.datetime.fromtimestamp(newest[0], dt.timezone.utc).date().isoformat()
+            try:
+                day = dt.datetime.fromtimestamp(newest[0], dt.timezone.utc).date().isoformat()
+            except (ValueError, OverflowError, OSError):
+                day = ""  # a committer time no calendar holds (git takes year 10000): no day shown
             changes[fact_id] = Change(newest[1], day)
     return changes
 
@@ -255,7 +283,7 @@ def start(
             return cached
         if lines is None:
             return None
-        found = by_fact(lines, text.decode("utf-8", "replace").splitlines(), facts)
+        found = by_fact(lines, text.decode("utf-8", "replace"), facts)
         if key:
             _write_cache(project, key, found)
         return found

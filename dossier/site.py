@@ -962,6 +962,9 @@ if __name__ == "__main__":  # ``python -m dossier.site serve|build …``: what :
     _guard_dev_server()
     _quiet_dirty_warning()
     if sys.argv[1:2] == ["serve"]:
+        # Stopped by serve (SIGTERM), MkDocs' server must still remove the site it built into a
+        # temporary folder, as it does on Ctrl-C: else each stop leaves a whole site behind.
+        signal.signal(signal.SIGTERM, _interrupt)
         _keep_compiled_templates()
         _watch_by_events()
         if os.environ.get(TRACE):

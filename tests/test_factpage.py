@@ -14,7 +14,7 @@ from dossier.check import check
 from dossier.history import NOT_COMMITTED, Change
 from dossier.model import Fact
 from dossier.project import Project
-from dossier.render import View, environment, render
+from dossier.render import View, environment, render, render_site
 from tests.sitefixtures import HOSTILE, SITE_FIXTURE, git, site_project
 
 BUILT = "2024-09-15"
@@ -198,3 +198,52 @@ def test_a_long_statement_page_has_the_short_heading_and_the_whole_statement_bel
     assert f"# {escape.md(heading)} {{ #top " in page  # then the search attributes (dossier.search)
     assert f"\n{escape.md(long.statement)}\n{{: .dossier-statement }}\n" in page
     assert f"› {escape.md(heading)}\n" in page  # the breadcrumb names the page by its heading
+
+
+def test_line_breaks_git_does_not_count_move_no_history(project: Project) -> None:
+    """The YAML reader counts a bare carriage return and U+2028 in a comment as line breaks; git
+    does not. Each fact's history is still its own lines' (before, a commit's date moved onto the
+    next facts, and the edited fact showed an older one)."""
+    git(project.root, "init", "-q")
+    git(project.root, "add", "data", "seeds")
+    git(project.root, "commit", "-q", "-m", "first")
+    text = project.facts_file.read_text(encoding="utf-8")
+    assert "\nfacts:\n" in text
+    # Above the facts: three line breaks the reader counts and git does not.
+    text = text.replace("\nfacts:\n", "\n# a note\r# more\u2028# and\u2029# end\nfacts:\n", 1)
+    project.facts_file.write_text(text, encoding="utf-8", newline="")
+    git(project.root, "commit", "-q", "-am", "note", when="2024-10-02T12:00:00+00:00")
+    text = text.replace(
+        "  - id: shoigu-visits-tehran\n", "  - id: shoigu-visits-tehran\n    notes: Revised later.\n"
+    )
+    project.facts_file.write_text(text, encoding="utf-8", newline="")
+    git(project.root, "commit", "-q", "-am", "edit", when="2024-11-05T12:00:00+00:00")
+    found = _history(project)
+    assert found is not None
+    assert found["shoigu-visits-tehran"].date == "2024-11-05"
+    others = {k: v.date for k, v in found.items() if k != "shoigu-visits-tehran"}
+    assert others and set(others.values()) == {"2024-09-01"}, others
+
+
+def test_a_commit_time_no_calendar_holds_shows_the_commit_without_a_day(project: Project) -> None:
+    """git accepts a committer time in the year 10000; the page names the commit and no day, and
+    the build does not stop."""
+    git(project.root, "init", "-q")
+    git(project.root, "add", "data", "seeds")
+    git(project.root, "commit", "-q", "-m", "first")
+    text = project.facts_file.read_text(encoding="utf-8")
+    project.facts_file.write_text(
+        text.replace("  - id: shoigu-visits-tehran\n", "  - id: shoigu-visits-tehran\n    notes: Later.\n"),
+        encoding="utf-8",
+    )
+    git(project.root, "commit", "-q", "-am", "far", when="@253402300800 +0000")
+    found = _history(project)
+    assert found is not None
+    far = found["shoigu-visits-tehran"]
+    assert far.committed and far.date == ""
+    result = check(project)
+    assert result.dossier is not None
+    pages = render_site(result.dossier, built="2024-09-01", history=found).pages
+    page = pages[urls.fact("shoigu-visits-tehran")]
+    assert f"- **Last changed:** (commit `{far.short}`)" in page
+    assert "Last changed ." not in page and "last changed ," not in page

@@ -243,3 +243,27 @@ def test_serve_writes_again_a_page_written_while_the_engine_was_building(tmp_pat
     quiet_for(60)
     resync.poll()
     assert page.stat().st_ino == inode
+
+
+def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path) -> None:
+    """MkDocs' development server builds into a temporary folder and removes it when it stops:
+    also when ``serve`` is stopped with SIGTERM, which it passes on to the server (before, each
+    stop left a whole built site in the temporary folder)."""
+    project = site_project(tmp_path / "project")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    port = _free_port()
+    cmd = [sys.executable, "-m", "dossier", "serve", "--project", str(project)]
+    server = subprocess.Popen(
+        [*cmd, "--engine", "mkdocs", "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    try:
+        _poll(f"http://127.0.0.1:{port}/{FACT_PAGE}", "<html")
+        assert any(temp.iterdir()), "the server built elsewhere: this test sees nothing"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert list(temp.iterdir()) == []

@@ -488,6 +488,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     env = {**_env(), **title_env(dossier_title(project))}
     server = subprocess.Popen(cmd, cwd=project.root, env=env)
+    stopped = False
     stamp = sources_stamp(project)
     resync = _Resync(project) if chosen.serves_site_dir else None
     try:
@@ -507,7 +508,7 @@ def serve(
             elif resync is not None:
                 resync.poll()
     except KeyboardInterrupt:
-        pass
+        stopped = True
     finally:
         signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
@@ -516,7 +517,8 @@ def serve(
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    return server.wait()
+    code = server.wait()
+    return 0 if stopped else code  # stopped by the user (Ctrl-C, SIGTERM): not a failure
 
 
 class _Resync:
@@ -875,8 +877,16 @@ def _rebuild_only_what_changed() -> None:
             try:
                 if rebuild(paths):
                     return
+                # Pages whose Markdown is gone: MkDocs' dirty build leaves their HTML, which the
+                # server would go on serving (a removed fact, a list that no longer splits).
+                gone = [
+                    f for f in map(source, paths) if f is not None and not os.path.lexists(f.abs_src_path)
+                ]
                 last.clear()  # filled again by the build
                 builder()
+                for file in gone:
+                    with contextlib.suppress(OSError):
+                        Path(file.abs_dest_path).unlink()
                 # MkDocs rebuilds only pages whose own file is newer: not one that includes a
                 # written file as a snippet (docs/index.md, the generated home page).
                 rebuild({path for path in paths if included(path)})

@@ -245,10 +245,12 @@ def test_serve_writes_again_a_page_written_while_the_engine_was_building(tmp_pat
     assert page.stat().st_ino == inode
 
 
-def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGTERM to serve", "Ctrl-C"])
+def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path, stop: str) -> None:
     """MkDocs' development server builds into a temporary folder and removes it when it stops:
     also when ``serve`` is stopped with SIGTERM, which it passes on to the server (before, each
-    stop left a whole built site in the temporary folder)."""
+    stop left a whole built site in the temporary folder). A stop is no failure: exit code 0
+    (before, 241: the server's -15)."""
     project = site_project(tmp_path / "project")
     temp = tmp_path / "temp"
     temp.mkdir()
@@ -259,11 +261,47 @@ def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "TMPDIR": str(temp)},
+        start_new_session=True,  # a group of its own, as a terminal's foreground job has
     )
     try:
         _poll(f"http://127.0.0.1:{port}/{FACT_PAGE}", "<html")
         assert any(temp.iterdir()), "the server built elsewhere: this test sees nothing"
     finally:
-        server.send_signal(signal.SIGTERM)
+        if stop == "Ctrl-C":  # the terminal sends SIGINT to the whole group: serve and the server
+            os.killpg(server.pid, signal.SIGINT)
+        else:
+            server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     assert list(temp.iterdir()) == []
+    assert server.returncode == 0, "stopped by its user, serve did not fail"
+
+
+def test_a_removed_facts_page_is_gone_from_the_served_site(tmp_path: Path) -> None:
+    """MkDocs' development server rebuilds in full when a page's Markdown is removed, and its
+    dirty build leaves the page's HTML behind: serve removes it, so a removed fact's page is not
+    served any more (before, it was, with its old text)."""
+    from dossier.check import check
+    from dossier.project import Project
+
+    project = site_project(tmp_path / "project")
+    dossier = check(Project(project)).dossier
+    assert dossier is not None
+    named = {other for f in dossier.facts for other in f.contradicts}
+    ordered = sorted(dossier.facts, key=lambda f: f.line)
+    index, fact = next(
+        (i, f)
+        for i, f in enumerate(ordered)
+        if f.id not in named and not f.contradicts and i + 1 < len(ordered)
+    )
+    facts = project / "data" / "facts.yaml"
+    lines = facts.read_text("utf-8").splitlines(keepends=True)
+    del lines[fact.line - 1 : ordered[index + 1].line - 1]  # its item, up to the next fact's
+    with serving(project, "mkdocs") as url:
+        page = f"{url}generated/facts/{fact.id}/"
+        _poll(page, fact.id)
+        facts.write_text("".join(lines), "utf-8")
+        deadline = time.monotonic() + LIMIT
+        while _get(page) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _get(page) == "", f"{page} is still served"
+        _poll(url + FACT_PAGE, "<html")  # the rest is

@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import shutil
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from unittest.mock import patch
@@ -548,14 +549,7 @@ def test_serve_regenerates_without_a_full_check(tmp_path: Path, monkeypatch: pyt
     root = tmp_path / "p"
     shutil.copytree(_template(), root, ignore=shutil.ignore_patterns("base"))
     project = Project(root)
-    full: list[object] = []
-    loaded = check_module.check_loaded
-
-    def spy(*args: object, **kwargs: object) -> CheckResult:
-        full.append(args)
-        return loaded(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(check_module, "check_loaded", spy)
+    full, loaded, spy = _spy_on_full_checks(monkeypatch)
     regenerate = build_module.Regenerator(project, "mkdocs")
     facts = root / "data" / "facts.yaml"
     for edit in [None, ("word", 40, 3), ("comment", 7, 1), ("acknowledge", 2, 1)]:
@@ -650,6 +644,22 @@ def test_serve_moves_facts_without_their_stored_records(
     second = first.dossier.facts[1].line  # 1-based: its "  - id:" line
     lines.insert(second - 2, "    # a note on the first fact\n")  # inside the first fact's item
     facts.write_text("".join(lines), "utf-8")
+    full, loaded, _ = _spy_on_full_checks(monkeypatch)
+    moved = check_cached(project, memory=memory)
+    monkeypatch.setattr(check_module, "check_loaded", loaded)
+    assert full == [], "the full check ran"
+    cold = check(project)
+    assert moved.dossier is not None and moved.dossier == cold.dossier
+    assert [f.line for f in moved.dossier.facts[1:]] == [f.line + 1 for f in first.dossier.facts[1:]]
+
+
+def _spy_on_full_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[list[object], Callable[..., CheckResult], Callable[..., CheckResult]]:
+    """Count the full checks (check.check_loaded) from now on: the list of their calls, the real
+    function and the spy, to take it away and put it back."""
+    from dossier import check as check_module
+
     full: list[object] = []
     loaded = check_module.check_loaded
 
@@ -658,9 +668,4 @@ def test_serve_moves_facts_without_their_stored_records(
         return loaded(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(check_module, "check_loaded", spy)
-    moved = check_cached(project, memory=memory)
-    monkeypatch.setattr(check_module, "check_loaded", loaded)
-    assert full == [], "the full check ran"
-    cold = check(project)
-    assert moved.dossier is not None and moved.dossier == cold.dossier
-    assert [f.line for f in moved.dossier.facts[1:]] == [f.line + 1 for f in first.dossier.facts[1:]]
+    return full, loaded, spy

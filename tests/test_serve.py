@@ -262,6 +262,9 @@ def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path, stop: str) -
         stderr=subprocess.DEVNULL,
         env={**os.environ, "TMPDIR": str(temp)},
         start_new_session=True,  # a group of its own, as a terminal's foreground job has
+        # As a terminal starts it: a test run in the background (make test from a script) has
+        # SIGINT ignored, which every process it starts would inherit.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         _poll(f"http://127.0.0.1:{port}/{FACT_PAGE}", "<html")
@@ -271,7 +274,12 @@ def test_stopping_serve_leaves_no_built_site_behind(tmp_path: Path, stop: str) -
             os.killpg(server.pid, signal.SIGINT)
         else:
             server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+            raise
     assert list(temp.iterdir()) == []
     assert server.returncode == 0, "stopped by its user, serve did not fail"
 

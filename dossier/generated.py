@@ -224,15 +224,12 @@ class Writer:
 
     def keep(self, rel: str) -> None:
         """Keep ``rel`` as it is on disk (its path is checked like a written file's)."""
-        if rel not in self.owned:
-            raise GeneratedFolderError(f"internal error: {rel} was kept but never written")
-        self.target(rel)
-        self.files.add(rel)
+        self.later(rel)
         self.unchanged += 1
 
     def later(self, rel: str) -> None:
-        """``rel``, a file written before, will be written again once :meth:`finish` is done (by
-        :meth:`add_parts`): not stale now."""
+        """Hold ``rel``, a file written before, as it is for now: not stale; :meth:`add_parts`
+        writes it again once :meth:`finish` is done (or :meth:`keep` keeps it)."""
         if rel not in self.owned:
             raise GeneratedFolderError(f"internal error: {rel} was kept but never written")
         self.target(rel)

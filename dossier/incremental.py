@@ -27,6 +27,7 @@ returns ``None`` and the caller checks cold. The result is always the full check
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -316,11 +317,11 @@ def _model(
     key: str,
     memo: dict[tuple[str, int], Any],
     used: dict[tuple[str, int], Any],
-    by_name: dict[str, tuple[int, Any]],
+    by_name: Callable[[], dict[str, tuple[int, Any]]],
 ) -> Any:
     """The model value of a stored record, at line ``base``; None when neither it nor its value
     is at hand. ``memo`` holds the values decoded earlier by the key their record is stored under
-    (``serve`` keeps it between checks), ``by_name`` the same by key alone, with their line base;
+    (``serve`` keeps it between checks), ``by_name()`` the same by key alone, with their line base;
     ``used`` gets this one."""
     value = memo.get((key, base))
     if value is None:
@@ -329,7 +330,7 @@ def _model(
             args[_LINE_FIELD[record[0]]] += base
             value = _unplain(args)
         else:  # a record ``serve`` no longer keeps (see _run): its value, moved to ``base``
-            last = by_name.get(key)
+            last = by_name().get(key)
             if last is None:
                 return None
             value = replace(last[1], line=last[1].line - last[0] + base)
@@ -665,7 +666,8 @@ def _parse_front(old: dict[str, Any], new: dict[str, Any], text: str) -> Parsed:
 def _build_model(checker: _Incremental, items: list[_Item], memory: Memory | None) -> Dossier | None:
     """The model from the stored entity and fact values; ``None`` if one is missing."""
     memo = memory.models if memory is not None else {}
-    by_name = {name: (base, value) for (name, base), value in memo.items()}
+    # By name alone, made only when a fact moved (its value was decoded at another line).
+    by_name = functools.cache(lambda: {name: (base, value) for (name, base), value in memo.items()})
     used: dict[tuple[str, int], Any] = {}
     entities: list[Entity] = []
     facts: list[Fact] = []

@@ -288,12 +288,15 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
             click.echo(f"Error: {exc}", err=True)
 
     try:
-        if not _report(regenerate()):
-            sys.exit(1)
+        first = regenerate()
     except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
+    if not _report(first) or first.dossier is None:
+        sys.exit(1)
+    title = first.dossier.title
+    del first  # the Regenerator keeps what the next save needs
     try:
-        sys.exit(site.serve(project, again, dev_addr=dev_addr, engine_name=chosen))
+        sys.exit(site.serve(project, again, dev_addr=dev_addr, engine_name=chosen, title=title))
     except SiteError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -98,8 +98,10 @@ def test_serve_shows_an_edit_then_a_check_error_then_clears_it(tmp_path: Path, e
     project = site_project(tmp_path / "project")
     facts = project / "data" / "facts.yaml"
     with serving(project, engine) as url:
-        _poll(url + FACT_PAGE, "Russia has begun delivering")
+        page = _poll(url + FACT_PAGE, "Russia has begun delivering")
         assert findings(_get(url + CHECK_JS)) == []
+        # The header names the dossier, as its facts file does (serve takes it from the first check).
+        assert "- Fixture dossier: S-300 deliveries</title>" in page
 
         text = facts.read_text("utf-8")
         facts.write_text(text.replace(STATEMENT, STATEMENT[:-1] + ", the served edit."), "utf-8")

@@ -521,6 +521,8 @@ def _check_cut(
     )
     checker.run()
     new_facts = checker.judged
+    for chunk in chunks:  # judged: the text of every item (the whole file again) is not needed now
+        chunk.text = ""
     if job is not None:
         for chunk, found in zip(misses, job.result(), strict=True):
             new_items[chunk.key]["found"] = found

@@ -22,10 +22,13 @@ fact or entity, so any edit changes them: they are always rendered.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import dataclasses
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -39,7 +42,7 @@ from dossier.project import Project
 # Fields that say where a record sits in its file, never printed on a page: left out of the key,
 # so a fact inserted above another does not make every later page look changed.
 _POSITION_FIELDS = frozenset({"line", "body_line", "path"})
-_FORMAT = 3  # bump when the cache file's layout changes
+_FORMAT = 4  # bump when the cache file's layout changes
 
 
 def record(value: Any) -> tuple[Any, ...]:
@@ -311,22 +314,29 @@ class PageCache:
     misses: int = 0
     keys: dict[str, str] = dataclasses.field(default_factory=dict)  # owner -> key, this round
     known: dict[str, str] = dataclasses.field(default_factory=dict)  # owner -> key, last round
-    items: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
-    items_used: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
+    # Each list item packed (see _pack), with its word count.
+    items: dict[str, tuple[bytes, int]] = dataclasses.field(default_factory=dict)
+    items_used: dict[str, tuple[bytes, int]] = dataclasses.field(default_factory=dict)
     previous: Outline | None = None
     skipped: int = 0  # pages whose inputs were not computed: no edit could have changed them
     # Is this page's file still as stamped? (build.generate gives each round its Writer's.)
     present: Callable[[str, Any], bool] = dataclasses.field(kw_only=True)
 
     def item(self, key: str) -> tuple[str, int] | None:
-        """A list item rendered before under ``key`` (its text and words), kept for next round."""
+        """A list item rendered before under ``key`` (its text and words), kept for next round;
+        None if there is none, or it does not unpack (a damaged cache file)."""
         found = self.items.get(key)
-        if found is not None:
-            self.items_used[key] = found
-        return found
+        if found is None:
+            return None
+        try:
+            text = _unpack(found[0])
+        except (zlib.error, UnicodeDecodeError):
+            return None
+        self.items_used[key] = found
+        return text, found[1]
 
     def put_item(self, key: str, text: str, words: int) -> None:
-        self.items_used[key] = (text, words)
+        self.items_used[key] = (_pack(text), words)
 
     def get(self, key: str) -> dict[str, Any] | None:
         found = self.entries.get(key)
@@ -360,6 +370,18 @@ class PageCache:
             self.items, self.items_used = self.items_used, {}
         self.hits = self.misses = self.skipped = 0
         self.reused = set()
+
+
+def _pack(text: str) -> bytes:
+    """A list item as the cache keeps it: its UTF-8, deflated. The items are a line of Markdown
+    and HTML each (a fact's line on the timeline, say), and nearly all hold a dash, which makes
+    Python keep them at two bytes a character: packed, they take a seventh of that (100 MB less
+    at 50,000 facts, where serve keeps 110,000 of them), for a few microseconds a read."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
 
 
 def unwritten(rel: str, stamp: Any) -> bool:
@@ -409,16 +431,19 @@ def load(project: Project, engine: str, context: str, present: Callable[[str, An
         if isinstance(keys, dict) and previous is not None
         else {},
         previous=previous,
-        items={
-            k: (i[0], i[1])
-            for k, i in (items.items() if isinstance(items, dict) else ())
-            if isinstance(k, str)
-            and isinstance(i, list)
-            and len(i) == 2
-            and isinstance(i[0], str)
-            and type(i[1]) is int
-        },
+        items=_items_of(items),
     )
+
+
+def _items_of(data: Any) -> dict[str, tuple[bytes, int]]:
+    """The list items as :func:`save` stored them (each packed, in base64, with its word count);
+    what is not one is left out."""
+    items = {}
+    for key, item in data.items() if isinstance(data, dict) else ():
+        if isinstance(key, str) and isinstance(item, list) and len(item) == 2 and type(item[1]) is int:
+            with contextlib.suppress(TypeError, ValueError, binascii.Error):
+                items[key] = (base64.b64decode(item[0], validate=True), item[1])
+    return items
 
 
 def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
@@ -429,7 +454,9 @@ def save(project: Project, engine: str, context: str, pages: PageCache) -> None:
         "format": _FORMAT,
         "context": context,
         "pages": used,
-        "items": pages.items_used,
+        "items": {
+            k: [base64.b64encode(packed).decode("ascii"), n] for k, (packed, n) in pages.items_used.items()
+        },
         "keys": pages.keys,
         "outline": None
         if pages.previous is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,21 +114,22 @@ def read_all(
     seeds_dir: Path,
     *,
     root: Path | None = None,
-    raw: Mapping[str, bytes] | None = None,
+    raw: dict[str, bytes] | None = None,
     parse_front: Callable[[str], Parsed] | None = None,
 ) -> list[SeedFile]:
     """Every ``*.md`` entry in the seeds folder that is not a folder, in name order; links and
     FIFOs are included so that :func:`read` refuses each by name. Empty when the folder is
-    missing or refused (the loader reports why). ``raw``: bytes already read, by file name;
-    ``parse_front``: see :func:`read`."""
+    missing or refused (the loader reports why). ``raw``: bytes already read, by file name, each
+    taken out of it once read (the seeds' texts replace them: at 50,000 facts, 40 MB that are
+    not held through the rest of the check); ``parse_front``: see :func:`read`."""
     root = root or seeds_dir.parent
     try:
         paths = fs.entries(root, seeds_dir, ".md")
     except (fs.UnsafePath, OSError):
         return []
-    raw = raw or {}
+    raw = {} if raw is None else raw
     # The folder was checked by fs.entries; each file by read() (or by whoever read ``raw``).
-    return [read(p, raw=raw.get(p.name), parse_front=parse_front) for p in paths]
+    return [read(p, raw=raw.pop(p.name, None), parse_front=parse_front) for p in paths]
 
 
 # --- kept originals -------------------------------------------------------------------------

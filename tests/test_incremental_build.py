@@ -8,10 +8,12 @@ that dossier.pagecache does not list shows up here as a stale page.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -393,6 +395,49 @@ def test_corrupt_cache_is_ignored(tmp_path: Path, dossier: Dossier, content: byt
     project = _project(tmp_path)
     project.cache_dir.mkdir()
     (project.cache_dir / "pages-mkdocs.json").write_bytes(content)
+    build.generate(project, dossier, built=BUILT)
+    fresh = render_site(dossier, built=BUILT)
+    for rel, text in fresh.pages.items():
+        assert (project.generated_dir / rel).read_text("utf-8") == text
+
+
+def _stored_items(project: Project) -> dict[str, list[Any]]:
+    items = json.loads((project.cache_dir / "pages-mkdocs.json").read_text("utf-8"))["items"]
+    assert items
+    return dict(items)
+
+
+def test_list_items_are_stored_packed_and_are_the_lines_of_the_lists(
+    tmp_path: Path, dossier: Dossier
+) -> None:
+    """Each list item (a fact's line on the timeline, say) is stored deflated, in base64, with
+    its word count: unpacked, it is a line of the list pages as written."""
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    lists = "".join(p.read_text("utf-8") for p in project.generated_dir.rglob("*.md"))
+    for packed, words in _stored_items(project).values():
+        text = zlib.decompress(base64.b64decode(packed, validate=True)).decode("utf-8")
+        assert text.strip() and text in lists and words > 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not base64!",
+        base64.b64encode(b"not deflated").decode(),
+        base64.b64encode(zlib.compress(b"\xff\xfe not UTF-8")).decode(),
+        None,
+    ],
+)
+def test_a_damaged_list_item_is_rendered_again(tmp_path: Path, dossier: Dossier, damage: str | None) -> None:
+    project = _project(tmp_path)
+    build.generate(project, dossier, built=BUILT)
+    path = project.cache_dir / "pages-mkdocs.json"
+    stored = json.loads(path.read_text("utf-8"))
+    stored["items"] = {key: [damage, words] for key, (_, words) in stored["items"].items()}
+    path.write_text(json.dumps(stored), "utf-8")
+    for page in project.generated_dir.rglob("*.md"):
+        page.unlink()  # every page must be written again, the lists from these items
     build.generate(project, dossier, built=BUILT)
     fresh = render_site(dossier, built=BUILT)
     for rel, text in fresh.pages.items():

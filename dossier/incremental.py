@@ -521,11 +521,11 @@ def _check_cut(
     )
     checker.run()
     new_facts = checker.judged
-    for chunk in chunks:  # judged: the text of every item (the whole file again) is not needed now
-        chunk.text = ""
-    if job is not None:
+    if job is not None:  # where there is no fork, the job runs now, from the items' texts
         for chunk, found in zip(misses, job.result(), strict=True):
             new_items[chunk.key]["found"] = found
+    for chunk in chunks:  # judged: the text of every item (the whole file again) is not needed now
+        chunk.text = ""
     for item in items:
         checker.found += _dec_diags(item.stored["found"], item.chunk.line)
     head_key = _hash(f"{facts_path}\0{head_text}")  # the top level's own findings

@@ -427,7 +427,14 @@ def test_list_items_are_stored_packed_and_are_the_lines_of_the_lists(
         base64.b64encode(b"not deflated").decode(),
         base64.b64encode(zlib.compress(b"\xff\xfe not UTF-8")).decode(),
         None,
+        # A lone surrogate, which no page may hold (writing the page would fail).
+        base64.b64encode(zlib.compress("- \ud800 x\n".encode("utf-8", "surrogatepass"))).decode(),
+        # Bytes after the stream.
+        base64.b64encode(zlib.compress(b"- TRAIL\n") + b"GARBAGE").decode(),
+        # A decompression bomb: 50 MB from 50 KB.
+        base64.b64encode(zlib.compress(b"A" * 50_000_000, 9)).decode(),
     ],
+    ids=["base64", "deflate", "utf-8", "null", "surrogate", "trailing", "bomb"],
 )
 def test_a_damaged_list_item_is_rendered_again(tmp_path: Path, dossier: Dossier, damage: str | None) -> None:
     project = _project(tmp_path)

@@ -280,12 +280,16 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
     chosen = _chosen_engine(project, engine)
     regenerate = Regenerator(project, chosen)
 
-    def again() -> None:
+    def again() -> str | None:
+        """One save's round; the dossier's title after it (None when the check failed)."""
         try:
-            if _report(regenerate()):
-                click.echo("pages regenerated", err=True)
+            result = regenerate()
         except (GeneratedFolderError, UnsafePath) as exc:
             click.echo(f"Error: {exc}", err=True)
+            return None
+        if _report(result):
+            click.echo("pages regenerated", err=True)
+        return result.dossier.title if result.dossier is not None else None
 
     try:
         first = regenerate()

@@ -491,7 +491,10 @@ def serve(
     catches it half-written (a slower writer at worst shows a check error for a moment, then the
     next round's pages).
     ``title``: the dossier's title, for the site's header, as the first check read it (None
-    reads it again: the whole facts file, 400 MB of parse at 50,000 facts).
+    reads it again: the whole facts file, 400 MB of parse at 50,000 facts). ``regenerate`` may
+    return the title after its round: when it differs, the engine's server is started again,
+    the one way its header and the browser tab show the new one. A server that stops by itself
+    after serving a while is started again too (see :class:`_Server`).
     Returns the server's exit code.
     """
     trace("serve: starting the engine")
@@ -502,13 +505,15 @@ def serve(
     cmd = chosen.serve_command(project, dev_addr)
     # SIGTERM must stop the server too, not orphan it: treat it like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    env = {**_env(), **title_env(dossier_title(project) if title is None else title)}
-    server = subprocess.Popen(cmd, cwd=project.root, env=env)
+    shown = dossier_title(project) if title is None else title
+    server = _Server(project, cmd, shown)
     stopped = False
     stamp = sources_stamp(project)
     resync = _Resync(project) if chosen.serves_site_dir else None
     try:
-        while server.poll() is None:
+        while server.running() or server.restart(f"the {chosen.name} server stopped by itself"):
+            if resync is not None and server.restarted:
+                resync = _Resync(project)  # a new server: its first build again
             time.sleep(interval)
             now = sources_stamp(project)
             if now != stamp:
@@ -517,8 +522,16 @@ def serve(
                 trace("serve: writes settled")
                 began = time.time()
                 busy = resync is not None and resync.busy()
-                regenerate()
+                title_now = regenerate()
                 trace("serve: regenerated")
+                if isinstance(title_now, str) and title_now != server.title:
+                    # The header and the browser tab name the site from the engine's environment:
+                    # only a new server shows a new title (a first build again).
+                    server.title = title_now
+                    server.stop()
+                    server.restart("the dossier's title changed", always=True)
+                    resync = _Resync(project) if resync is not None else None
+                    continue
                 if resync is not None:
                     resync.expect(began, busy)
             elif resync is not None:
@@ -527,14 +540,59 @@ def serve(
         stopped = True
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        server.stop()
     code = server.wait()
     return 0 if stopped else code  # stopped by the user (Ctrl-C, SIGTERM): not a failure
+
+
+class _Server:
+    """The engine's development server, started again when it stops by itself after it has
+    served a while (Zensical 0.0.73's was seen to fail with FileNotFoundError when a list's
+    parts were removed while a page was being asked for), or when the dossier's title changes."""
+
+    SERVED = 10.0  # seconds up before a stop counts as a failure to recover from, not to start
+    RESTARTS = 3  # at most this many restarts ...
+    WINDOW = 300.0  # ... in this many seconds, then serve stops with the server's exit code
+
+    def __init__(self, project: Project, cmd: list[str], title: str) -> None:
+        self.project, self.cmd, self.title = project, cmd, title
+        self.restarts: list[float] = []
+        self.restarted = False
+        self._start()
+
+    def _start(self) -> None:
+        env = {**_env(), **title_env(self.title)}
+        self.process = subprocess.Popen(self.cmd, cwd=self.project.root, env=env)
+        self.started = time.time()
+
+    def running(self) -> bool:
+        self.restarted = False
+        return self.process.poll() is None
+
+    def restart(self, why: str, *, always: bool = False) -> bool:
+        """Start the server again, saying ``why`` on stderr; False where it should not be (it
+        never got going, or it stopped too often)."""
+        now = time.time()
+        self.restarts = [t for t in self.restarts if now - t < self.WINDOW]
+        if not always and (now - self.started < self.SERVED or len(self.restarts) >= self.RESTARTS):
+            return False
+        if not always:
+            self.restarts.append(now)
+        print(f"dossier serve: {why}; starting it again", file=sys.stderr, flush=True)
+        self._start()
+        self.restarted = True
+        return True
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def wait(self) -> int:
+        return self.process.wait()
 
 
 class _Resync:

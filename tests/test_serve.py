@@ -315,3 +315,79 @@ def test_a_removed_facts_page_is_gone_from_the_served_site(tmp_path: Path) -> No
             time.sleep(0.2)
         assert _get(page) == "", f"{page} is still served"
         _poll(url + FACT_PAGE, "<html")  # the rest is
+
+
+class _FakeServer:
+    """A stand-in for the engine's server: ``lives`` polls, then it exits with ``code``."""
+
+    def __init__(self, lives: int, code: int) -> None:
+        self.lives, self.code, self.polls = lives, code, 0
+
+    def poll(self) -> int | None:
+        self.polls += 1
+        return self.code if self.polls > self.lives else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.code
+
+    def terminate(self) -> None:
+        self.lives = 0
+
+
+def _fake_servers(monkeypatch: pytest.MonkeyPatch, servers: list[_FakeServer]) -> list[dict[str, str]]:
+    """Popen hands out ``servers`` in turn; returns the environments they were started with."""
+    envs: list[dict[str, str]] = []
+    left = iter(servers)
+
+    def popen(*args: object, env: dict[str, str], **kwargs: object) -> _FakeServer:
+        envs.append(env)
+        return next(left)
+
+    monkeypatch.setattr(site, "check_layout", lambda project: None)
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    return envs
+
+
+def test_a_server_that_stops_by_itself_is_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zensical 0.0.73's server was seen to die on a removed list part: serve starts it again (a
+    few times), rather than leave the writer with no preview."""
+    from dossier.project import Project
+
+    project = Project(site_project(tmp_path / "project"))
+    monkeypatch.setattr(site._Server, "SERVED", 0.0)
+    servers = [_FakeServer(3, 1) for _ in range(site._Server.RESTARTS + 1)]
+    envs = _fake_servers(monkeypatch, servers)
+    code = site.serve(project, lambda: None, interval=0.001, engine_name="mkdocs", title="T")
+    assert len(envs) == site._Server.RESTARTS + 1, "started again each time, then given up"
+    assert code == 1
+    assert capsys.readouterr().err.count("the mkdocs server stopped by itself; starting it again") == 3
+
+
+def test_a_server_that_never_got_going_is_not_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that stops at once (its port taken, say) is not started again and again."""
+    from dossier.project import Project
+
+    project = Project(site_project(tmp_path / "project"))
+    envs = _fake_servers(monkeypatch, [_FakeServer(0, 2), _FakeServer(0, 2)])
+    assert site.serve(project, lambda: None, interval=0.001, engine_name="mkdocs", title="T") == 2
+    assert len(envs) == 1
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_new_title_reaches_the_header(tmp_path: Path, engine: str) -> None:
+    """The header and the browser tab name the site from the engine's environment: a changed
+    ``title:`` starts the engine's server again, with the new one."""
+    project = site_project(tmp_path / "project")
+    facts = project / "data" / "facts.yaml"
+    with serving(project, engine) as url:
+        _poll(url + FACT_PAGE, "- Fixture dossier: S-300 deliveries</title>")
+        text = facts.read_text("utf-8")
+        facts.write_text(
+            text.replace('title: "Fixture dossier: S-300 deliveries"', "title: Renamed <dossier>"), "utf-8"
+        )
+        page = _poll(url + FACT_PAGE, "- Renamed &lt;dossier&gt;</title>")
+        assert "<dossier>" not in page

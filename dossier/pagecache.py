@@ -322,21 +322,24 @@ class PageCache:
     # Is this page's file still as stamped? (build.generate gives each round its Writer's.)
     present: Callable[[str, Any], bool] = dataclasses.field(kw_only=True)
 
-    def item(self, key: str) -> tuple[str, int] | None:
-        """A list item rendered before under ``key`` (its text and words), kept for next round;
-        None if there is none, or it does not unpack (a damaged cache file)."""
+    def item(self, key: str) -> tuple[bytes, int] | None:
+        """A list item rendered before under ``key``, packed (see :func:`unpack`), and its words;
+        kept for next round. None if there is none, or it does not unpack (a damaged cache file)."""
         found = self.items.get(key)
         if found is None:
             return None
         try:
-            text = _unpack(found[0])
+            unpack(found[0])
         except (zlib.error, ValueError):  # UnicodeDecodeError is one
             return None
         self.items_used[key] = found
-        return text, found[1]
+        return found
 
-    def put_item(self, key: str, text: str, words: int) -> None:
-        self.items_used[key] = (_pack(text), words)
+    def put_item(self, key: str, text: str, words: int) -> bytes:
+        """Keep a list item rendered under ``key``; returns it packed."""
+        packed = _pack(text)
+        self.items_used[key] = (packed, words)
+        return packed
 
     def get(self, key: str) -> dict[str, Any] | None:
         found = self.entries.get(key)
@@ -380,7 +383,7 @@ def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-def _unpack(packed: bytes) -> str:
+def unpack(packed: bytes) -> str:
     """The text :func:`_pack` packed; ValueError for what it did not pack. Its text deflates to
     a third or so: a stream that would unpack to many times its size (a decompression bomb in a
     damaged cache file) is refused, at worst the item of a very repetitive line rendered again.

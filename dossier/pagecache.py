@@ -378,8 +378,9 @@ class PageCache:
 def _pack(text: str) -> bytes:
     """A list item as the cache keeps it: its UTF-8, deflated. The items are a line of Markdown
     and HTML each (a fact's line on the timeline, say), and nearly all hold a dash, which makes
-    Python keep them at two bytes a character: packed, they take a seventh of that (100 MB less
-    at 50,000 facts, where serve keeps 110,000 of them), for a few microseconds a read."""
+    Python keep them at two bytes a character: packed, they take a third of that (1,040 bytes an
+    item down to 330: 80 MB less at 50,000 facts, where serve keeps 110,000 of them), for 12 µs
+    a pack and 4 µs a read."""
     return zlib.compress(text.encode("utf-8"), 1)
 
 

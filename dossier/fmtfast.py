@@ -279,7 +279,7 @@ def canonical(text: str) -> str | None:
     """The canonical text of a facts file in the plain layout, or ``None`` outside it."""
     from dossier.fmt import _plain
 
-    cut = incremental.split(text)
+    cut = incremental.split("\n" + text)
     if cut is None or text.startswith(("\n", " ")):  # the round trip drops leading blank lines
         return None
     head, chunks = cut

@@ -440,12 +440,17 @@ def trace(step: str) -> None:
 
 
 def _peak_mb() -> int:
-    """This process's largest resident set so far in MB (Linux counts ru_maxrss in KB), or 0."""
+    """This process's largest resident set so far in MB, or 0 where the system does not say.
+    Linux's VmHWM, not ru_maxrss: that one survives exec, so the engine's server, started by
+    ``serve``, would report ``serve``'s peak as its own."""
     try:
-        import resource
-    except ImportError:  # not on Windows
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        with Path("/proc/self/status").open(encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024  # in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -516,9 +516,11 @@ def serve(
     stamp = sources_stamp(project)
     resync = _Resync(project) if chosen.serves_site_dir else None
     try:
-        while server.running() or server.restart(f"the {chosen.name} server stopped by itself"):
-            if resync is not None and server.restarted:
-                resync = _Resync(project)  # a new server: its first build again
+        while True:
+            if not server.running():
+                if not server.restart(f"the {chosen.name} server stopped by itself"):
+                    break
+                resync = _Resync(project) if resync is not None else None  # its first build again
             time.sleep(interval)
             now = sources_stamp(project)
             if now != stamp:
@@ -562,7 +564,6 @@ class _Server:
     def __init__(self, project: Project, cmd: list[str], title: str) -> None:
         self.project, self.cmd, self.title = project, cmd, title
         self.restarts: list[float] = []
-        self.restarted = False
         self._start()
 
     def _start(self) -> None:
@@ -571,7 +572,6 @@ class _Server:
         self.started = time.time()
 
     def running(self) -> bool:
-        self.restarted = False
         return self.process.poll() is None
 
     def restart(self, why: str, *, always: bool = False) -> bool:
@@ -585,7 +585,6 @@ class _Server:
             self.restarts.append(now)
         print(f"dossier serve: {why}; starting it again", file=sys.stderr, flush=True)
         self._start()
-        self.restarted = True
         return True
 
     def stop(self) -> None:

@@ -324,15 +324,10 @@ class PageCache:
 
     def item(self, key: str) -> tuple[bytes, int] | None:
         """A list item rendered before under ``key``, packed (see :func:`unpack`), and its words;
-        kept for next round. None if there is none, or it does not unpack (a damaged cache file)."""
+        kept for next round. None if there is none."""
         found = self.items.get(key)
-        if found is None:
-            return None
-        try:
-            unpack(found[0])
-        except (zlib.error, ValueError):  # UnicodeDecodeError is one
-            return None
-        self.items_used[key] = found
+        if found is not None:
+            self.items_used[key] = found
         return found
 
     def put_item(self, key: str, text: str, words: int) -> bytes:
@@ -449,12 +444,15 @@ def load(project: Project, engine: str, context: str, present: Callable[[str, An
 
 def _items_of(data: Any) -> dict[str, tuple[bytes, int]]:
     """The list items as :func:`save` stored them (each packed, in base64, with its word count);
-    what is not one is left out."""
+    what is not one, or does not unpack (a damaged file), is left out and rendered again. Checked
+    here, where they come in: what this process packed needs no check on every later use."""
     items = {}
     for key, item in data.items() if isinstance(data, dict) else ():
         if isinstance(key, str) and isinstance(item, list) and len(item) == 2 and type(item[1]) is int:
-            with contextlib.suppress(TypeError, ValueError, binascii.Error):
-                items[key] = (base64.b64decode(item[0], validate=True), item[1])
+            with contextlib.suppress(TypeError, ValueError, binascii.Error, zlib.error):
+                packed = base64.b64decode(item[0], validate=True)
+                unpack(packed)  # ValueError (UnicodeDecodeError is one) or zlib.error if damaged
+                items[key] = (packed, item[1])
     return items
 
 

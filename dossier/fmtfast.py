@@ -279,7 +279,12 @@ def canonical(text: str) -> str | None:
     """The canonical text of a facts file in the plain layout, or ``None`` outside it."""
     from dossier.fmt import _plain
 
-    cut = incremental.split("\n" + text)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: left to the round trip
+        return None
+    cut = incremental.split(data)
+    del data
     if cut is None or text.startswith(("\n", " ")):  # the round trip drops leading blank lines
         return None
     head, chunks = cut
@@ -308,7 +313,7 @@ def canonical(text: str) -> str | None:
         if number in by_line:
             chunk, part = by_line[number]
             result.append(part)
-            skip = chunk.text.count("\n") - 1
+            skip = chunk.raw.count(b"\n") - 1
             continue
         if skip:
             skip -= 1

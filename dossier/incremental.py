@@ -26,6 +26,7 @@ returns ``None`` and the caller checks cold. The result is always the full check
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import gc
@@ -68,52 +69,75 @@ _KEEP = {
 
 @dataclass(slots=True)
 class Chunk:
-    """One top-level list item: its section, index, first line and text; ``key`` hashes all but
-    the line (findings are stored relative to it)."""
+    """One top-level list item: its section, index, first line and bytes (UTF-8); ``key``
+    hashes all but the line (findings are stored relative to it)."""
 
     section: str
     index: int
     line: int
-    text: str
+    raw: bytes
     key: str
+
+    @property
+    def text(self) -> str:
+        """The item's text (its bytes were checked to be UTF-8 with the whole file's)."""
+        return self.raw.decode("utf-8")
 
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-# Characters ``str.splitlines`` would end a line at where YAML does not: a file holding one is
-# left to the full check (the scan below cuts at "\n" only).
-_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# Characters ``str.splitlines`` would end a line at where YAML does not, in UTF-8: a file holding
+# one is left to the full check (the scan below cuts at "\n" only).
+_OTHER_BREAKS = [c.encode("utf-8") for c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"]
 # Each pattern starts at the "\n" before a line, so the regex engine finds candidates by a fast
-# scan for that character (a pattern starting with ^ is tried at every position of the file).
-_TOP_LINE = re.compile(r"\n[^ #\n]")  # a line at column 0: a top-level key
-_ITEM = re.compile(r"\n  - ")  # an item's first line
+# scan for that byte (a pattern starting with ^ is tried at every position of the file).
+_TOP_LINE = re.compile(rb"\n[^ #\n]")  # a line at column 0: a top-level key
+_ITEM = re.compile(rb"\n  - ")  # an item's first line
 # Inside a list, a line that is none of: an item's first line ("  - "), a deeper line, a blank
 # line, a comment. Before the first item only blank lines and comments may stand.
-_ODD_IN_LIST = re.compile(r"\n(?: [^ #]|  [^ #-]|  -[^ ])")
-_ODD_BEFORE_ITEMS = re.compile(r"\n(?!\n| *#)(?=.)")  # (?=.): not the line after the span
+_ODD_IN_LIST = re.compile(rb"\n(?: [^ #]|  [^ #-]|  -[^ ])")
+_ODD_BEFORE_ITEMS = re.compile(rb"\n(?!\n| *#)(?=.)")  # (?=.): not the line after the span
+_VALIDATE = 1 << 20  # bytes decoded at a time to check that the file is UTF-8
 
 
-def split(t: str) -> tuple[str, list[Chunk]] | None:
-    """The file with every list item blanked out (line numbers kept), and the items; ``None``
-    when the layout is not the plain block layout ``fmt`` writes. ``t`` is the file's text after
-    one "\n" (so that every line follows one): the caller decodes it so, since a copy made here
-    would be the whole file again (70 MB at 50,000 facts, where one character outside Latin-1
-    makes Python keep the text at two bytes a character).
+def utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8, decoded a megabyte at a time and thrown away: decoding the
+    whole file at once would hold it twice more (at 50,000 facts, 74 MB for a 37 MB file)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _VALIDATE):
+            decoder.decode(view[start : start + _VALIDATE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    The lines at column 0 are found by a regex; each list between them is cut at its items'
-    first lines, and a regex looks for any line that fits no rule, so no Python code runs per
-    line (the file of 10,000 facts has 200,000)."""
-    if not t.startswith("\n") or not t.endswith("\n") or len(t) < 2 or any(c in t for c in _OTHER_BREAKS):
+
+def split(t: bytes) -> tuple[str, list[Chunk]] | None:
+    """The file's text with every list item blanked out (line numbers kept), and the items;
+    ``None`` when the layout is not the plain block layout ``fmt`` writes. ``t`` is the file's
+    bytes, UTF-8 (see :func:`utf8`).
+
+    The items stay bytes, decoded only where one is parsed: as text, the file is two bytes a
+    character wherever one character is outside Latin-1 (at 50,000 facts, 74 MB where the bytes
+    are 37). The lines at column 0 are found by a regex; each list between them is cut at its
+    items' first lines, and a regex looks for any line that fits no rule, so no Python code runs
+    per line (the file of 10,000 facts has 200,000)."""
+    if not t.endswith(b"\n") or any(c in t for c in _OTHER_BREAKS):
         return None
-    head: list[str] = []
+    head: list[bytes] = []
     chunks: list[Chunk] = []
     counts = dict.fromkeys(_SECTIONS, 0)
     line = 1  # the line ``pos`` is on
-    pos = 1
+    pos = 0
     section = ""
-    tops = [m.start() + 1 for m in _TOP_LINE.finditer(t)]
+    # The first line follows no "\n": looked at on its own. A section starts only after a line at
+    # column 0, so every search below starts at the "\n" ending one (``pos - 1``).
+    tops = [0] if t[:1] not in (b" ", b"#", b"\n") else []
+    tops += [m.start() + 1 for m in _TOP_LINE.finditer(t)]
     for start in [*tops, len(t)]:
         # The lines from ``pos`` to ``start``, below the last top-level line.
         first = _ITEM.search(t, pos - 1, start) if section else None
@@ -121,31 +145,33 @@ def split(t: str) -> tuple[str, list[Chunk]] | None:
         if section and _ODD_BEFORE_ITEMS.search(t, pos - 1, before):
             return None
         head.append(t[pos:before])
-        at = line + t.count("\n", pos, before)
+        at = line + t.count(b"\n", pos, before)
         if first is not None:
             if _ODD_IN_LIST.search(t, before - 1, start):
                 return None
             starts = [m.start() + 1 for m in _ITEM.finditer(t, before - 1, start)]
+            prefix = f"{section}\0".encode()
             for a, b in zip(starts, [*starts[1:], start], strict=True):
                 chunk = t[a:b]
                 index = counts[section]
-                chunks.append(Chunk(section, index, at, chunk, _hash(f"{section}\0{index}\0{chunk}")))
+                key = hashlib.sha256(b"%s%d\0%s" % (prefix, index, chunk)).hexdigest()
+                chunks.append(Chunk(section, index, at, chunk, key))
                 counts[section] = index + 1
-                n = chunk.count("\n")
-                head.append("\n" * n)
+                n = chunk.count(b"\n")
+                head.append(b"\n" * n)
                 at += n
         line = at
         if start == len(t):
             break
-        end = t.index("\n", start) + 1
-        top = t[start:end]
+        end = t.index(b"\n", start) + 1
+        top = t[start:end].decode("utf-8")
         if not _TOP_KEY.match(top):
             return None  # "- item", "---", "? key", '"key":', a tab: leave it to the full check
         section = top[:-2] if top.endswith(":\n") and top[:-2] in _SECTIONS else ""
-        head.append(top)
+        head.append(t[start:end])
         line += 1
         pos = end
-    return "".join(head), chunks
+    return b"".join(head).decode("utf-8"), chunks
 
 
 @dataclass
@@ -378,13 +404,15 @@ def check(
     if fs.survey(project) or not project.seeds_dir.is_dir():
         return None
     try:
-        text = (b"\n" + fs.read_bytes(project.facts_file, root=project.root)).decode("utf-8")
-    except (OSError, fs.UnsafePath, UnicodeDecodeError):
+        data = fs.read_bytes(project.facts_file, root=project.root)
+    except (OSError, fs.UnsafePath):
         return None
-    cut = split(text)
-    if cut is None or text.startswith("\n\ufeff"):
+    if data.startswith(b"\xef\xbb\xbf") or not utf8(data):
         return None
-    del text  # the chunks hold it all again: at 50,000 facts, 70 MB less through the check
+    cut = split(data)
+    del data  # the chunks hold it all again: at 50,000 facts, 37 MB less through the check
+    if cut is None:
+        return None
     head_text, chunks = cut
     head = parse(head_text)
     if head.problems or head.anchored or not isinstance(head.data, YMap):
@@ -526,8 +554,8 @@ def _check_cut(
     if job is not None:  # where there is no fork, the job runs now, from the items' texts
         for chunk, found in zip(misses, job.result(), strict=True):
             new_items[chunk.key]["found"] = found
-    for chunk in chunks:  # judged: the text of every item (the whole file again) is not needed now
-        chunk.text = ""
+    for chunk in chunks:  # judged: the bytes of every item (the whole file again) are not needed now
+        chunk.raw = b""
     for item in items:
         checker.found += _dec_diags(item.stored["found"], item.chunk.line)
     head_key = _hash(f"{facts_path}\0{head_text}")  # the top level's own findings

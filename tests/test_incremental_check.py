@@ -254,6 +254,22 @@ def test_layouts_left_to_the_full_check(text: str, tmp_path: Path) -> None:
     assert _incremental(Project(root), {}) is None
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"title: x\nfacts:\n  - id: a\n    statement: caf\xe9\n",  # Latin-1, not UTF-8
+        b"title: x\nfacts:\n  - id: a\n    statement: x\xe2\x80\n",  # a cut sequence in an item
+        "\ufefftitle: x\nfacts:\n  - id: a\n".encode(),  # a byte order mark
+    ],
+)
+def test_bytes_left_to_the_full_check(data: bytes, tmp_path: Path) -> None:
+    """A file that is not UTF-8, or starts with a byte order mark, goes to the full check, which
+    says so (the items are cut as bytes and decoded only where parsed)."""
+    root = copy_project(FIXTURES / "base", tmp_path / "p")
+    (root / "data" / "facts.yaml").write_bytes(data)
+    assert _incremental(Project(root), {}) is None
+
+
 def _run_check(project: Path) -> tuple[int, str]:
     done = CliRunner().invoke(cli, ["check", "--project", str(project)])
     return done.exit_code, done.stdout
@@ -314,7 +330,7 @@ def _split_by_lines(text: str) -> tuple[str, list[incremental.Chunk]] | None:
         if current:
             body = "".join(current)
             key = incremental._hash(f"{section}\0{counts[section]}\0{body}")
-            chunks.append(incremental.Chunk(section, counts[section], start, body, key))
+            chunks.append(incremental.Chunk(section, counts[section], start, body.encode("utf-8"), key))
             counts[section] += 1
             current.clear()
 
@@ -345,6 +361,7 @@ _FRAGMENTS = [
     "title: x\n", "facts:\n", "entities:\n", "facts: []\n", "notes: |\n", "  - id: a\n", "  - id: b\n    q: 'x'\n",
     "    b: c\n", "   d\n", "    - e\n", "\n", "  # c\n", " #\n", "# c\n", " x\n", "  x\n", "  -x\n", "  -\n",
     "  \n", "   \n", "- a\n", "  text\n", "\ttab\n", "a\r\n", "x\u2028y\n", "k: \x85\n", "---\n",
+    "    q: „Zitat“ – ü\n", "  - id: ß\n", "é: x\n", "  \u00a0x\n", "    r: ☃\U0001f600\n",
 ]  # fmt: skip
 
 
@@ -358,15 +375,47 @@ def test_split_agrees_with_the_line_scan(lead: str, fragments: list[str], cut_la
     text = lead + "".join(fragments)
     if cut_last_newline:
         text = text.rstrip("\n")
-    cut = incremental.split("\n" + text)
-    if cut is None and any(c in text for c in incremental._OTHER_BREAKS):
+    cut = incremental.split(text.encode("utf-8"))
+    if cut is None and any(c in text.encode("utf-8") for c in incremental._OTHER_BREAKS):
         return  # where Python would see more lines than YAML does, the full check decides
     assert cut == _split_by_lines(text)
 
 
 def test_split_of_the_synthetic_dossier_agrees_with_the_line_scan() -> None:
     text = (_template() / "data" / "facts.yaml").read_text("utf-8")
-    assert incremental.split("\n" + text) == _split_by_lines(text) != None  # noqa: E711
+    assert incremental.split(text.encode("utf-8")) == _split_by_lines(text) != None  # noqa: E711
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"plain",
+        "„Zitat“ ☃ \U0001f600".encode(),
+        "€".encode() * 400_000,
+        b"x" * ((1 << 20) - 1) + "ü".encode(),
+    ],
+)
+def test_utf8_accepts_utf8_across_its_pieces(data: bytes) -> None:
+    # 400,000 "€" (three bytes each) and an "ü" across the first megabyte: a character cut by a
+    # boundary of the pieces is whole.
+    assert incremental.utf8(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff",
+        b"a\xc3",
+        "ü".encode()[:1] + b"x",
+        b"x" * (1 << 20) + b"\xe2\x82",
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+    ],
+)
+def test_utf8_refuses_what_is_not(data: bytes) -> None:
+    # A cut sequence at the end, a surrogate, an overlong form.
+    assert not incremental.utf8(data)
 
 
 # --- serve: the model, from memory ------------------------------------------------------------

@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from dossier import atomic, fs
@@ -64,6 +65,18 @@ def digest(*parts: Any) -> str:
     several times faster than building canonical JSON, which matters at 10,000 pages.
     """
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def digest_each(parts: Iterable[Any]) -> str:
+    """A sha256 over ``parts`` (as for :func:`digest`) taken one at a time, each as its length
+    and its ``repr``: the outline's head covers every entity and every seed with its text, and
+    their ``repr`` at once was the top of a save's memory (90 MB at 5,000 seeds)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = repr(part).encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
 
 
 @cache
@@ -194,7 +207,8 @@ class Outline:
 
 def outline(d: Dossier, history: Mapping[str, Any] | None = None, shared: str = "") -> Outline:
     """The outline of ``d``, rendered with ``history`` ("last changed") in context ``shared``."""
-    head = digest(shared, d.title, d.summary, [record(e) for e in d.entities], [record(s) for s in d.seeds])
+    # Each record names its kind, so the entities and the seeds need no boundary between them.
+    head = digest_each(chain((shared, d.title, d.summary), map(record, d.entities), map(record, d.seeds)))
     changes = history or {}
     return Outline(
         head,

@@ -7,7 +7,9 @@ All data is gathered and checked before anything is written: a dossier with an e
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -285,6 +287,25 @@ def show_check_errors(project: Project, result: CheckResult) -> None:
     )
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, Windows, musl)."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no C library to load by that name (Windows)
+        return None
+
+
+def _trim() -> None:
+    """Give the memory a round freed back to the system. glibc keeps freed pages inside its heap
+    for reuse, and a round leaves many scattered: at 50,000 facts ``serve`` idled at 830–850 MB
+    resident instead of 720, and each save's check grew on top of that (a save's peak, 940–990
+    MB, came down by about 50 MB). Takes milliseconds."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 class Regenerator:
     """``serve``'s work on a save: check; then render only the pages whose inputs changed, with
     the page cache kept in memory, and write what changed; or, when the check fails, show its
@@ -325,6 +346,7 @@ class Regenerator:
             # its cyclic garbage behind: collected now, after the round, it is not still there
             # on top of the next save's check (40 MB at 10,000 facts; a fifth of a second).
             gc.collect()
+            _trim()
 
     def _round(self) -> CheckResult:
         result = self.model(self.project)

@@ -276,9 +276,11 @@ def diag(path: str, line: int, column: int, code: str, message: str) -> Diagnost
     return Diagnostic(path, line, column, code, RULES[code].severity, message)
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    """Order findings as a reader walks the files."""
-    return (d.path, d.line, d.column, d.code)
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    """Order findings as a reader walks the files; two at one place by code, then message, so
+    that the order never depends on how a set happened to hold them (CI logs, annotations and a
+    cached check's output compare as text)."""
+    return (d.path, d.line, d.column, d.code, d.message)
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:

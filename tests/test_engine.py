@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import frontmatter
@@ -148,6 +150,38 @@ def test_text_output_and_exit_code(base_project: Path) -> None:
     assert code == 1
     assert out.startswith("data/facts.yaml:22:13: E201 'rumoured' is not allowed")
     assert err.strip() == "1 error, 0 warnings"
+
+
+def test_findings_at_one_place_come_in_one_order(base_project: Path) -> None:
+    """Two findings at one line and column (a misspelt key: unknown field, and missing the
+    required one) print in the same order in every process, whatever order a set held them in:
+    string hashing differs between processes (PYTHONHASHSEED)."""
+    facts = base_project / "data" / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("  - id: radar\n", "  - idd: radar\n", 1), "utf-8")
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dossier",
+                "check",
+                "--no-cache",
+                "--format",
+                "text",
+                "--project",
+                str(base_project),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    lines = [line for line in outputs.pop().splitlines() if ": E201 " in line]
+    assert len(lines) == 2 and lines == sorted(lines), lines
 
 
 def test_github_annotations(base_project: Path) -> None:

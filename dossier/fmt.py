@@ -529,9 +529,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Blank lines above the first line of a file: they mean nothing to YAML, and ruamel's round trip
+# drops one of them a run, so ``fmt`` would need as many runs as there are.
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
+
+
 def format_text(text: str) -> str:
     """The canonical form of a facts file's text. Raises :class:`NotFormattable` on bad YAML."""
     text = text.removeprefix("\ufeff")
+    if blank := _LEADING_BLANK_LINES.match(text):
+        text = text[blank.end() :]
     from dossier import fmtfast
 
     fast = fmtfast.canonical(text)  # the plain layout, item by item, without the round trip

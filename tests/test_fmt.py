@@ -400,6 +400,21 @@ def test_fmt_writes_then_check_is_clean(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "data/facts.yaml is formatted\n")
 
 
+@pytest.mark.parametrize("lead", ["\n", "\n\n\n", "  \n\t\n\n"])
+@pytest.mark.parametrize(
+    "body", ["facts:\n  - id: a\n    status: reported\n", "# note\nfacts:\n  - status: x\n    id: a\n"]
+)
+def test_one_fmt_is_enough_after_blank_lines_at_the_top(tmp_path: Path, lead: str, body: str) -> None:
+    """Blank lines above the first line go in one run (ruamel's round trip dropped one a run)."""
+    root = _project(tmp_path, lead + body)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["fmt", "--project", str(root)]).exit_code == 0
+    written = (root / "data" / "facts.yaml").read_text("utf-8")
+    assert not written.startswith(("\n", " ", "\t"))
+    result = runner.invoke(cli, ["fmt", "--check", "--project", str(root)])
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout
+
+
 def test_fmt_refuses_a_file_with_yaml_errors(tmp_path: Path) -> None:
     text = "facts:\n  - id: a\n    about: [x\n"
     root = _project(tmp_path, text)

@@ -457,12 +457,15 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-# Name, mtime and size of each source file.
-Stamp = tuple[tuple[str, int, int], ...]
+# Name, modification time, size, change time and inode of each source file: the change time
+# moves on every write and no tool can set it back (an edit of the same size with its
+# modification time restored, ``touch -r``, is still seen), and a file replaced by a rename has
+# another inode.
+Stamp = tuple[tuple[str, int, int, int, int], ...]
 
 
 def sources_stamp(project: Project) -> Stamp:
-    """Name, mtime and size of every input file: a change in any of them changes the stamp."""
+    """The :data:`Stamp` of every input file: a change in any of them changes it."""
     try:
         seed_files = fs.entries(project.root, project.seeds_dir, ".md")
     except (fs.UnsafePath, OSError):
@@ -473,7 +476,7 @@ def sources_stamp(project: Project) -> Stamp:
             st = path.lstat()  # never follows a link, never opens a FIFO
         except OSError:
             continue
-        stamp.append((path.name, st.st_mtime_ns, st.st_size))
+        stamp.append((path.name, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino))
     return tuple(stamp)
 
 
@@ -508,13 +511,13 @@ class _Watch:
         self.due = 0.0  # the facts file's own stamp may have moved while they settled
 
 
-def _facts_stamp(project: Project) -> tuple[int, int] | None:
-    """The facts file's mtime and size, or None if it cannot be looked at."""
+def _facts_stamp(project: Project) -> tuple[int, int, int, int] | None:
+    """The facts file's part of :data:`Stamp`, or None if it cannot be looked at."""
     try:
         st = project.facts_file.lstat()
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino
 
 
 def serve(

@@ -188,7 +188,7 @@ def test_serve_polls_the_seeds_sparingly_and_the_facts_file_always(
     seed.write_text("---\n---\n", "utf-8")
     while (now := watch.changed()) is None:
         time.sleep(0.01)
-    assert any(name == seed.name for name, _, _ in now)
+    assert any(entry[0] == seed.name for entry in now)
     assert looks[-1] - looks[0] >= 0.15  # seen, and not polled for at every call
     watch.settled(now)
     assert watch.changed() is None  # after a round, everything is looked at once more

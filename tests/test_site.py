@@ -12,7 +12,9 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -496,6 +498,15 @@ def test_serve_notices_edits_to_data_and_seeds(tmp_path: Path) -> None:
     after_edit = sources_stamp(project)
     (project.seeds_dir / "new-seed.md").write_text("---\n---\n", "utf-8")
     assert sources_stamp(project) != after_edit
+    # An edit of the same size with its modification time set back (touch -r) is seen too.
+    seed = project.seeds_dir / "new-seed.md"
+    before_quiet = sources_stamp(project)
+    st = seed.stat()
+    time.sleep(0.01)  # the change time moves by at least the clock's step
+    seed.write_text("---\n-x-\n", "utf-8")
+    os.utime(seed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert seed.stat().st_size == st.st_size and seed.stat().st_mtime_ns == st.st_mtime_ns
+    assert sources_stamp(project) != before_quiet
 
 
 def test_cli_build_and_export(tmp_path: Path) -> None:

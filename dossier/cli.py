@@ -177,11 +177,12 @@ def fmt_command(project_dir: str | None, check_only: bool, file: str | None) -> 
     if not result.changed:
         click.echo(f"{result.path} is formatted", err=True)
         return
+    endings = " (its Windows line endings, CRLF, become LF)" if result.crlf else ""
     if check_only:
         click.echo(result.diff, nl=False)
-        click.echo(f"{result.path} needs formatting: run 'dossier fmt'", err=True)
+        click.echo(f"{result.path} needs formatting{endings}: run 'dossier fmt'", err=True)
         sys.exit(1)
-    click.echo(f"formatted {result.path}", err=True)
+    click.echo(f"formatted {result.path}{endings}", err=True)
 
 
 # --- dossier build / serve / export ------------------------------------------------------------

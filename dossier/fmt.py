@@ -122,6 +122,7 @@ class FormatResult:
     written: bool = False
     diff: str = ""
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    crlf: bool = False  # the file had Windows line endings, which the diff cannot show
 
 
 # --- comments ----------------------------------------------------------------------------
@@ -536,7 +537,9 @@ _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
 
 def format_text(text: str) -> str:
     """The canonical form of a facts file's text. Raises :class:`NotFormattable` on bad YAML."""
-    text = text.removeprefix("\ufeff")
+    # Windows line endings become "\n": the round trip kept "\r" on comment lines only, and took
+    # a blank line for part of the line before it (and fmt --check then passed the mixture).
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if blank := _LEADING_BLANK_LINES.match(text):
         text = text[blank.end() :]
     from dossier import fmtfast
@@ -640,4 +643,4 @@ def format_file(
             atomic.write_text(path, formatted, root=root)
         except fs.UnsafePath as refused:  # it became a link after it was read
             return FormatResult(shown, diagnostics=(diag(shown, 0, 0, "E110", refused.where(path)),))
-    return FormatResult(shown, changed=True, written=not check, diff=diff)
+    return FormatResult(shown, changed=True, written=not check, diff=diff, crlf="\r\n" in text)

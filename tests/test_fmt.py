@@ -415,6 +415,25 @@ def test_one_fmt_is_enough_after_blank_lines_at_the_top(tmp_path: Path, lead: st
     assert (result.exit_code, result.stdout) == (0, ""), result.stdout
 
 
+def test_windows_line_endings_become_lf_everywhere(tmp_path: Path) -> None:
+    """A file saved with CRLF is formatted as its LF twin is, every line ending "\n" (the round
+    trip kept "\r" on comment lines and dropped a blank line), and fmt says why."""
+    text = "# head\ntitle: x\n\nfacts:\n  # a note\n  - status: reported\n    id: a\n\n  - id: b\n"
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "crlf").mkdir()
+    lf = _project(tmp_path / "lf", text)
+    crlf = _project(tmp_path / "crlf", text.replace("\n", "\r\n"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["fmt", "--project", str(lf)]).exit_code == 0
+    checked = runner.invoke(cli, ["fmt", "--check", "--project", str(crlf)])
+    assert checked.exit_code == 1 and "CRLF, become LF" in checked.stderr
+    done = runner.invoke(cli, ["fmt", "--project", str(crlf)])
+    assert done.exit_code == 0 and "CRLF, become LF" in done.stderr
+    written = (crlf / "data" / "facts.yaml").read_bytes()
+    assert b"\r" not in written and written == (lf / "data" / "facts.yaml").read_bytes()
+    assert runner.invoke(cli, ["fmt", "--check", "--project", str(crlf)]).exit_code == 0
+
+
 def test_fmt_refuses_a_file_with_yaml_errors(tmp_path: Path) -> None:
     text = "facts:\n  - id: a\n    about: [x\n"
     root = _project(tmp_path, text)

@@ -35,6 +35,7 @@ class SeedFile:
     problems: tuple[YamlProblem, ...]
     error: str | None = None  # why the file could not be read as a seed at all
     error_code: str = ""  # the diagnostic code for ``error``
+    error_column: int = 1  # where on ``body_line`` the error is (E105: the bad byte's)
 
     def line_of(self, offset: int) -> int:
         """The 1-based file line of a character offset into the body."""
@@ -95,10 +96,12 @@ def read(
         front_text = front.decode("utf-8")
         body = body_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, _byte_offset(raw, front, body_bytes, exc)) + 1
-        return SeedFile(
-            seed_id, path, None, "", digest, line, (), f"not valid UTF-8 at byte {exc.start}", "E105"
-        )
+        # Line and column of the bad byte in the file, as the facts file's E105 gives them.
+        at = _byte_offset(raw, front, body_bytes, exc)
+        line = raw.count(b"\n", 0, at) + 1
+        column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+        why = f"not valid UTF-8 (byte 0x{raw[at]:02x})"
+        return SeedFile(seed_id, path, None, "", digest, line, (), why, "E105", column)
     # The front matter starts on the file's line 2.
     parsed = parse(front_text, first_line=2) if parse_front is None else parse_front(front_text)
     return SeedFile(seed_id, path, parsed.data, body, digest, body_line, parsed.problems)

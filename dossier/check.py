@@ -329,11 +329,19 @@ class _Checker:
             meta = file.meta
             self.found += self.front_matter(file, path)
             if isinstance(meta.get("sha256"), str) and meta["sha256"] != file.body_sha256:
+                # Windows line endings are the likeliest change nobody meant: git's core.autocrlf
+                # makes them on checkout where .gitattributes does not say "seeds/** -text".
+                crlf = (
+                    "; its lines end in CRLF (Windows line endings), which git writes on checkout"
+                    " with core.autocrlf unless .gitattributes says 'seeds/** -text'"
+                    if "\r\n" in file.body
+                    else ""
+                )
                 self.add(
                     meta.value_pos["sha256"],
                     "E602",
                     f"the body's sha256 is {file.body_sha256}, not the recorded one: the text changed after vetting "
-                    "(restore it, or re-vet and update sha256)",
+                    f"(restore it, or re-vet and update sha256){crlf}",
                     path,
                 )
             self._check_original(file, meta, path)

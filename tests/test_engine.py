@@ -184,6 +184,22 @@ def test_findings_at_one_place_come_in_one_order(base_project: Path) -> None:
     assert len(lines) == 2 and lines == sorted(lines), lines
 
 
+def test_a_seed_turned_crlf_says_so(base_project: Path) -> None:
+    """A vetted seed whose lines now end in CRLF (git's core.autocrlf on Windows) fails E602,
+    and the message names the likely cause and the fix; an edit of the words does not."""
+    seed = base_project / "seeds" / "alpha-report.md"
+    raw = seed.read_bytes()
+    head, body = raw.split(b"\n---\n", 1)
+    seed.write_bytes(head + b"\n---\n" + body.replace(b"\n", b"\r\n"))
+    code, out, _ = _invoke("check", "--no-cache", "--project", str(base_project), "--format", "text")
+    assert code == 1
+    e602 = [line for line in out.splitlines() if " E602 " in line]
+    assert len(e602) == 1 and "CRLF" in e602[0] and "seeds/** -text" in e602[0], out
+    seed.write_bytes(raw.replace(b"some 300", b"some 3000"))
+    out = _invoke("check", "--no-cache", "--project", str(base_project), "--format", "text")[1]
+    assert " E602 " in out and "CRLF" not in out
+
+
 def test_github_annotations(base_project: Path) -> None:
     code, out, _ = _invoke("check", "--project", str(_broken(base_project)), "--format", "github")
     assert code == 1

@@ -73,6 +73,7 @@ def _tree(folder: Path) -> list[str]:
 def test_init_writes_the_whole_scaffold(tmp_path: Path) -> None:
     folder = _new(tmp_path, "--title", TITLE)
     assert _tree(folder) == [
+        ".gitattributes",
         ".github/workflows/check.yml",
         ".github/workflows/deploy.yml",
         ".gitignore",
@@ -431,6 +432,22 @@ def test_the_repository_ignores_what_a_dossier_ignores() -> None:
         return {line for line in lines if line.strip() and not line.startswith("#")}
 
     assert rules(SCAFFOLD / ".gitignore") <= rules(ROOT / ".gitignore")
+    assert rules(SCAFFOLD / ".gitattributes") <= rules(ROOT / ".gitattributes")
+
+
+def test_git_never_converts_a_new_dossiers_seeds(tmp_path: Path) -> None:
+    """A clone with core.autocrlf=true (Git for Windows' default) gets every seed byte for byte,
+    so its recorded sha256 still holds (without .gitattributes every line ended in CRLF)."""
+    folder = _new(tmp_path, "--title", TITLE)
+    seed = folder / "seeds" / "example.md"
+    seed.write_bytes(b"---\ntitle: x\n---\nFirst line.\nSecond line.\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], cwd=folder, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-qm", "seed"], cwd=folder, check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", str(folder), str(clone)], check=True)
+    assert (clone / "seeds" / "example.md").read_bytes() == seed.read_bytes()
 
 
 def _make_commands() -> dict[str, list[str]]:

@@ -199,6 +199,31 @@ def _report(result: object) -> bool:
     return result.errors == 0
 
 
+def _report_round(result: object, warned: set[tuple[str, str, str]]) -> bool:
+    """A ``serve`` round's findings: every error, last (beside the line that counts them), and
+    only the warnings the last round did not have (by file, code and message: an edit that moves
+    lines moves a warning, it does not make it new); ``warned`` holds the last round's. A large
+    dossier's thousands of warnings, printed again on every save, buried the one error."""
+    from dossier.check import CheckResult
+    from dossier.diagnostics import Severity
+
+    assert isinstance(result, CheckResult)
+    warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR]
+    new = [d for d in warnings if (d.path, d.code, d.message) not in warned]
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    _print_diagnostics([*new, *errors], None)
+    warned.clear()
+    warned.update((d.path, d.code, d.message) for d in warnings)
+    if len(new) < len(warnings):
+        told = len(warnings) - len(new)
+        click.echo(
+            f"{told} warning{'s' * (told != 1)} as before, not repeated (dossier check lists all)", err=True
+        )
+    if result.errors:
+        click.echo(f"{result.errors} error{'s' * (result.errors != 1)}: nothing was written", err=True)
+    return result.errors == 0
+
+
 _engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),
@@ -269,7 +294,8 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
 
     A save is rebuilt once the files have been quiet for 0.1 s, and only the pages whose inputs
     changed are rendered again. A check error is printed and shown at the top of every page in
-    the browser (the last good pages stay up beneath it) until it is fixed.
+    the browser (the last good pages stay up beneath it) until it is fixed. Each save prints
+    every error and only the warnings that save brought.
     """
     from dossier import site
     from dossier.build import Regenerator
@@ -280,6 +306,7 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
     project = _project(project_dir)
     chosen = _chosen_engine(project, engine)
     regenerate = Regenerator(project, chosen)
+    warned: set[tuple[str, str, str]] = set()
 
     def again() -> str | None:
         """One save's round; the dossier's title after it (None when the check failed)."""
@@ -288,7 +315,7 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
         except (GeneratedFolderError, UnsafePath) as exc:
             click.echo(f"Error: {exc}", err=True)
             return None
-        if _report(result):
+        if _report_round(result, warned):
             click.echo("pages regenerated", err=True)
         return result.dossier.title if result.dossier is not None else None
 
@@ -296,7 +323,7 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
         first = regenerate()
     except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
-    if not _report(first) or first.dossier is None:
+    if not _report_round(first, warned) or first.dossier is None:
         sys.exit(1)
     title = first.dossier.title
     del first  # the Regenerator keeps what the next save needs

@@ -207,6 +207,33 @@ def test_serve_finds_malloc_trim_where_glibc_has_it() -> None:
     build._trim()
 
 
+def test_serve_prints_new_warnings_and_every_error_last(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each round's terminal output: the warnings the last round did not have (a warning moved
+    by an edit above it is not new), then every error, beside the line that counts them."""
+    from dossier.check import CheckResult
+    from dossier.cli import _report_round
+    from dossier.diagnostics import diag
+
+    old = diag("data/facts.yaml", 4, 5, "W404", "entity 'a' is in no fact's 'about' or 'attributed_to'")
+    other = diag("data/facts.yaml", 9, 5, "W404", "entity 'b' is in no fact's 'about' or 'attributed_to'")
+    warned: set[tuple[str, str, str]] = set()
+    assert _report_round(CheckResult((old,), 0), warned)
+    assert "W404 entity 'a'" in capsys.readouterr().out
+    moved = diag("data/facts.yaml", 6, 5, "W404", old.message)
+    error = diag("data/facts.yaml", 2, 3, "E201", "'x' is not allowed")
+    assert not _report_round(CheckResult((error, moved, other), 0), warned)
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "data/facts.yaml:9:5: " + other.code + " " + other.message,
+        "data/facts.yaml:2:3: E201 'x' is not allowed",
+    ]
+    assert "1 warning as before, not repeated" in err and "1 error: nothing was written" in err
+    assert _report_round(CheckResult((other,), 0), warned)  # 'a' is gone ...
+    capsys.readouterr()
+    assert _report_round(CheckResult((old, other), 0), warned)  # ... and back: printed again
+    assert "entity 'a'" in capsys.readouterr().out
+
+
 def test_check_script_keeps_values_as_data() -> None:
     hostile = Diagnostic("data/facts.yaml", 3, 5, "E301", RULES["E301"].severity, '</script><b>"x"\u2028')
     script = build.check_script([hostile])

@@ -95,9 +95,10 @@ def read(
     try:
         front_text = front.decode("utf-8")
         body = body_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # Line and column of the bad byte in the file, as the facts file's E105 gives them.
-        at = _byte_offset(raw, front, body_bytes, exc)
+    except UnicodeDecodeError:
+        # Line and column of the bad byte in the file, as the facts file's E105 gives them. The
+        # parts are cut at ASCII lines ("---"), so the file's first bad byte is the part's.
+        at = _first_bad_byte(raw)
         line = raw.count(b"\n", 0, at) + 1
         column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
         why = f"not valid UTF-8 (byte 0x{raw[at]:02x})"
@@ -107,10 +108,13 @@ def read(
     return SeedFile(seed_id, path, parsed.data, body, digest, body_line, parsed.problems)
 
 
-def _byte_offset(raw: bytes, front: bytes, body: bytes, exc: UnicodeDecodeError) -> int:
-    # The exception's offset is relative to whichever part failed to decode.
-    base = raw.index(front) if exc.object is front else len(raw) - len(body)
-    return base + exc.start
+def _first_bad_byte(raw: bytes) -> int:
+    """Where ``raw`` stops being UTF-8 (0 if it is: never, where a part of it was not)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
 
 
 def read_all(

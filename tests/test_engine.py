@@ -200,6 +200,27 @@ def test_a_seed_turned_crlf_says_so(base_project: Path) -> None:
     assert " E602 " in out and "CRLF" not in out
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (b'title: "Alpha', b'title: "Alph\xe1', "2:13: E105 not valid UTF-8 (byte 0xe1)"),  # front matter
+        (b"outlet: alpha-news", b"outlet: alpha-news\xe9", "3:19: E105 not valid UTF-8 (byte 0xe9)"),
+        (b"in the capital.", b"in the capit\xe4l.", "9:77: E105 not valid UTF-8 (byte 0xe4)"),  # body
+        (b"drones.\n", b"drones.\xff", "11:49: E105 not valid UTF-8 (byte 0xff)"),  # the last byte
+    ],
+)
+def test_a_seed_that_is_not_utf8_is_located(base_project: Path, old: bytes, new: bytes, where: str) -> None:
+    """E105 names the bad byte's line, column and value, in the front matter as in the body,
+    and the check never stops with a traceback."""
+    seed = base_project / "seeds" / "alpha-report.md"
+    raw = seed.read_bytes()
+    assert old in raw
+    seed.write_bytes(raw.replace(old, new, 1))
+    for args in (["--no-cache"], []):
+        code, out, _ = _invoke("check", *args, "--project", str(base_project), "--format", "text")
+        assert code == 1 and f"seeds/alpha-report.md:{where}" in out, out
+
+
 def test_github_annotations(base_project: Path) -> None:
     code, out, _ = _invoke("check", "--project", str(_broken(base_project)), "--format", "github")
     assert code == 1

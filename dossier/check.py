@@ -280,6 +280,14 @@ class _Checker:
     anchors: dict[tuple[int, int], quotes.Anchor] = field(default_factory=dict)
     acknowledged: int = 0
     fact_dates: dict[int, dates.FuzzyDate | None] = field(default_factory=dict)  # by id() of the fact
+    _unread: frozenset[str] | None = None
+
+    def unread_seeds(self) -> frozenset[str]:
+        """The seeds whose files are there but could not be read as seeds (E105, E110, E601...):
+        what the rules would say of them is unknown, so they say nothing that depends on it."""
+        if self._unread is None:
+            self._unread = frozenset(f.id for f in self.loaded.seeds if not isinstance(f.meta, YMap))
+        return self._unread
 
     def add(self, line_col: tuple[int, int], code: str, message: str, path: str | None = None) -> None:
         self.found.append(diag(path or self.loaded.facts_path, *line_col, code, message))
@@ -434,7 +442,12 @@ class _Checker:
                         path,
                     )
             same_as = meta.get("same_as")
-            if isinstance(same_as, str) and SLUG.match(same_as) and same_as not in self.seeds:
+            if (
+                isinstance(same_as, str)
+                and SLUG.match(same_as)
+                and same_as not in self.seeds
+                and same_as not in self.unread_seeds()  # there, with an error of its own
+            ):
                 self.add(
                     meta.value_pos["same_as"],
                     "E302",
@@ -1000,6 +1013,10 @@ class _Checker:
     def _check_acknowledgements(self, fact: Any, raised: set[str]) -> None:
         ack = fact.get("acknowledge")
         if not isinstance(ack, YMap):
+            return
+        # A seed it cites that could not be read might raise any of them: "remove it" would be
+        # advice to drop a reviewed acknowledgement because of an unrelated error.
+        if self.unread_seeds() and not self.unread_seeds().isdisjoint(fact_usage(fact)[0]):
             return
         for code in ack:
             if code not in raised:

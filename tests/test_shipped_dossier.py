@@ -7,6 +7,9 @@ use the fixtures in tests/fixtures/ and never read the shipped dossier.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -39,6 +42,24 @@ def test_shipped_dossier_passes_what_ci_runs() -> None:
     assert _invoke("fmt", "--check", "--project", str(ROOT))[0] == 0
     code, out, _ = _invoke("check", "--strict", "--no-cache", "--project", str(ROOT))
     assert (code, out) == (0, "")
+
+
+def test_an_unreadable_seed_brings_its_own_error_and_no_false_findings(tmp_path: Path) -> None:
+    """A seed that is not UTF-8 gets E105 at its byte; its twin's same_as does not call it
+    missing (E302), and a fact citing it is not told to drop reviewed acknowledgements (W405)."""
+
+    root = tmp_path / "p"
+    for part in ("data", "seeds"):
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    seed = root / "seeds" / "moscow-times-air-defense-text.md"
+    raw = seed.read_bytes()
+    cut = raw.index(b"\n---\n") + 5 + 40  # inside the body
+    seed.write_bytes(raw[:cut] + b"\xe9" + raw[cut:])
+    for args in (["--no-cache"], []):
+        code, out, _ = _invoke("check", *args, "--project", str(root), "--format", "text")
+        codes = [line.split(" ")[1] for line in out.splitlines()]
+        assert code == 1 and codes == ["E105"], out
 
 
 def test_shipped_dossier_is_sound() -> None:

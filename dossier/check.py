@@ -339,12 +339,15 @@ class _Checker:
             if isinstance(meta.get("sha256"), str) and meta["sha256"] != file.body_sha256:
                 # Windows line endings are the likeliest change nobody meant: git's core.autocrlf
                 # makes them on checkout where .gitattributes does not say "seeds/** -text".
-                crlf = (
-                    "; its lines end in CRLF (Windows line endings), which git writes on checkout"
-                    " with core.autocrlf unless .gitattributes says 'seeds/** -text'"
-                    if "\r\n" in file.body
-                    else ""
-                )
+                crlf = ""
+                if "\r\n" in file.body and file.body.count("\r\n") == file.body.count("\n"):
+                    crlf = (
+                        "; its lines end in CRLF (Windows line endings): save it with LF endings, or"
+                        " restore it from git (git writes CRLF on checkout with core.autocrlf unless"
+                        " .gitattributes says 'seeds/** -text')"
+                    )
+                elif "\r\n" in file.body:
+                    crlf = "; some of its lines end in CRLF (Windows line endings): save it with LF endings"
                 self.add(
                     meta.value_pos["sha256"],
                     "E602",

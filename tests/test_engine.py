@@ -195,6 +195,11 @@ def test_a_seed_turned_crlf_says_so(base_project: Path) -> None:
     assert code == 1
     e602 = [line for line in out.splitlines() if " E602 " in line]
     assert len(e602) == 1 and "CRLF" in e602[0] and "seeds/** -text" in e602[0], out
+    assert "save it with LF endings" in e602[0]
+    # One line changed by an editor: no git setting makes that, so none is blamed.
+    seed.write_bytes(raw.replace(b"300 missiles and drones.\n", b"300 missiles and drones.\r\n"))
+    out = _invoke("check", "--no-cache", "--project", str(base_project), "--format", "text")[1]
+    assert "some of its lines end in CRLF" in out and "-text" not in out, out
     seed.write_bytes(raw.replace(b"some 300", b"some 3000"))
     out = _invoke("check", "--no-cache", "--project", str(base_project), "--format", "text")[1]
     assert " E602 " in out and "CRLF" not in out

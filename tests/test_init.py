@@ -448,6 +448,8 @@ def test_git_never_converts_a_new_dossiers_seeds(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", str(folder), str(clone)], check=True)
     assert (clone / "seeds" / "example.md").read_bytes() == seed.read_bytes()
+    # The facts file comes out as fmt writes it, so fmt --check passes in the clone.
+    assert (clone / "data" / "facts.yaml").read_bytes() == (folder / "data" / "facts.yaml").read_bytes()
 
 
 def _make_commands() -> dict[str, list[str]]:

@@ -42,7 +42,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ruamel.yaml.tokens import CommentToken
 
 from dossier import atomic, fs
-from dossier.diagnostics import Diagnostic, diag
+from dossier.diagnostics import Diagnostic, bad_byte_position, diag
 from dossier.yamlload import YamlProblem, parse, resolve_plain
 
 # The canonical key order of each kind of mapping in the facts file.
@@ -625,8 +625,7 @@ def format_file(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = bad_byte_position(raw, exc.start)
         found = diag(shown, line, col, "E105", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
         return FormatResult(shown, diagnostics=(found,))
     try:

@@ -212,6 +212,8 @@ def test_a_seed_turned_crlf_says_so(base_project: Path) -> None:
         (b"outlet: alpha-news", b"outlet: alpha-news\xe9", "3:19: E105 not valid UTF-8 (byte 0xe9)"),
         (b"in the capital.", b"in the capit\xe4l.", "9:77: E105 not valid UTF-8 (byte 0xe4)"),  # body
         (b"drones.\n", b"drones.\xff", "11:49: E105 not valid UTF-8 (byte 0xff)"),  # the last byte
+        # Columns count characters, as an editor does: the curly quotes and the dash are 3 bytes.
+        (b"would follow.", b"would follow.\xe9", "10:79: E105 not valid UTF-8 (byte 0xe9)"),
     ],
 )
 def test_a_seed_that_is_not_utf8_is_located(base_project: Path, old: bytes, new: bytes, where: str) -> None:
@@ -224,6 +226,19 @@ def test_a_seed_that_is_not_utf8_is_located(base_project: Path, old: bytes, new:
     for args in (["--no-cache"], []):
         code, out, _ = _invoke("check", *args, "--project", str(base_project), "--format", "text")
         assert code == 1 and f"seeds/alpha-report.md:{where}" in out, out
+
+
+def test_a_facts_file_that_is_not_utf8_is_located_in_characters(base_project: Path) -> None:
+    facts = base_project / "data" / "facts.yaml"
+    # Columns count characters, as an editor does: „ and “ are 3 bytes each.
+    facts.write_bytes(
+        facts.read_bytes().replace(b"name: Alpha News", "name: „Alpha“ News".encode() + b"\xe9", 1)
+    )
+    for args in (["--no-cache"], []):
+        code, out, _ = _invoke("check", *args, "--project", str(base_project), "--format", "text")
+        assert code == 1 and out.startswith("data/facts.yaml:6:23: E105 not valid UTF-8 (byte 0xe9)"), out
+    code, out, err = _invoke("fmt", "--check", "--project", str(base_project))
+    assert code == 1 and out.startswith("data/facts.yaml:6:23: E105"), out + err
 
 
 def test_github_annotations(base_project: Path) -> None:

@@ -199,7 +199,7 @@ def _report(result: object) -> bool:
     return result.errors == 0
 
 
-def _report_round(result: object, warned: set[tuple[str, str, str]]) -> bool:
+def _report_round(result: object, warned: set[tuple[str, str, str]], *, serving: bool = True) -> bool:
     """A ``serve`` round's findings: every error, last (beside the line that counts them), and
     only the warnings the last round did not have (by file, code and message: an edit that moves
     lines moves a warning, it does not make it new); ``warned`` holds the last round's. A large
@@ -220,7 +220,11 @@ def _report_round(result: object, warned: set[tuple[str, str, str]]) -> bool:
             f"{told} warning{'s' * (told != 1)} as before, not repeated (dossier check lists all)", err=True
         )
     if result.errors:
-        click.echo(f"{result.errors} error{'s' * (result.errors != 1)}: nothing was written", err=True)
+        # Serving, the pages stay as the last good round left them, and a banner on each names
+        # the errors; a first round that fails stops serve before anything is served.
+        plural = "s" * (result.errors != 1)
+        shown = f"pages not regenerated (every page shows {'them' if plural else 'it'})"
+        click.echo(f"{result.errors} error{plural}: {shown if serving else 'nothing was written'}", err=True)
     return result.errors == 0
 
 
@@ -323,7 +327,7 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
         first = regenerate()
     except (GeneratedFolderError, UnsafePath) as exc:
         raise click.ClickException(str(exc)) from exc
-    if not _report_round(first, warned) or first.dossier is None:
+    if not _report_round(first, warned, serving=False) or first.dossier is None:
         sys.exit(1)
     title = first.dossier.title
     del first  # the Regenerator keeps what the next save needs

@@ -227,7 +227,7 @@ def test_serve_prints_new_warnings_and_every_error_last(capsys: pytest.CaptureFi
         "data/facts.yaml:9:5: " + other.code + " " + other.message,
         "data/facts.yaml:2:3: E201 'x' is not allowed",
     ]
-    assert "1 warning as before, not repeated" in err and "1 error: nothing was written" in err
+    assert "1 warning as before, not repeated" in err and "1 error: pages not regenerated" in err
     assert _report_round(CheckResult((other,), 0), warned)  # 'a' is gone ...
     capsys.readouterr()
     assert _report_round(CheckResult((old, other), 0), warned)  # ... and back: printed again

@@ -7,6 +7,7 @@ inside each command so that ``dossier check`` on an unchanged project starts fas
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -177,7 +178,7 @@ def fmt_command(project_dir: str | None, check_only: bool, file: str | None) -> 
     if not result.changed:
         click.echo(f"{result.path} is formatted", err=True)
         return
-    endings = " (its Windows line endings, CRLF, become LF)" if result.crlf else ""
+    endings = f" ({result.endings})" if result.endings else ""
     if check_only:
         click.echo(result.diff, nl=False)
         click.echo(f"{result.path} needs formatting{endings}: run 'dossier fmt'", err=True)
@@ -199,17 +200,25 @@ def _report(result: object) -> bool:
     return result.errors == 0
 
 
-def _report_round(result: object, warned: set[tuple[str, str, str]], *, serving: bool = True) -> bool:
+def _report_round(result: object, warned: Counter[tuple[str, str, str]], *, serving: bool = True) -> bool:
     """A ``serve`` round's findings: every error, last (beside the line that counts them), and
     only the warnings the last round did not have (by file, code and message: an edit that moves
-    lines moves a warning, it does not make it new); ``warned`` holds the last round's. A large
-    dossier's thousands of warnings, printed again on every save, buried the one error."""
+    lines moves a warning, it does not make it new; counted, since two facts can raise the same
+    message); ``warned`` counts the last round's. A large dossier's thousands of warnings,
+    printed again on every save, buried the one error."""
     from dossier.check import CheckResult
     from dossier.diagnostics import Severity
 
     assert isinstance(result, CheckResult)
     warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR]
-    new = [d for d in warnings if (d.path, d.code, d.message) not in warned]
+    before = Counter(warned)
+    new = []
+    for d in warnings:
+        key = (d.path, d.code, d.message)
+        if before[key] > 0:
+            before[key] -= 1  # one of the last round's: as before
+        else:
+            new.append(d)
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     _print_diagnostics([*new, *errors], None)
     warned.clear()
@@ -310,7 +319,7 @@ def serve_command(project_dir: str | None, dev_addr: str, engine: str | None) ->
     project = _project(project_dir)
     chosen = _chosen_engine(project, engine)
     regenerate = Regenerator(project, chosen)
-    warned: set[tuple[str, str, str]] = set()
+    warned: Counter[tuple[str, str, str]] = Counter()
 
     def again() -> str | None:
         """One save's round; the dossier's title after it (None when the check failed)."""

@@ -122,7 +122,7 @@ class FormatResult:
     written: bool = False
     diff: str = ""
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    crlf: bool = False  # the file had Windows line endings, which the diff cannot show
+    endings: str = ""  # what happens to the file's line endings, which the diff cannot show
 
 
 # --- comments ----------------------------------------------------------------------------
@@ -533,19 +533,31 @@ def _plain(value: Any) -> Any:
 # Blank lines above the first line of a file: they mean nothing to YAML, and ruamel's round trip
 # drops one of them a run, so ``fmt`` would need as many runs as there are.
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
+# A YAML line break other than "\n": CR LF, or CR alone. Each is one break ("\r\r\n" is two).
+_OTHER_BREAK = re.compile(r"\r\n?")
 
 
 def format_text(text: str) -> str:
     """The canonical form of a facts file's text. Raises :class:`NotFormattable` on bad YAML."""
-    # Windows line endings become "\n": the round trip kept "\r" on comment lines only, and took
-    # a blank line for part of the line before it (and fmt --check then passed the mixture).
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    original = text.removeprefix("\ufeff")
+    # Every line break becomes "\n": the round trip kept "\r" on comment lines only, and took a
+    # blank line for part of the line before it (and fmt --check then passed the mixture).
+    text = _OTHER_BREAK.sub("\n", original)
     if blank := _LEADING_BLANK_LINES.match(text):
         text = text[blank.end() :]
     from dossier import fmtfast
 
     fast = fmtfast.canonical(text)  # the plain layout, item by item, without the round trip
-    return fast if fast is not None else round_trip_format(text)
+    result = fast if fast is not None else round_trip_format(text)
+    if text != original:
+        # Both paths compare the data with ``text``'s: the changes above are proved here, against
+        # the file as it was (a rule that merged two line breaks into one would change a value).
+        before, after = parse(original), parse(result)
+        if before.problems:
+            raise NotFormattable(before.problems)
+        if after.problems or _plain(after.data) != _plain(before.data):
+            raise RuntimeError("formatting would change the data; nothing was written (please report this)")
+    return result
 
 
 def round_trip_format(text: str) -> str:
@@ -642,4 +654,12 @@ def format_file(
             atomic.write_text(path, formatted, root=root)
         except fs.UnsafePath as refused:  # it became a link after it was read
             return FormatResult(shown, diagnostics=(diag(shown, 0, 0, "E110", refused.where(path)),))
-    return FormatResult(shown, changed=True, written=not check, diff=diff, crlf="\r\n" in text)
+    return FormatResult(shown, changed=True, written=not check, diff=diff, endings=_endings(text))
+
+
+def _endings(text: str) -> str:
+    """What ``fmt`` does to the file's line endings, in words ("" when they are all "\n"); the
+    diff cannot show it."""
+    if "\r\n" in text:
+        return "its Windows line endings, CRLF, become LF"
+    return "its line endings, CR, become LF" if "\r" in text else ""

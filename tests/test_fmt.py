@@ -400,7 +400,7 @@ def test_fmt_writes_then_check_is_clean(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "data/facts.yaml is formatted\n")
 
 
-@pytest.mark.parametrize("lead", ["\n", "\n\n\n", "  \n\t\n\n"])
+@pytest.mark.parametrize("lead", ["\n", "\n\n\n", "  \n \n\n"])
 @pytest.mark.parametrize(
     "body", ["facts:\n  - id: a\n    status: reported\n", "# note\nfacts:\n  - status: x\n    id: a\n"]
 )
@@ -432,6 +432,32 @@ def test_windows_line_endings_become_lf_everywhere(tmp_path: Path) -> None:
     written = (crlf / "data" / "facts.yaml").read_bytes()
     assert b"\r" not in written and written == (lf / "data" / "facts.yaml").read_bytes()
     assert runner.invoke(cli, ["fmt", "--check", "--project", str(crlf)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'k: "prime\r\r\n  minister."\n',  # CR, then CR LF: two line breaks, a blank line in the value
+        "k: |\n  prime\r\r\n  minister.\n",
+        'k: "not\\\r\r\n  guilty"\n',  # an escaped break, then a real one: the words stay apart
+        "a: 1\r# c\rb: 2\r",  # CR alone
+        "a: 1\r\n\r\nb: 2\r\n",
+        "# head\rtitle: hidden\nsummary: x\n",  # a CR hides a key from a line-based reader
+    ],
+)
+def test_line_breaks_become_lf_and_the_data_stays(text: str) -> None:
+    """Every YAML line break (CR LF, CR) becomes one "\n", and the data is what it was: the
+    proof compares with the file as it came, not with the text after the line breaks changed."""
+    formatted = format_text(text)
+    assert "\r" not in formatted
+    assert format_text(formatted) == formatted
+    assert plain(parse(formatted).data) == plain(parse(text).data)
+
+
+def test_a_file_the_check_refuses_is_not_formatted_for_its_blank_lines() -> None:
+    # A tab on a blank first line is a YAML error (E101): fmt says so, as the check does.
+    with pytest.raises(NotFormattable):
+        format_text("\t\na: 1\n")
 
 
 def test_fmt_refuses_a_file_with_yaml_errors(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -216,7 +217,7 @@ def test_serve_prints_new_warnings_and_every_error_last(capsys: pytest.CaptureFi
 
     old = diag("data/facts.yaml", 4, 5, "W404", "entity 'a' is in no fact's 'about' or 'attributed_to'")
     other = diag("data/facts.yaml", 9, 5, "W404", "entity 'b' is in no fact's 'about' or 'attributed_to'")
-    warned: set[tuple[str, str, str]] = set()
+    warned: Counter[tuple[str, str, str]] = Counter()
     assert _report_round(CheckResult((old,), 0), warned)
     assert "W404 entity 'a'" in capsys.readouterr().out
     moved = diag("data/facts.yaml", 6, 5, "W404", old.message)
@@ -232,6 +233,18 @@ def test_serve_prints_new_warnings_and_every_error_last(capsys: pytest.CaptureFi
     capsys.readouterr()
     assert _report_round(CheckResult((old, other), 0), warned)  # ... and back: printed again
     assert "entity 'a'" in capsys.readouterr().out
+    # A second fact raising a message the first raised (W405 names no fact) is new, and shown.
+    stale = diag(
+        "data/facts.yaml", 30, 7, "W405", "acknowledges W410, which this fact no longer raises: remove it"
+    )
+    assert _report_round(CheckResult((old, other, stale), 0), warned)
+    capsys.readouterr()
+    twice = diag("data/facts.yaml", 50, 7, "W405", stale.message)
+    assert _report_round(CheckResult((old, other, stale, twice), 0), warned)
+    out, err = capsys.readouterr()
+    assert (
+        out.splitlines() == ["data/facts.yaml:50:7: W405 " + stale.message] and "3 warnings as before" in err
+    )
 
 
 def test_check_script_keeps_values_as_data() -> None:

@@ -298,9 +298,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 def _trim() -> None:
     """Give the memory a round freed back to the system. glibc keeps freed pages inside its heap
-    for reuse, and a round leaves many scattered: at 50,000 facts ``serve`` idled at 830–850 MB
-    resident instead of 720, and each save's check grew on top of that (a save's peak, 940–990
-    MB, came down by about 50 MB). Takes milliseconds."""
+    for reuse, and a round leaves many scattered: at 50,000 facts ``serve`` idled at 830–880 MB
+    resident instead of 770, and each save grew on top of that. Takes milliseconds."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -1050,7 +1050,7 @@ class _Checker:
                 self.add((1, 1), "W403", f"no fact cites seed {seed.file.id!r}", self._seed_path(seed.file))
         # A seed that could not be read (an error says why) may name any outlet: none is called
         # unused then, or the error's fix would come with a warning that is not true.
-        unread = any(not isinstance(file.meta, YMap) for file in self.loaded.seeds)
+        unread = bool(self.unread_seeds())
         for entity_id, entity in self.entities.items():
             if entity_id not in used and not (unread and entity.get("type") == "outlet"):
                 self.add(

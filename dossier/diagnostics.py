@@ -276,11 +276,12 @@ def diag(path: str, line: int, column: int, code: str, message: str) -> Diagnost
     return Diagnostic(path, line, column, code, RULES[code].severity, message)
 
 
-def bad_byte_position(raw: bytes, at: int) -> tuple[int, int]:
-    """The line and column (1-based, in characters, as an editor counts them) of the byte at
-    ``at``, the first of ``raw`` that is not UTF-8 (so everything before it decodes)."""
+def not_utf8(raw: bytes, at: int) -> tuple[int, int, str]:
+    """E105's line, column (1-based, in characters, as an editor counts them) and message for
+    the byte at ``at``, the first of ``raw`` that is not UTF-8 (so everything before it decodes)."""
     start = raw.rfind(b"\n", 0, at) + 1
-    return raw.count(b"\n", 0, at) + 1, len(raw[start:at].decode("utf-8", "replace")) + 1
+    column = len(raw[start:at].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, at) + 1, column, f"not valid UTF-8 (byte 0x{raw[at]:02x})"
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:

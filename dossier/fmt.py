@@ -42,7 +42,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ruamel.yaml.tokens import CommentToken
 
 from dossier import atomic, fs
-from dossier.diagnostics import Diagnostic, bad_byte_position, diag
+from dossier.diagnostics import Diagnostic, diag, not_utf8
 from dossier.yamlload import YamlProblem, parse, resolve_plain
 
 # The canonical key order of each kind of mapping in the facts file.
@@ -637,8 +637,8 @@ def format_file(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = bad_byte_position(raw, exc.start)
-        found = diag(shown, line, col, "E105", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+        line, col, why = not_utf8(raw, exc.start)
+        found = diag(shown, line, col, "E105", why)
         return FormatResult(shown, diagnostics=(found,))
     try:
         formatted = format_text(text)

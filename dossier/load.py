@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier import fs, seeds
-from dossier.diagnostics import Diagnostic, bad_byte_position, diag
+from dossier.diagnostics import Diagnostic, diag, not_utf8
 from dossier.project import Project
 from dossier.seeds import OriginalFile
 from dossier.yamlload import YamlProblem, may_hold_control, parse
@@ -68,8 +68,8 @@ def load(project: Project) -> Loaded:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line, col = bad_byte_position(raw, exc.start)
-            found.append(diag(path, line, col, "E105", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"))
+            line, col, why = not_utf8(raw, exc.start)
+            found.append(diag(path, line, col, "E105", why))
         else:
             controls = may_hold_control(text)
             parsed = parse(text.removeprefix("\ufeff"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import fs
-from dossier.diagnostics import bad_byte_position
+from dossier.diagnostics import not_utf8
 from dossier.ids import SLUG as SLUG  # re-exported for the checker
 from dossier.yamlload import Parsed, YamlProblem, parse
 
@@ -99,9 +99,7 @@ def read(
     except UnicodeDecodeError:
         # Line and column of the bad byte in the file, as the facts file's E105 gives them. The
         # parts are cut at ASCII lines ("---"), so the file's first bad byte is the part's.
-        at = _first_bad_byte(raw)
-        line, column = bad_byte_position(raw, at)
-        why = f"not valid UTF-8 (byte 0x{raw[at]:02x})"
+        line, column, why = not_utf8(raw, _first_bad_byte(raw))
         return SeedFile(seed_id, path, None, "", digest, line, (), why, "E105", column)
     # The front matter starts on the file's line 2.
     parsed = parse(front_text, first_line=2) if parse_front is None else parse_front(front_text)

@@ -470,14 +470,17 @@ def sources_stamp(project: Project) -> Stamp:
         seed_files = fs.entries(project.root, project.seeds_dir, ".md")
     except (fs.UnsafePath, OSError):
         seed_files = []  # the regeneration's check reports why
-    stamp = []
-    for path in [project.facts_file, *seed_files]:
-        try:
-            st = path.lstat()  # never follows a link, never opens a FIFO
-        except OSError:
-            continue
-        stamp.append((path.name, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino))
-    return tuple(stamp)
+    stamps = (_file_stamp(path) for path in [project.facts_file, *seed_files])
+    return tuple(stamp for stamp in stamps if stamp is not None)
+
+
+def _file_stamp(path: Path) -> tuple[str, int, int, int, int] | None:
+    """One file's part of :data:`Stamp`, or None if it cannot be looked at."""
+    try:
+        st = path.lstat()  # never follows a link, never opens a FIFO
+    except OSError:
+        return None
+    return path.name, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino
 
 
 class _Watch:
@@ -491,12 +494,12 @@ class _Watch:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.stamp = sources_stamp(project)
-        self.facts = _facts_stamp(project)
+        self.facts = _file_stamp(project.facts_file)
         self.due = 0.0  # when every file is looked at again (time.monotonic)
 
     def changed(self) -> Stamp | None:
         """The sources' stamp if it differs from the last round's, else None."""
-        facts = _facts_stamp(self.project)
+        facts = _file_stamp(self.project.facts_file)
         began = time.monotonic()
         if facts == self.facts and began < self.due:
             return None
@@ -509,15 +512,6 @@ class _Watch:
         """The round about to run reads the sources as ``stamp`` says they are."""
         self.stamp = stamp
         self.due = 0.0  # the facts file's own stamp may have moved while they settled
-
-
-def _facts_stamp(project: Project) -> tuple[int, int, int, int] | None:
-    """The facts file's part of :data:`Stamp`, or None if it cannot be looked at."""
-    try:
-        st = project.facts_file.lstat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino
 
 
 def serve(
